@@ -1,0 +1,56 @@
+-- Biểu II.06a membership rules (domain.md §5; form II.06a/VPCP/KSTT, Circular 01/2020/TT-VPCP),
+-- one row per dossier with one 0/1 flag per count, for the period [t0, t1] (DATEs).
+-- Dates are compared by calendar day. A dossier is "finished" when its status is final
+-- (7 withdrawn, 9 finished, 10 delivered) and it has a finish date (NgayKetThucXuLy, or
+-- NgayTra when the export leaves the former empty). Status 1 is excluded from every count;
+-- status 3 (refused at intake) only counts as refused.
+CREATE OR REPLACE TEMP MACRO ii06a_flags(t0, t1) AS TABLE
+WITH base AS (
+    SELECT
+        d.*,
+        CAST(d.ngay_tiep_nhan AS DATE) AS acc,
+        CAST(d.ngay_hen_tra AS DATE) AS due,
+        CASE WHEN d.trang_thai IN (7, 9, 10) THEN CAST(coalesce(d.ngay_ket_thuc, d.ngay_tra) AS DATE) END AS fin
+    FROM dossiers d
+    WHERE d.trang_thai <> 1
+),
+f AS (
+    SELECT
+        *,
+        (trang_thai <> 3 AND acc IS NOT NULL) AS live,
+        (fin IS NOT NULL AND fin < t0) AS done_before,
+        (fin IS NOT NULL AND fin <= t1) AS done_by_end
+    FROM base
+),
+g AS (
+    SELECT
+        *,
+        (live AND acc BETWEEN t0 AND t1 AND kenh = 2) AS received_online,
+        (live AND acc BETWEEN t0 AND t1 AND coalesce(kenh, 1) <> 2) AS received_offline,
+        (live AND acc < t0 AND NOT done_before) AS carried_over,
+        (live AND trang_thai IN (9, 10) AND fin BETWEEN t0 AND t1) AS resolved,
+        (live AND trang_thai = 7 AND fin BETWEEN t0 AND t1) AS withdrawn,
+        (live AND acc <= t1 AND NOT done_by_end) AS in_progress,
+        (trang_thai = 3 AND CAST(coalesce(ngay_ket_thuc, ngay_tiep_nhan, ngay_nop) AS DATE) BETWEEN t0 AND t1) AS refused
+    FROM f
+)
+SELECT
+    ma_ho_so, file_id, source_row, ten_don_vi, cap_don_vi, ten_linh_vuc, trang_thai, kenh,
+    ngay_tiep_nhan, ngay_hen_tra, ngay_ket_thuc, acc, due, fin,
+    received_online::INT AS received_online,
+    received_offline::INT AS received_offline,
+    carried_over::INT AS carried_over,
+    resolved::INT AS resolved,
+    (resolved AND due IS NOT NULL AND fin < due)::INT AS resolved_early,
+    (resolved AND (due IS NULL OR fin = due))::INT AS resolved_on_time,
+    (resolved AND due IS NOT NULL AND fin > due)::INT AS resolved_late,
+    withdrawn::INT AS withdrawn,
+    in_progress::INT AS in_progress,
+    (in_progress AND trang_thai NOT IN (5, 6, 8))::INT AS in_progress_processing,
+    (in_progress AND trang_thai = 5)::INT AS waiting_supplement,
+    (in_progress AND trang_thai IN (6, 8))::INT AS paused,
+    (in_progress AND (due IS NULL OR due >= t1 OR trang_thai IN (5, 6, 8)))::INT AS in_progress_within,
+    (in_progress AND due IS NOT NULL AND due < t1 AND trang_thai NOT IN (5, 6, 8))::INT AS in_progress_overdue,
+    refused::INT AS refused
+FROM g
+WHERE received_online OR received_offline OR carried_over OR resolved OR withdrawn OR in_progress OR refused;

@@ -1,0 +1,253 @@
+//! CSV/TXT reader: separator sniffing, title block, per-field decoding with encoding checks.
+
+use super::detect::Encoding;
+use super::headers::header_score;
+use super::record::{export_date_in, Cell, Layout, RawRow, Table};
+use super::values::clean_text;
+use anyhow::{Context, Result};
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::io::Read;
+use std::rc::Rc;
+
+/// Where line breaks are, so a record's line is the one a person sees in an editor.
+/// (The csv crate's own record positions point at the previous record's `\n` for CRLF
+/// files and before skipped blank lines.)
+#[derive(Default)]
+struct LineIndex {
+    /// `\n` bytes already passed.
+    lines_before: u64,
+    /// Offsets of `\r` / `\n` bytes not yet passed, with the byte.
+    pending: VecDeque<(u64, u8)>,
+}
+
+impl LineIndex {
+    /// The 1-based line of a record whose reported start is byte `b`.
+    fn line_at(&mut self, mut b: u64) -> u64 {
+        while let Some(&(off, byte)) = self.pending.front() {
+            if off <= b {
+                self.pending.pop_front();
+                if byte == b'\n' {
+                    self.lines_before += 1;
+                }
+                if off == b {
+                    b += 1; // a terminator at the reported start belongs to the line before
+                }
+            } else {
+                break;
+            }
+        }
+        self.lines_before + 1
+    }
+}
+
+/// A reader that notes the offsets of line-break bytes as they stream past.
+struct Indexing<R> {
+    inner: R,
+    pos: u64,
+    index: Rc<RefCell<LineIndex>>,
+}
+
+impl<R: Read> Read for Indexing<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let mut idx = self.index.borrow_mut();
+        for (i, b) in buf[..n].iter().enumerate() {
+            if *b == b'\n' || *b == b'\r' {
+                idx.pending.push_back((self.pos + i as u64, *b));
+            }
+        }
+        self.pos += n as u64;
+        Ok(n)
+    }
+}
+
+/// Rows scanned for the header before giving up (title blocks are 3–6 lines).
+const HEADER_SCAN: usize = 30;
+
+/// Picks `,` `;` or tab: the one with the most occurrences on the busiest of the first lines.
+pub fn sniff_delimiter(text: &str) -> char {
+    let mut best = (',', 0usize);
+    for d in [',', ';', '\t', '|'] {
+        let max = text
+            .lines()
+            .take(HEADER_SCAN)
+            .map(|l| l.matches(d).count())
+            .max()
+            .unwrap_or(0);
+        if max > best.1 {
+            best = (d, max);
+        }
+    }
+    best.0
+}
+
+/// Decodes one field from the file's encoding into NFC text.
+fn decode(bytes: &[u8], enc: Encoding) -> Cell {
+    let text = match enc {
+        Encoding::Windows1258 => {
+            match encoding_rs::WINDOWS_1258
+                .decode_without_bom_handling_and_without_replacement(bytes)
+            {
+                // Bytes the code page leaves undefined decode to C1 controls: not text.
+                Some(s) if s.chars().any(|c| ('\u{80}'..='\u{9f}').contains(&c)) => {
+                    let pos = bytes
+                        .iter()
+                        .position(|b| (0x80..0xa0).contains(b))
+                        .unwrap_or(0);
+                    return Cell::Bad(format!(
+                        "invalid byte 0x{:02X} for windows-1258 at byte {}",
+                        bytes[pos],
+                        pos + 1
+                    ));
+                }
+                Some(s) => s.into_owned(),
+                None => {
+                    let pos = bytes.iter().position(|b| *b >= 0x80).unwrap_or(0);
+                    return Cell::Bad(format!(
+                        "invalid byte 0x{:02X} for windows-1258 at byte {}",
+                        bytes[pos],
+                        pos + 1
+                    ));
+                }
+            }
+        }
+        _ => match std::str::from_utf8(bytes) {
+            Ok(s) if enc.bom_len() == 2 && s.contains('\u{FFFD}') => {
+                return Cell::Bad(format!(
+                    "invalid UTF-16 sequence (replaced by U+FFFD) for {}",
+                    enc.name()
+                ));
+            }
+            Ok(s) => s.to_string(),
+            Err(e) => {
+                return Cell::Bad(format!(
+                    "invalid UTF-8 byte 0x{:02X} at byte {}",
+                    bytes[e.valid_up_to()],
+                    e.valid_up_to() + 1
+                ))
+            }
+        },
+    };
+    match clean_text(&text) {
+        Some(t) => Cell::Text(t),
+        None => Cell::Empty,
+    }
+}
+
+/// Opens a CSV stream. `input` is the decompressed byte stream after the BOM for UTF-8;
+/// UTF-16 content is transcoded to UTF-8 first.
+pub fn read(mut input: Box<dyn Read>, enc: Encoding, delimiter: Option<char>) -> Result<Table> {
+    let (reader, field_enc): (Box<dyn Read>, Encoding) = match enc {
+        Encoding::Utf16Le | Encoding::Utf16Be => {
+            let mut raw = Vec::new();
+            input
+                .read_to_end(&mut raw)
+                .context("reading UTF-16 content")?;
+            let codec = if enc == Encoding::Utf16Le {
+                encoding_rs::UTF_16LE
+            } else {
+                encoding_rs::UTF_16BE
+            };
+            let (text, _) = codec.decode_without_bom_handling(&raw);
+            (
+                Box::new(std::io::Cursor::new(text.into_owned().into_bytes())),
+                enc,
+            )
+        }
+        _ => (input, enc),
+    };
+    let index = Rc::new(RefCell::new(LineIndex::default()));
+    let reader = Indexing {
+        inner: reader,
+        pos: 0,
+        index: index.clone(),
+    };
+    let mut buf = std::io::BufReader::with_capacity(1 << 20, reader);
+    // Sniff the separator on the first 64 KiB without consuming it.
+    let peek = {
+        use std::io::BufRead;
+        let b = buf.fill_buf().context("reading file start")?;
+        String::from_utf8_lossy(b).into_owned()
+    };
+    let delim = delimiter.unwrap_or_else(|| sniff_delimiter(&peek));
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delim as u8)
+        .from_reader(buf);
+
+    let mut record = csv::ByteRecord::new();
+    let mut title: Vec<String> = Vec::new();
+    let mut header: Option<(Vec<String>, u64)> = None;
+    for _ in 0..HEADER_SCAN {
+        if !rdr.read_byte_record(&mut record).context("reading CSV")? {
+            break;
+        }
+        let line = index
+            .borrow_mut()
+            .line_at(record.position().map(|p| p.byte()).unwrap_or(0));
+        let cells: Vec<String> = record.iter().map(|f| decode(f, field_enc).raw()).collect();
+        if header_score(&cells) >= 2 {
+            header = Some((cells, line));
+            break;
+        }
+        title.extend(cells);
+    }
+    let (header, header_line) = match header {
+        Some(h) => h,
+        None => {
+            anyhow::bail!(
+                "no header row found in the first {HEADER_SCAN} lines (looked for a row naming MaHoSo / \"Mã hồ sơ\" and other fields)"
+            )
+        }
+    };
+    let layout = Layout {
+        format: "csv".into(),
+        encoding: enc.name().into(),
+        delimiter: Some(delim),
+        sheet: None,
+        export_at: export_date_in(&title),
+        header,
+        header_line,
+    };
+    let rows = CsvRows {
+        rdr,
+        enc: field_enc,
+        record,
+        index,
+    };
+    Ok(Table {
+        layout,
+        rows: Box::new(rows),
+    })
+}
+
+struct CsvRows<R: Read> {
+    rdr: csv::Reader<std::io::BufReader<R>>,
+    enc: Encoding,
+    record: csv::ByteRecord,
+    index: Rc<RefCell<LineIndex>>,
+}
+
+impl<R: Read> Iterator for CsvRows<R> {
+    type Item = Result<RawRow>;
+    fn next(&mut self) -> Option<Self::Item> {
+        match self.rdr.read_byte_record(&mut self.record) {
+            Ok(false) => None,
+            Ok(true) => {
+                let line = self
+                    .index
+                    .borrow_mut()
+                    .line_at(self.record.position().map(|p| p.byte()).unwrap_or(0));
+                let cells = self.record.iter().map(|f| decode(f, self.enc)).collect();
+                Some(Ok(RawRow {
+                    line,
+                    cells,
+                    problem: None,
+                }))
+            }
+            Err(e) => Some(Err(anyhow::anyhow!("CSV read error: {e}"))),
+        }
+    }
+}

@@ -1,0 +1,160 @@
+//! JSON reader: an array of objects, `{"data": [...]}`, or NDJSON (one object per line).
+
+use super::record::{Cell, Layout, RawRow, Table};
+use super::values::{clean_text, parse_date};
+use anyhow::{anyhow, Context, Result};
+use serde_json::{Map, Value};
+use std::io::{BufRead, Read};
+
+const EXPORT_KEYS: &[&str] = &[
+    "NgayXuat",
+    "ngay_xuat",
+    "exportDate",
+    "export_date",
+    "exported_at",
+    "ThoiGianXuat",
+];
+
+fn to_cell(v: Option<&Value>) -> Cell {
+    match v {
+        None | Some(Value::Null) => Cell::Empty,
+        Some(Value::String(s)) => clean_text(s).map(Cell::Text).unwrap_or(Cell::Empty),
+        Some(Value::Number(n)) => match n.as_f64() {
+            Some(f) => Cell::Number(f),
+            None => Cell::Bad(format!("number out of range: {n}")),
+        },
+        Some(Value::Bool(b)) => Cell::Number(if *b { 1.0 } else { 0.0 }),
+        Some(other) => Cell::Text(other.to_string()),
+    }
+}
+
+fn export_at(obj: &Map<String, Value>) -> Option<chrono::NaiveDateTime> {
+    EXPORT_KEYS.iter().find_map(|k| match obj.get(*k) {
+        Some(Value::String(s)) => parse_date(s),
+        Some(Value::Number(n)) => parse_date(&n.to_string()),
+        _ => None,
+    })
+}
+
+/// Header = keys in order of first appearance over all records.
+fn header_of<'a>(records: impl Iterator<Item = &'a Value>) -> Vec<String> {
+    let mut keys: Vec<String> = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for r in records {
+        if let Value::Object(o) = r {
+            for k in o.keys() {
+                if seen.insert(k.clone()) {
+                    keys.push(k.clone());
+                }
+            }
+        }
+    }
+    keys
+}
+
+fn row_of(line: u64, v: &Value, header: &[String]) -> RawRow {
+    match v {
+        Value::Object(o) => RawRow {
+            line,
+            cells: header.iter().map(|k| to_cell(o.get(k))).collect(),
+            problem: None,
+        },
+        other => RawRow {
+            line,
+            cells: vec![Cell::Empty; header.len()],
+            problem: Some(format!(
+                "record is not a JSON object: {}",
+                truncate(&other.to_string())
+            )),
+        },
+    }
+}
+
+fn truncate(s: &str) -> String {
+    s.chars().take(80).collect()
+}
+
+/// Reads a JSON document. Rows are numbered by record (1 = first object of the array).
+pub fn read_json(mut input: Box<dyn Read>) -> Result<Table> {
+    let mut text = String::new();
+    input
+        .read_to_string(&mut text)
+        .context("JSON is not valid UTF-8")?;
+    let doc: Value = serde_json::from_str(text.trim_start_matches('\u{feff}')).map_err(|e| {
+        anyhow!(
+            "invalid JSON at line {}, column {}: {e}",
+            e.line(),
+            e.column()
+        )
+    })?;
+    let (records, export) = match doc {
+        Value::Array(a) => (a, None),
+        Value::Object(mut o) => {
+            let exp = export_at(&o);
+            let key = ["data", "Data", "items", "records"]
+                .into_iter()
+                .find(|k| o.get(*k).is_some_and(Value::is_array));
+            match key.and_then(|k| o.remove(k)) {
+                Some(Value::Array(a)) => (a, exp),
+                _ => anyhow::bail!("JSON object has no \"data\" array of records"),
+            }
+        }
+        _ => anyhow::bail!("JSON must be an array of objects or {{\"data\": [...]}}"),
+    };
+    let header = header_of(records.iter());
+    let layout = Layout {
+        format: "json".into(),
+        encoding: "utf-8".into(),
+        header: header.clone(),
+        header_line: 0,
+        export_at: export,
+        ..Default::default()
+    };
+    let rows = records
+        .into_iter()
+        .enumerate()
+        .map(move |(i, v)| Ok(row_of(i as u64 + 1, &v, &header)));
+    Ok(Table {
+        layout,
+        rows: Box::new(rows),
+    })
+}
+
+/// Reads NDJSON. The header is the union of keys of all lines, so the file is read twice
+/// in memory; rows are numbered by line.
+pub fn read_ndjson(input: Box<dyn Read>) -> Result<Table> {
+    let mut parsed: Vec<(u64, Result<Value, String>)> = Vec::new();
+    for (i, line) in std::io::BufReader::new(input).lines().enumerate() {
+        let line = line.with_context(|| format!("line {}: not valid UTF-8", i + 1))?;
+        let t = line.trim().trim_start_matches('\u{feff}');
+        if t.is_empty() {
+            continue;
+        }
+        parsed.push((
+            i as u64 + 1,
+            serde_json::from_str(t).map_err(|e| format!("invalid JSON: {e}")),
+        ));
+    }
+    let header = header_of(parsed.iter().filter_map(|(_, v)| v.as_ref().ok()));
+    let layout = Layout {
+        format: "ndjson".into(),
+        encoding: "utf-8".into(),
+        header: header.clone(),
+        header_line: 0,
+        ..Default::default()
+    };
+    let rows = parsed.into_iter().map(move |(line, v)| {
+        Ok(match v {
+            Ok(v) => row_of(line, &v, &header),
+            Err(e) => RawRow {
+                line,
+                cells: vec![Cell::Empty; header.len()],
+                problem: Some(e),
+            },
+        })
+    });
+    Ok(Table {
+        layout,
+        rows: Box::new(rows),
+    })
+}

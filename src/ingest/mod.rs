@@ -1,0 +1,200 @@
+//! Ingest: files → validated, normalised rows in DuckDB, with bad rows quarantined.
+
+pub mod csv;
+pub mod detect;
+pub mod headers;
+pub mod json;
+pub mod load;
+pub mod record;
+pub mod source;
+pub mod summary;
+pub mod validate;
+pub mod values;
+pub mod xlsx;
+
+use crate::error::Exit;
+use anyhow::Result;
+use chrono::NaiveDate;
+use duckdb::Connection;
+use load::FileCounts;
+use serde::Serialize;
+use source::ReadOptions;
+use std::path::{Path, PathBuf};
+
+/// Options for ingest and validate.
+#[derive(Debug, Clone)]
+pub struct IngestOptions {
+    pub read: ReadOptions,
+    /// The run date: rows dated after it (or after the file's export date) are quarantined.
+    pub today: NaiveDate,
+    pub progress: bool,
+}
+
+/// What happened to one file.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum Outcome {
+    Loaded {
+        counts: FileCounts,
+        format: String,
+        encoding: String,
+    },
+    AlreadyLoaded {
+        file_id: i32,
+        first_path: String,
+    },
+    Rejected {
+        reason: String,
+    },
+}
+
+/// One file's line in the summary.
+#[derive(Debug, Clone, Serialize)]
+pub struct FileReport {
+    pub path: String,
+    #[serde(flatten)]
+    pub outcome: Outcome,
+}
+
+/// File endings we read; other files in a folder are skipped.
+const EXTENSIONS: &[&str] = &["csv", "txt", "tsv", "xlsx", "json", "ndjson", "jsonl", "gz"];
+
+/// Expands files and folders (recursively) into the ordered list of files to load:
+/// command-line order; inside a folder, by modification time then path.
+pub fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let mut found = Vec::new();
+            for e in walkdir::WalkDir::new(p).sort_by_file_name() {
+                let e = e?;
+                let name = e.file_name().to_string_lossy();
+                // expected.json is the fixture generator's answer key, not an export.
+                if !e.file_type().is_file() || name.starts_with('.') || name == "expected.json" {
+                    continue;
+                }
+                let ext = e
+                    .path()
+                    .extension()
+                    .map(|x| x.to_string_lossy().to_lowercase())
+                    .unwrap_or_default();
+                if EXTENSIONS.contains(&ext.as_str()) {
+                    let mtime = e.metadata().ok().and_then(|m| m.modified().ok());
+                    found.push((mtime, e.path().to_path_buf()));
+                }
+            }
+            found.sort();
+            out.extend(found.into_iter().map(|x| x.1));
+        } else if p.exists() {
+            out.push(p.clone());
+        } else {
+            anyhow::bail!(crate::error::Failure::new(
+                Exit::Usage,
+                format!("{}: no such file or folder", p.display())
+            ));
+        }
+    }
+    Ok(out)
+}
+
+/// The local (UTC+7) date now; `BAOCAO_TODAY=YYYY-MM-DD` pins it for tests.
+pub fn run_date() -> NaiveDate {
+    if let Some(d) = std::env::var("BAOCAO_TODAY")
+        .ok()
+        .and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok())
+    {
+        return d;
+    }
+    (chrono::Utc::now() + chrono::Duration::hours(7)).date_naive()
+}
+
+/// Ingests one file into the store. Problems with the file's content give a Rejected
+/// outcome; database failures and broken reconciliation are errors that stop the run.
+pub fn ingest_file(conn: &Connection, path: &Path, opts: &IngestOptions) -> Result<FileReport> {
+    let path_s = path.to_string_lossy().to_string();
+    let outcome = match try_ingest(conn, path, opts) {
+        Ok(o) => o,
+        Err(e) if is_hard(&e) => return Err(e.context(format!("{path_s}: stopping"))),
+        Err(e) => Outcome::Rejected {
+            reason: format!("{e:#}"),
+        },
+    };
+    Ok(FileReport {
+        path: path_s,
+        outcome,
+    })
+}
+
+/// True for errors that are not about the input: the database failed or a count is wrong.
+fn is_hard(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<duckdb::Error>().is_some()
+            || c.downcast_ref::<crate::error::Failure>()
+                .is_some_and(|f| f.exit == Exit::Internal)
+    })
+}
+
+fn try_ingest(conn: &Connection, path: &Path, opts: &IngestOptions) -> Result<Outcome> {
+    let info = source::info(path)?;
+    let prior: Option<(i32, String)> = conn
+        .query_row(
+            "SELECT file_id, path FROM ingest_files WHERE sha256 = ?",
+            [&info.sha256],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .ok();
+    if let Some((file_id, first_path)) = prior {
+        return Ok(Outcome::AlreadyLoaded {
+            file_id,
+            first_path,
+        });
+    }
+    let table = source::open(path, &info, &opts.read)?;
+    let format = table.layout.format.clone();
+    let encoding = table.layout.encoding.clone();
+    let ctx = validate::Context {
+        reference_day: table
+            .layout
+            .export_at
+            .map(|d| d.date())
+            .unwrap_or(opts.today),
+        reference_is_export: table.layout.export_at.is_some(),
+    };
+    let fault = std::env::var("BAOCAO_FAULT_ABORT_AFTER_ROWS")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok());
+    let bar = summary::row_bar(opts.progress, path);
+    let mut tick = |n: u64| {
+        if fault == Some(n) {
+            // Simulates a crash mid-file (tests of the transaction-per-file rule).
+            std::process::abort();
+        }
+        if n.is_multiple_of(4096) {
+            bar.set_position(n);
+        }
+    };
+    let counts = load::load_file(conn, path, &info, table, &ctx, &mut tick)?;
+    bar.finish_and_clear();
+    Ok(Outcome::Loaded {
+        counts,
+        format,
+        encoding,
+    })
+}
+
+/// The exit code for a set of file reports: 3 if any file was rejected, 1 if rows were
+/// quarantined, else 0.
+pub fn exit_for(reports: &[FileReport]) -> Exit {
+    if reports
+        .iter()
+        .any(|r| matches!(r.outcome, Outcome::Rejected { .. }))
+    {
+        Exit::Rejected
+    } else if reports.iter().any(
+        |r| matches!(&r.outcome, Outcome::Loaded { counts, .. } if counts.rows_quarantined > 0),
+    ) {
+        Exit::Warnings
+    } else {
+        Exit::Ok
+    }
+}

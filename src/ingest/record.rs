@@ -1,0 +1,111 @@
+//! The neutral row shape every reader produces, before validation.
+
+use chrono::NaiveDateTime;
+
+/// One cell as read from a file, before it is interpreted for its column.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Empty,
+    Text(String),
+    /// A numeric cell (XLSX, JSON).
+    Number(f64),
+    /// A cell the reader already knows is a date (XLSX date-formatted cell).
+    Date(NaiveDateTime),
+    /// A cell that could not be decoded; the string says why.
+    Bad(String),
+}
+
+impl Cell {
+    /// The cell as text for messages, quarantine and extra columns.
+    pub fn raw(&self) -> String {
+        match self {
+            Cell::Empty => String::new(),
+            Cell::Text(s) => s.clone(),
+            Cell::Number(n) => format_number(*n),
+            Cell::Date(d) => d.format("%Y-%m-%d %H:%M:%S").to_string(),
+            Cell::Bad(why) => format!("<{why}>"),
+        }
+    }
+
+    /// True for an empty cell or one holding only white space.
+    pub fn is_blank(&self) -> bool {
+        match self {
+            Cell::Empty => true,
+            Cell::Text(s) => s.trim().is_empty(),
+            _ => false,
+        }
+    }
+}
+
+/// Prints a number without a spurious `.0`, so a numeric MaHoSo reads as typed.
+pub fn format_number(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        format!("{n}")
+    }
+}
+
+/// One data row: the line (or Excel row, or JSON record) a person would look at.
+#[derive(Debug, Clone)]
+pub struct RawRow {
+    pub line: u64,
+    pub cells: Vec<Cell>,
+    /// A structural problem found by the reader (e.g. not a JSON object).
+    pub problem: Option<String>,
+}
+
+impl RawRow {
+    /// True when every cell is blank: such rows are skipped and counted apart.
+    pub fn is_blank(&self) -> bool {
+        self.problem.is_none() && self.cells.iter().all(Cell::is_blank)
+    }
+}
+
+/// What a reader learned about a file besides its rows.
+#[derive(Debug, Clone, Default)]
+pub struct Layout {
+    pub format: String,
+    pub encoding: String,
+    pub delimiter: Option<char>,
+    pub sheet: Option<String>,
+    pub header: Vec<String>,
+    pub header_line: u64,
+    pub export_at: Option<NaiveDateTime>,
+}
+
+/// A row source: the layout plus a stream of rows (errors abort the file).
+pub struct Table {
+    pub layout: Layout,
+    pub rows: Box<dyn Iterator<Item = anyhow::Result<RawRow>>>,
+}
+
+/// Looks for an explicit export date in an export's title block ("Ngày xuất: 15/06/2023").
+pub fn export_date_in(cells: &[String]) -> Option<NaiveDateTime> {
+    for (i, c) in cells.iter().enumerate() {
+        let f = super::values::fold(c);
+        let keys = [
+            "ngayxuat",
+            "ngaytrichxuat",
+            "thoidiemxuat",
+            "exportdate",
+            "exportedat",
+            "ngayketxuat",
+        ];
+        if keys.iter().any(|k| f.starts_with(k)) {
+            if let Some((_, v)) = c.split_once(':') {
+                if let Some(d) = super::values::parse_date(v) {
+                    return Some(d);
+                }
+            }
+            if let Some(d) = cells[i + 1..]
+                .iter()
+                .find(|x| !x.trim().is_empty())
+                .and_then(|v| super::values::parse_date(v))
+            {
+                return Some(d);
+            }
+        }
+    }
+    None
+}

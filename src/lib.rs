@@ -1,0 +1,9 @@
+//! baocao: agency dossier exports → DuckDB → official metrics → PDF reports.
+
+pub mod cli;
+pub mod error;
+pub mod fixtures;
+pub mod ingest;
+pub mod metrics;
+pub mod period;
+pub mod store;

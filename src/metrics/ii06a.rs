@@ -1,0 +1,199 @@
+//! Biểu II.06a: the counts of domain.md §5, their identities, and the form's 11 columns.
+
+use crate::period::Period;
+use anyhow::Result;
+use duckdb::Connection;
+use serde::Serialize;
+
+/// The separate counts of §5 for one row of the table.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    pub total_handled: i64,
+    pub received_online: i64,
+    pub received_offline: i64,
+    pub carried_over: i64,
+    pub resolved: i64,
+    pub resolved_early: i64,
+    pub resolved_on_time: i64,
+    pub resolved_late: i64,
+    pub withdrawn: i64,
+    pub in_progress: i64,
+    pub in_progress_processing: i64,
+    pub waiting_supplement: i64,
+    pub paused: i64,
+    pub in_progress_within: i64,
+    pub in_progress_overdue: i64,
+    pub refused: i64,
+}
+
+/// The printed columns (3)–(13) of form II.06a/VPCP/KSTT.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Form {
+    pub c3: i64,
+    pub c4: i64,
+    pub c5: i64,
+    pub c6: i64,
+    pub c7: i64,
+    pub c8: i64,
+    pub c9: i64,
+    pub c10: i64,
+    pub c11: i64,
+    pub c12: i64,
+    pub c13: i64,
+}
+
+impl Counts {
+    /// The identities of §5; returns every one that fails.
+    pub fn identity_violations(&self) -> Vec<String> {
+        let mut v = Vec::new();
+        let received = self.received_online + self.received_offline + self.carried_over;
+        if received != self.total_handled {
+            v.push(format!(
+                "online + offline + carried_over = {received} ≠ total_handled {}",
+                self.total_handled
+            ));
+        }
+        let out = self.resolved + self.withdrawn + self.in_progress;
+        if out != self.total_handled {
+            v.push(format!(
+                "resolved + withdrawn + in_progress = {out} ≠ total_handled {}",
+                self.total_handled
+            ));
+        }
+        let r = self.resolved_early + self.resolved_on_time + self.resolved_late;
+        if r != self.resolved {
+            v.push(format!(
+                "early + on_time + late = {r} ≠ resolved {}",
+                self.resolved
+            ));
+        }
+        let p = self.in_progress_processing + self.waiting_supplement + self.paused;
+        if p != self.in_progress {
+            v.push(format!(
+                "processing + waiting_supplement + paused = {p} ≠ in_progress {}",
+                self.in_progress
+            ));
+        }
+        let w = self.in_progress_within + self.in_progress_overdue;
+        if w != self.in_progress {
+            v.push(format!(
+                "within + overdue = {w} ≠ in_progress {}",
+                self.in_progress
+            ));
+        }
+        v
+    }
+
+    /// The form's columns. With `withdrawn_in_resolved` (the form's note on column 9),
+    /// withdrawn dossiers count in (7) and (9).
+    pub fn form(&self, withdrawn_in_resolved: bool) -> Form {
+        let w = if withdrawn_in_resolved {
+            self.withdrawn
+        } else {
+            0
+        };
+        Form {
+            c3: self.total_handled,
+            c4: self.received_online,
+            c5: self.received_offline,
+            c6: self.carried_over,
+            c7: self.resolved + w,
+            c8: self.resolved_early,
+            c9: self.resolved_on_time + w,
+            c10: self.resolved_late,
+            c11: self.in_progress,
+            c12: self.in_progress_within,
+            c13: self.in_progress_overdue,
+        }
+    }
+}
+
+/// One row of the table: the province, a level subtotal, an agency or a field.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Row {
+    pub grain: String,
+    pub level: Option<String>,
+    pub unit: Option<String>,
+    pub field: Option<String>,
+    #[serde(flatten)]
+    pub counts: Counts,
+    pub form: Form,
+}
+
+/// The whole table for a period.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Table {
+    pub total: Row,
+    pub rows: Vec<Row>,
+}
+
+/// Computes the table. Any identity violation is an internal error (exit 10).
+pub fn compute(conn: &Connection, p: &Period, withdrawn_in_resolved: bool) -> Result<Table> {
+    super::install(conn)?;
+    let mut st = conn.prepare(include_str!("../../sql/metrics/ii06a.sql"))?;
+    let from = p.from.to_string();
+    let to = p.to.to_string();
+    let rows = st.query_map([&from, &to], |r| {
+        let counts = Counts {
+            total_handled: r.get(4)?,
+            received_online: r.get(5)?,
+            received_offline: r.get(6)?,
+            carried_over: r.get(7)?,
+            resolved: r.get(8)?,
+            resolved_early: r.get(9)?,
+            resolved_on_time: r.get(10)?,
+            resolved_late: r.get(11)?,
+            withdrawn: r.get(12)?,
+            in_progress: r.get(13)?,
+            in_progress_processing: r.get(14)?,
+            waiting_supplement: r.get(15)?,
+            paused: r.get(16)?,
+            in_progress_within: r.get(17)?,
+            in_progress_overdue: r.get(18)?,
+            refused: r.get(19)?,
+        };
+        Ok(Row {
+            grain: r.get(0)?,
+            level: r.get(1)?,
+            unit: r.get(2)?,
+            field: r.get(3)?,
+            form: counts.form(withdrawn_in_resolved),
+            counts,
+        })
+    })?;
+    let mut all = Vec::new();
+    for r in rows {
+        all.push(r?);
+    }
+    for r in &all {
+        let v = r.counts.identity_violations();
+        if !v.is_empty() {
+            anyhow::bail!(crate::error::Failure::new(
+                crate::error::Exit::Internal,
+                format!(
+                    "II.06a identity broken for {} {:?}/{:?}/{:?}: {}",
+                    r.grain,
+                    r.level,
+                    r.unit,
+                    r.field,
+                    v.join("; ")
+                )
+            ));
+        }
+    }
+    let empty = Row {
+        grain: "total".into(),
+        level: None,
+        unit: None,
+        field: None,
+        counts: Counts::default(),
+        form: Form::default(),
+    };
+    let total = all
+        .iter()
+        .find(|r| r.grain == "total")
+        .cloned()
+        .unwrap_or(empty);
+    let rows = all.into_iter().filter(|r| r.grain != "total").collect();
+    Ok(Table { total, rows })
+}

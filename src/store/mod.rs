@@ -1,0 +1,90 @@
+//! The embedded DuckDB store: where it lives, opening it, and schema migrations.
+
+use crate::error::{Exit, Failure};
+use anyhow::{Context, Result};
+use duckdb::Connection;
+use std::path::{Path, PathBuf};
+
+/// Default database file, relative to the working directory.
+pub const DEFAULT_DB: &str = "data/baocao.duckdb";
+
+/// Ordered migrations; a database made by an older binary gets the missing ones applied.
+pub const MIGRATIONS: &[(i32, &str, &str)] = &[(
+    1,
+    "ingest",
+    include_str!("../../sql/migrations/0001_ingest.sql"),
+)];
+
+/// Opens (creating if needed) the database and brings its schema up to date.
+pub fn open(path: &Path) -> Result<Connection> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("creating folder {}", dir.display()))?;
+    }
+    let conn = Connection::open(path).map_err(|e| {
+        let msg = e.to_string();
+        if msg.contains("lock") {
+            anyhow::Error::new(Failure::new(
+                Exit::Locked,
+                format!(
+                    "database {} is in use by another process: {msg}",
+                    path.display()
+                ),
+            ))
+        } else {
+            anyhow::Error::new(e).context(format!("opening database {}", path.display()))
+        }
+    })?;
+    migrate(&conn)?;
+    Ok(conn)
+}
+
+/// Opens an in-memory database with the full schema (validate, tests).
+pub fn open_in_memory() -> Result<Connection> {
+    let conn = Connection::open_in_memory()?;
+    migrate(&conn)?;
+    Ok(conn)
+}
+
+/// Applies every migration newer than the database's version, each in its own transaction.
+pub fn migrate(conn: &Connection) -> Result<()> {
+    conn.execute_batch(include_str!("../../sql/schema.sql"))
+        .context("creating schema_version")?;
+    let current: i32 = conn.query_row(
+        "SELECT coalesce(max(version), 0) FROM schema_version",
+        [],
+        |r| r.get(0),
+    )?;
+    let newest = MIGRATIONS.last().map(|m| m.0).unwrap_or(0);
+    if current > newest {
+        anyhow::bail!(Failure::new(
+            Exit::Usage,
+            format!("database schema version {current} is newer than this program knows ({newest}): use a newer baocao")
+        ));
+    }
+    for (version, name, sql) in MIGRATIONS.iter().filter(|m| m.0 > current) {
+        conn.execute_batch("BEGIN TRANSACTION")?;
+        let res = conn.execute_batch(sql).and_then(|_| {
+            conn.execute(
+                "INSERT INTO schema_version (version, name) VALUES (?, ?)",
+                duckdb::params![version, name],
+            )
+        });
+        match res {
+            Ok(_) => conn.execute_batch("COMMIT")?,
+            Err(e) => {
+                conn.execute_batch("ROLLBACK").ok();
+                return Err(
+                    anyhow::Error::new(e).context(format!("applying migration {version} ({name})"))
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Resolves the database path: flag, then BAOCAO_DB, then the default.
+pub fn resolve(flag: Option<PathBuf>) -> PathBuf {
+    flag.or_else(|| std::env::var_os("BAOCAO_DB").map(PathBuf::from))
+        .unwrap_or_else(|| PathBuf::from(DEFAULT_DB))
+}

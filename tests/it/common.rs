@@ -1,0 +1,72 @@
+//! Helpers shared by the integration tests.
+
+use baocao::ingest::{self, source::ReadOptions, FileReport, IngestOptions, Outcome};
+use chrono::NaiveDate;
+use duckdb::Connection;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+pub fn opts() -> IngestOptions {
+    IngestOptions {
+        read: ReadOptions::default(),
+        today: NaiveDate::from_ymd_opt(2026, 11, 22).unwrap(),
+        progress: false,
+    }
+}
+
+pub fn ingest(conn: &Connection, path: &Path) -> FileReport {
+    ingest::ingest_file(conn, path, &opts()).expect("no hard error")
+}
+
+pub fn counts(r: &FileReport) -> &ingest::load::FileCounts {
+    match &r.outcome {
+        Outcome::Loaded { counts, .. } => counts,
+        other => panic!("{}: expected Loaded, got {other:?}", r.path),
+    }
+}
+
+pub fn rejected(r: &FileReport) -> &str {
+    match &r.outcome {
+        Outcome::Rejected { reason } => reason,
+        other => panic!("{}: expected Rejected, got {other:?}", r.path),
+    }
+}
+
+pub fn bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_baocao"))
+}
+
+/// Runs the binary with a pinned run date; returns (exit code, stdout, stderr).
+pub fn run(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(bin())
+        .args(args)
+        .env("BAOCAO_TODAY", "2026-11-22")
+        .env_remove("BAOCAO_DB")
+        .output()
+        .expect("run baocao");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Generates a fixture with the binary into `dir`, returning the data file path.
+pub fn generate(dir: &Path, args: &[&str]) -> PathBuf {
+    let d = dir.to_str().unwrap();
+    let mut all = vec!["fixtures", "generate", "--out", d];
+    all.extend_from_slice(args);
+    let (code, out, err) = run(&all);
+    assert_eq!(code, 0, "generate failed: {err}");
+    PathBuf::from(out.lines().next().expect("a file").trim())
+}
+
+pub fn fixture(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(rel)
+}
+
+pub fn scalar(conn: &Connection, sql: &str) -> i64 {
+    conn.query_row(sql, [], |r| r.get(0)).unwrap()
+}

@@ -1,0 +1,5 @@
+//! Integration tests, one module per stage, in one binary (DuckDB links once).
+
+mod common;
+mod ingest;
+mod metrics;
