@@ -61,10 +61,10 @@ CREATE TABLE dossier_versions (
     superseded_by          INTEGER               -- file whose version replaced this one
 );
 
--- The version in force per dossier code (newest export wins).
--- Uniqueness of ma_ho_so is kept by the loader (and checked by tests): a DuckDB primary
--- key would reject the delete-then-insert of a superseded key inside one transaction.
-CREATE TABLE dossiers AS SELECT * EXCLUDE (superseded_by) FROM dossier_versions LIMIT 0;
+-- The version in force per dossier code (newest export wins): the history row that no
+-- later export superseded. A view, so versions are stored once.
+CREATE VIEW dossiers AS
+SELECT * EXCLUDE (superseded_by) FROM dossier_versions WHERE superseded_by IS NULL;
 
 -- Rows set aside, one row per problem found (a row may have several).
 CREATE TABLE quarantine (

@@ -5,10 +5,9 @@ use super::headers::header_score;
 use super::record::{export_date_in, Cell, Layout, RawRow, Table};
 use super::values::clean_text;
 use anyhow::{Context, Result};
-use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::io::Read;
-use std::rc::Rc;
+use std::sync::{Arc, Mutex};
 
 /// Where line breaks are, so a record's line is the one a person sees in an editor.
 /// (The csv crate's own record positions point at the previous record's `\n` for CRLF
@@ -45,13 +44,13 @@ impl LineIndex {
 struct Indexing<R> {
     inner: R,
     pos: u64,
-    index: Rc<RefCell<LineIndex>>,
+    index: Arc<Mutex<LineIndex>>,
 }
 
 impl<R: Read> Read for Indexing<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
-        let mut idx = self.index.borrow_mut();
+        let mut idx = self.index.lock().expect("line index lock");
         for (i, b) in buf[..n].iter().enumerate() {
             if *b == b'\n' || *b == b'\r' {
                 idx.pending.push_back((self.pos + i as u64, *b));
@@ -137,8 +136,12 @@ fn decode(bytes: &[u8], enc: Encoding) -> Cell {
 
 /// Opens a CSV stream. `input` is the decompressed byte stream after the BOM for UTF-8;
 /// UTF-16 content is transcoded to UTF-8 first.
-pub fn read(mut input: Box<dyn Read>, enc: Encoding, delimiter: Option<char>) -> Result<Table> {
-    let (reader, field_enc): (Box<dyn Read>, Encoding) = match enc {
+pub fn read(
+    mut input: Box<dyn Read + Send>,
+    enc: Encoding,
+    delimiter: Option<char>,
+) -> Result<Table> {
+    let (reader, field_enc): (Box<dyn Read + Send>, Encoding) = match enc {
         Encoding::Utf16Le | Encoding::Utf16Be => {
             let mut raw = Vec::new();
             input
@@ -157,7 +160,7 @@ pub fn read(mut input: Box<dyn Read>, enc: Encoding, delimiter: Option<char>) ->
         }
         _ => (input, enc),
     };
-    let index = Rc::new(RefCell::new(LineIndex::default()));
+    let index = Arc::new(Mutex::new(LineIndex::default()));
     let reader = Indexing {
         inner: reader,
         pos: 0,
@@ -185,7 +188,8 @@ pub fn read(mut input: Box<dyn Read>, enc: Encoding, delimiter: Option<char>) ->
             break;
         }
         let line = index
-            .borrow_mut()
+            .lock()
+            .expect("line index lock")
             .line_at(record.position().map(|p| p.byte()).unwrap_or(0));
         let cells: Vec<String> = record.iter().map(|f| decode(f, field_enc).raw()).collect();
         if header_score(&cells) >= 2 {
@@ -227,7 +231,7 @@ struct CsvRows<R: Read> {
     rdr: csv::Reader<std::io::BufReader<R>>,
     enc: Encoding,
     record: csv::ByteRecord,
-    index: Rc<RefCell<LineIndex>>,
+    index: Arc<Mutex<LineIndex>>,
 }
 
 impl<R: Read> Iterator for CsvRows<R> {
@@ -238,7 +242,8 @@ impl<R: Read> Iterator for CsvRows<R> {
             Ok(true) => {
                 let line = self
                     .index
-                    .borrow_mut()
+                    .lock()
+                    .expect("line index lock")
                     .line_at(self.record.position().map(|p| p.byte()).unwrap_or(0));
                 let cells = self.record.iter().map(|f| decode(f, self.enc)).collect();
                 Some(Ok(RawRow {

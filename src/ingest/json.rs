@@ -75,7 +75,7 @@ fn truncate(s: &str) -> String {
 }
 
 /// Reads a JSON document. Rows are numbered by record (1 = first object of the array).
-pub fn read_json(mut input: Box<dyn Read>) -> Result<Table> {
+pub fn read_json(mut input: Box<dyn Read + Send>) -> Result<Table> {
     let mut text = String::new();
     input
         .read_to_string(&mut text)
@@ -122,7 +122,7 @@ pub fn read_json(mut input: Box<dyn Read>) -> Result<Table> {
 
 /// Reads NDJSON. The header is the union of keys of all lines, so the file is read twice
 /// in memory; rows are numbered by line.
-pub fn read_ndjson(input: Box<dyn Read>) -> Result<Table> {
+pub fn read_ndjson(input: Box<dyn Read + Send>) -> Result<Table> {
     let mut parsed: Vec<(u64, Result<Value, String>)> = Vec::new();
     for (i, line) in std::io::BufReader::new(input).lines().enumerate() {
         let line = line.with_context(|| format!("line {}: not valid UTF-8", i + 1))?;

@@ -1,12 +1,13 @@
 //! Loads one file into the store inside one transaction: versions, quarantine, supersede.
 
+use super::batch::{VersionBatch, BATCH_ROWS};
 use super::headers::{missing_message, HeaderMap};
-use super::record::Table;
+use super::record::{RawRow, Table};
 use super::source::FileInfo;
 use super::validate::{validate, Context, Dossier, Problem};
 use crate::error::{Exit, Failure};
 use anyhow::{Context as _, Result};
-use duckdb::{params, Connection, ToSql};
+use duckdb::{params, Connection};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -36,41 +37,26 @@ impl FileCounts {
 /// Called after each row, for progress bars and fault injection.
 pub type Tick<'a> = &'a mut dyn FnMut(u64);
 
-fn appendable(d: &Dossier) -> [&dyn ToSql; 28] {
-    [
-        &d.ma_ho_so,
-        &d.ma_tthc,
-        &d.ten_tthc,
-        &d.ma_linh_vuc,
-        &d.ten_linh_vuc,
-        &d.ma_don_vi,
-        &d.ten_don_vi,
-        &d.cap_don_vi,
-        &d.kenh,
-        &d.muc_do,
-        &d.trang_thai,
-        &d.ngay_nop,
-        &d.ngay_tiep_nhan,
-        &d.ngay_hen_tra,
-        &d.ngay_ket_thuc,
-        &d.ngay_tra,
-        &d.ngay_yeu_cau_bo_sung,
-        &d.so_lan_bo_sung,
-        &d.le_phi,
-        &d.thanh_toan_truc_tuyen,
-        &d.so_hoa,
-        &d.tai_su_dung,
-        &d.ket_qua_dien_tu,
-        &d.yeu_cau_ket_qua_giay,
-        &d.da_dong_bo,
-        &d.xac_thuc_vneid,
-        &d.danh_gia,
-        &d.extra,
-    ]
+/// A 64-bit fingerprint of a dossier code.
+fn fingerprint(code: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    code.hash(&mut h);
+    h.finish()
 }
 
-/// Streams the rows of `table` through validation. `sink` receives valid dossiers,
-/// `quarantine` every problem. Returns the counts (without supersede figures).
+/// A row after validation, as handed from the reading thread to the loading one.
+enum Checked {
+    Blank,
+    Row(RawRow),
+}
+
+/// Rows per message between the threads.
+const CHUNK: usize = 4096;
+
+/// Streams the rows of `table` through validation. Reading and validation run on a
+/// second thread while this one stores; `sink` receives valid dossiers, `quarantine`
+/// every problem. Returns the counts (without supersede figures).
 pub fn process_rows(
     table: Table,
     ctx: &Context,
@@ -87,28 +73,66 @@ pub fn process_rows(
         ));
     }
     let mut c = FileCounts::default();
-    for row in table.rows {
-        let row = row?;
-        if row.is_blank() {
-            c.rows_blank += 1;
-            continue;
-        }
-        c.rows_read += 1;
-        match validate(&map, &row, ctx) {
-            Ok(d) => {
-                sink(row.line, &d)?;
-                c.rows_loaded += 1;
-            }
-            Err(problems) => {
-                c.rows_quarantined += 1;
-                for p in &problems {
-                    *c.reasons.entry(p.reason.to_string()).or_default() += 1;
-                    quarantine(row.line, p)?;
+    let rows = table.rows;
+    std::thread::scope(|s| -> Result<()> {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Vec<Checked>>>(8);
+        let map = &map;
+        s.spawn(move || {
+            let mut chunk = Vec::with_capacity(CHUNK);
+            for row in rows {
+                let item = match row {
+                    Err(e) => {
+                        let _ = tx.send(Err(e));
+                        return;
+                    }
+                    Ok(r) if r.is_blank() => Checked::Blank,
+                    Ok(r) => Checked::Row(r),
+                };
+                chunk.push(item);
+                if chunk.len() == CHUNK
+                    && tx
+                        .send(Ok(std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK))))
+                        .is_err()
+                {
+                    return; // the loader stopped
                 }
             }
+            let _ = tx.send(Ok(chunk));
+        });
+        let mut waited = std::time::Duration::ZERO;
+        let mut t = std::time::Instant::now();
+        for msg in rx.iter() {
+            waited += t.elapsed();
+            for item in msg? {
+                let (line, result) = match item {
+                    Checked::Blank => {
+                        c.rows_blank += 1;
+                        continue;
+                    }
+                    // Validation runs here: the reading thread is the busier one.
+                    Checked::Row(r) => (r.line, validate(map, r, ctx)),
+                };
+                c.rows_read += 1;
+                match result {
+                    Ok(d) => {
+                        sink(line, &d)?;
+                        c.rows_loaded += 1;
+                    }
+                    Err(problems) => {
+                        c.rows_quarantined += 1;
+                        for p in &problems {
+                            *c.reasons.entry(p.reason.to_string()).or_default() += 1;
+                            quarantine(line, p)?;
+                        }
+                    }
+                }
+                tick(c.rows_read);
+            }
+            t = std::time::Instant::now();
         }
-        tick(c.rows_read);
-    }
+        tracing::debug!("loader waited {:.2}s for the reader", waited.as_secs_f64());
+        Ok(())
+    })?;
     Ok(c)
 }
 
@@ -165,20 +189,22 @@ fn load_in_tx(
     )?;
     let mut versions = conn.appender("dossier_versions")?;
     let mut quarantine = conn.appender("quarantine")?;
-    let none: Option<i32> = None;
+    let mut batch = VersionBatch::default();
+    // Fingerprints of the codes seen: a repeat means the exact SQL dedupe must run.
+    let mut seen = std::collections::HashSet::new();
+    let mut maybe_dup = false;
+    let t_start = std::time::Instant::now();
     let mut c = process_rows(
         table,
         ctx,
         |line, d| {
-            let mut row: Vec<&dyn ToSql> = Vec::with_capacity(31);
-            let line = line as i64;
-            row.push(&file_id);
-            row.push(&line);
-            row.extend(appendable(d));
-            row.push(&none);
-            versions
-                .append_row(row.as_slice())
-                .with_context(|| format!("row {line}: storing"))?;
+            maybe_dup |= !seen.insert(fingerprint(&d.ma_ho_so));
+            batch.push(file_id, line, d);
+            if batch.len() >= BATCH_ROWS {
+                versions
+                    .append_record_batch(batch.finish())
+                    .with_context(|| format!("storing rows up to {line}"))?;
+            }
             Ok(())
         },
         |line, p| {
@@ -195,13 +221,23 @@ fn load_in_tx(
         },
         tick,
     )?;
+    if !batch.is_empty() {
+        versions
+            .append_record_batch(batch.finish())
+            .context("storing the last rows")?;
+    }
+    let t_rows = t_start.elapsed();
     versions.flush().context("writing dossier rows")?;
     quarantine.flush().context("writing quarantine rows")?;
     drop(versions);
     drop(quarantine);
+    drop(seen);
 
     // Duplicate codes inside one file: the last row wins, earlier ones are quarantined.
-    let dup = conn.execute(
+    let dup = if !maybe_dup {
+        0
+    } else {
+        conn.execute(
         "INSERT INTO quarantine
          SELECT file_id, ?, source_row, ?, ma_ho_so, 'duplicate_in_file',
                 'MaHoSo ' || ma_ho_so || ' appears again at row ' || last_row || ' of the same file, which supersedes this row'
@@ -209,7 +245,8 @@ fn load_in_tx(
                FROM dossier_versions WHERE file_id = ?)
          WHERE source_row < last_row",
         params![path_s, key_column(&layout.header), file_id],
-    )? as u64;
+    )? as u64
+    };
     if dup > 0 {
         conn.execute(
             "DELETE FROM dossier_versions v WHERE v.file_id = ?
@@ -223,7 +260,14 @@ fn load_in_tx(
         *c.reasons.entry("duplicate_in_file".into()).or_default() += dup;
     }
 
+    let t_sql = std::time::Instant::now();
     supersede(conn, file_id, &mut c)?;
+    tracing::info!(
+        "{}: read+validate+append {:.2}s, dedupe+supersede {:.2}s",
+        path.display(),
+        t_rows.as_secs_f64(),
+        t_sql.elapsed().as_secs_f64()
+    );
 
     // Reconcile against what the database now holds, not only our own counters.
     let stored: i64 = conn.query_row(
@@ -270,38 +314,26 @@ fn key_column(header: &[String]) -> String {
 }
 
 /// Applies newest-export-wins. The new file wins a code unless both it and the file in
-/// force carry an explicit export date and the one in force is newer.
+/// force carry an explicit export date and the one in force is newer. The version in force
+/// is the one with `superseded_by IS NULL` (the `dossiers` view).
 fn supersede(conn: &Connection, file_id: i32, c: &mut FileCounts) -> Result<()> {
-    conn.execute(
-        "CREATE OR REPLACE TEMP TABLE _win AS
-         SELECT v.ma_ho_so FROM dossier_versions v
-         JOIN ingest_files nf ON nf.file_id = v.file_id
-         LEFT JOIN dossiers d ON d.ma_ho_so = v.ma_ho_so
-         LEFT JOIN ingest_files of ON of.file_id = d.file_id
-         WHERE v.file_id = ?
-           AND NOT coalesce(nf.export_at < of.export_at, false)",
-        params![file_id],
-    )?;
     c.rows_replaced = conn.execute(
-        "UPDATE dossier_versions SET superseded_by = ?
-         WHERE file_id <> ? AND superseded_by IS NULL AND ma_ho_so IN (SELECT ma_ho_so FROM _win)",
+        "UPDATE dossier_versions AS o SET superseded_by = ?
+         FROM (SELECT v.ma_ho_so, f.export_at FROM dossier_versions v JOIN ingest_files f USING (file_id)
+               WHERE v.file_id = ?) AS n,
+              ingest_files AS of
+         WHERE o.ma_ho_so = n.ma_ho_so AND o.file_id <> ? AND o.superseded_by IS NULL
+           AND of.file_id = o.file_id AND NOT coalesce(n.export_at < of.export_at, false)",
+        params![file_id, file_id, file_id],
+    )? as u64;
+    // What is still in force elsewhere is newer: this file's version goes to the history.
+    let lost = conn.execute(
+        "UPDATE dossier_versions AS n SET superseded_by = o.file_id
+         FROM dossier_versions AS o
+         WHERE n.file_id = ? AND o.ma_ho_so = n.ma_ho_so AND o.file_id <> ? AND o.superseded_by IS NULL",
         params![file_id, file_id],
     )? as u64;
-    // Versions that lost to a newer export stay in the history, marked by the file in force.
-    conn.execute(
-        "UPDATE dossier_versions v SET superseded_by = d.file_id FROM dossiers d
-         WHERE v.file_id = ? AND d.ma_ho_so = v.ma_ho_so AND v.ma_ho_so NOT IN (SELECT ma_ho_so FROM _win)",
-        params![file_id],
-    )?;
-    conn.execute(
-        "DELETE FROM dossiers WHERE ma_ho_so IN (SELECT ma_ho_so FROM _win)",
-        [],
-    )?;
-    c.rows_in_force = conn.execute(
-        "INSERT INTO dossiers SELECT * EXCLUDE (superseded_by) FROM dossier_versions
-         WHERE file_id = ? AND ma_ho_so IN (SELECT ma_ho_so FROM _win)",
-        params![file_id],
-    )? as u64;
+    c.rows_in_force = c.rows_loaded - lost;
     // A file none of whose rows is in force any more is superseded (by the newest file
     // that replaced its rows); this includes a stale file that lost every row at once.
     conn.execute(
@@ -312,6 +344,5 @@ fn supersede(conn: &Connection, file_id: i32, c: &mut FileCounts) -> Result<()> 
            AND NOT EXISTS (SELECT 1 FROM dossier_versions v WHERE v.file_id = f.file_id AND v.superseded_by IS NULL)",
         [],
     )?;
-    conn.execute_batch("DROP TABLE _win")?;
     Ok(())
 }

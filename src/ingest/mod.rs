@@ -1,5 +1,6 @@
 //! Ingest: files → validated, normalised rows in DuckDB, with bad rows quarantined.
 
+pub mod batch;
 pub mod csv;
 pub mod detect;
 pub mod headers;

@@ -77,7 +77,7 @@ pub struct Layout {
 /// A row source: the layout plus a stream of rows (errors abort the file).
 pub struct Table {
     pub layout: Layout,
-    pub rows: Box<dyn Iterator<Item = anyhow::Result<RawRow>>>,
+    pub rows: Box<dyn Iterator<Item = anyhow::Result<RawRow>> + Send>,
 }
 
 /// Looks for an explicit export date in an export's title block ("Ngày xuất: 15/06/2023").

@@ -71,7 +71,7 @@ pub fn open(path: &Path, info: &FileInfo, opts: &ReadOptions) -> Result<Table> {
     }
     let lower = path.to_string_lossy().to_lowercase();
     let file = File::open(path).with_context(|| format!("opening {}", path.display()))?;
-    let mut stream: Box<dyn Read> = if info.compression.is_some() {
+    let mut stream: Box<dyn Read + Send> = if info.compression.is_some() {
         Box::new(flate2::read::MultiGzDecoder::new(std::io::BufReader::new(
             file,
         )))
@@ -101,7 +101,7 @@ pub fn open(path: &Path, info: &FileInfo, opts: &ReadOptions) -> Result<Table> {
     let text_head = String::from_utf8_lossy(&head[enc.bom_len().min(head.len())..]).into_owned();
     let format = detect::detect_format(path, &head, &text_head);
     let bom = enc.bom_len().min(head.len());
-    let body: Box<dyn Read> = Box::new(Cursor::new(head[bom..].to_vec()).chain(stream));
+    let body: Box<dyn Read + Send> = Box::new(Cursor::new(head[bom..].to_vec()).chain(stream));
     match format {
         Format::Csv => super::csv::read(body, enc, opts.delimiter),
         Format::Json | Format::Ndjson => {
@@ -117,7 +117,7 @@ pub fn open(path: &Path, info: &FileInfo, opts: &ReadOptions) -> Result<Table> {
 }
 
 /// Transcodes a whole stream to UTF-8 (JSON from odd encodings; small files).
-fn to_utf8(mut body: Box<dyn Read>, enc: Encoding) -> Result<Box<dyn Read>> {
+fn to_utf8(mut body: Box<dyn Read + Send>, enc: Encoding) -> Result<Box<dyn Read + Send>> {
     let codec = match enc {
         Encoding::Utf8 | Encoding::Utf8Bom => return Ok(body),
         Encoding::Utf16Le => encoding_rs::UTF_16LE,

@@ -62,15 +62,20 @@ const MIN_YEAR: i32 = 2000;
 
 struct Row<'a> {
     map: &'a HeaderMap,
-    raw: &'a RawRow,
+    cells: Vec<Cell>,
     problems: Vec<Problem>,
 }
 
 impl Row<'_> {
+    /// The column index of a field present in the file.
+    fn index(&self, f: Field) -> Option<usize> {
+        self.map.index(f).filter(|i| *i < self.cells.len())
+    }
+
+    /// The raw cell of a field and its header, for messages.
     fn cell(&self, f: Field) -> Option<(&Cell, &str)> {
-        let i = self.map.index(f)?;
-        let c = self.raw.cells.get(i)?;
-        Some((c, self.map.names[i].as_str()))
+        let i = self.index(f)?;
+        Some((&self.cells[i], self.map.names[i].as_str()))
     }
 
     fn problem(&mut self, column: &str, raw: String, reason: &'static str, message: String) {
@@ -82,56 +87,56 @@ impl Row<'_> {
         });
     }
 
-    /// The cell as text, reporting encoding failures.
+    /// Records a problem when the cell could not be decoded; true when it is bad.
+    fn is_bad(&mut self, i: usize) -> bool {
+        if let Cell::Bad(why) = &self.cells[i] {
+            let reason = if why.contains("Excel") {
+                "invalid_value"
+            } else {
+                "invalid_encoding"
+            };
+            let (col, why) = (self.map.names[i].clone(), why.clone());
+            self.problem(&col, String::new(), reason, why);
+            return true;
+        }
+        false
+    }
+
+    /// Takes the cell's text out of the row (no copy).
     fn text(&mut self, f: Field) -> Option<String> {
-        let (c, col) = self.cell(f)?;
-        let col = col.to_string();
-        match c {
-            Cell::Empty => None,
-            Cell::Text(s) => Some(s.clone()),
-            Cell::Number(n) => Some(format_number(*n)),
+        let i = self.index(f)?;
+        if self.is_bad(i) {
+            return None;
+        }
+        match std::mem::replace(&mut self.cells[i], Cell::Empty) {
+            Cell::Text(s) => Some(s),
+            Cell::Number(n) => Some(format_number(n)),
             Cell::Date(d) => Some(d.format("%Y-%m-%d %H:%M:%S").to_string()),
-            Cell::Bad(why) => {
-                let reason = if why.contains("Excel") {
-                    "invalid_value"
-                } else {
-                    "invalid_encoding"
-                };
-                self.problem(&col, String::new(), reason, why.clone());
-                None
-            }
+            Cell::Empty | Cell::Bad(_) => None,
         }
     }
 
     fn date(&mut self, f: Field) -> Option<NaiveDateTime> {
-        let (c, col) = self.cell(f)?;
-        let col = col.to_string();
-        let c = c.clone();
-        let v = match &c {
+        let i = self.index(f)?;
+        if self.is_bad(i) {
+            return None;
+        }
+        let v = match &self.cells[i] {
             Cell::Date(d) => Some(*d),
             Cell::Number(n) if n.fract() == 0.0 && *n >= 1e7 => parse_date(&format_number(*n)),
             Cell::Number(n) => excel_serial(*n),
             Cell::Empty => return None,
-            Cell::Text(_) | Cell::Bad(_) => {
-                let t = self.text(f)?;
-                parse_date(&t)
-            }
+            Cell::Text(t) => parse_date(t),
+            Cell::Bad(_) => None,
         };
-        match v {
-            Some(d) => Some(d),
-            None => {
-                self.problem(
-                    &col,
-                    c.raw(),
-                    "invalid_date",
-                    format!(
-                        "cannot read '{}' as a date (dd/mm/yyyy, ISO 8601 or yyyyMMddHHmmss)",
-                        c.raw()
-                    ),
-                );
-                None
-            }
+        if v.is_none() {
+            let raw = self.cells[i].raw();
+            let col = self.map.names[i].clone();
+            let msg =
+                format!("cannot read '{raw}' as a date (dd/mm/yyyy, ISO 8601 or yyyyMMddHHmmss)");
+            self.problem(&col, raw, "invalid_date", msg);
         }
+        v
     }
 
     fn coded<T>(
@@ -141,31 +146,38 @@ impl Row<'_> {
         reason: &'static str,
         what: &str,
     ) -> Option<T> {
-        let t = self.text(f)?;
-        let v = parse(&t);
+        let i = self.index(f)?;
+        if self.is_bad(i) {
+            return None;
+        }
+        let v = match &self.cells[i] {
+            Cell::Empty => return None,
+            Cell::Text(t) => parse(t),
+            Cell::Number(n) => parse(&format_number(*n)),
+            Cell::Date(_) | Cell::Bad(_) => None,
+        };
         if v.is_none() {
-            let col = self.cell(f).map(|x| x.1.to_string()).unwrap_or_default();
-            self.problem(
-                &col,
-                t.clone(),
-                reason,
-                format!("'{t}' is not a known {what}"),
-            );
+            let raw = self.cells[i].raw();
+            let col = self.map.names[i].clone();
+            let msg = format!("'{raw}' is not a known {what}");
+            self.problem(&col, raw, reason, msg);
         }
         v
     }
 }
 
 /// Validates one row. Ok is the dossier; Err lists every problem found in it.
-pub fn validate(map: &HeaderMap, raw: &RawRow, ctx: &Context) -> Result<Dossier, Vec<Problem>> {
-    let mut r = Row {
-        map,
-        raw,
-        problems: Vec::new(),
+pub fn validate(map: &HeaderMap, raw: RawRow, ctx: &Context) -> Result<Dossier, Vec<Problem>> {
+    let problem = |reason, raw: String, message| {
+        vec![Problem {
+            column: String::new(),
+            raw,
+            reason,
+            message,
+        }]
     };
-    if let Some(p) = &raw.problem {
-        r.problem("", String::new(), "malformed_record", p.clone());
-        return Err(r.problems);
+    if let Some(p) = raw.problem {
+        return Err(problem("malformed_record", String::new(), p));
     }
     if raw.cells.len() != map.names.len() {
         let msg = format!(
@@ -179,9 +191,18 @@ pub fn validate(map: &HeaderMap, raw: &RawRow, ctx: &Context) -> Result<Dossier,
             .map(Cell::raw)
             .collect::<Vec<_>>()
             .join("|");
-        r.problem("", joined.chars().take(200).collect(), "field_count", msg);
-        return Err(r.problems);
+        return Err(problem(
+            "field_count",
+            joined.chars().take(200).collect(),
+            msg,
+        ));
     }
+    let extra = extras(map, &raw.cells);
+    let mut r = Row {
+        map,
+        cells: raw.cells,
+        problems: Vec::new(),
+    };
     let ma_ho_so = r.text(Field::MaHoSo);
     if ma_ho_so.is_none() && r.problems.is_empty() {
         let col = r
@@ -347,7 +368,7 @@ pub fn validate(map: &HeaderMap, raw: &RawRow, ctx: &Context) -> Result<Dossier,
     // An empty channel means in person (domain.md §2).
     d.kenh = d.kenh.or(Some(1));
     check_dates(&mut r, &d, ctx);
-    d.extra = extras(map, raw);
+    d.extra = extra;
     if r.problems.is_empty() {
         Ok(d)
     } else {
@@ -452,7 +473,7 @@ fn check_dates(r: &mut Row, d: &Dossier, ctx: &Context) {
 use chrono::Datelike;
 
 /// Unmatched columns as a JSON object, keys in file order; None when there are none.
-fn extras(map: &HeaderMap, raw: &RawRow) -> Option<String> {
+fn extras(map: &HeaderMap, cells: &[Cell]) -> Option<String> {
     let mut obj = serde_json::Map::new();
     for (i, f) in map.fields.iter().enumerate() {
         if f.is_some() {
@@ -463,7 +484,7 @@ fn extras(map: &HeaderMap, raw: &RawRow) -> Option<String> {
         } else {
             map.names[i].clone()
         };
-        let v = raw.cells.get(i).map(Cell::raw).unwrap_or_default();
+        let v = cells.get(i).map(Cell::raw).unwrap_or_default();
         if !v.is_empty() {
             obj.insert(name, serde_json::Value::String(v));
         }

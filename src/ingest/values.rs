@@ -16,18 +16,45 @@ pub fn fold(s: &str) -> String {
         .collect()
 }
 
-/// NFC-normalises text and trims surrounding white space; empty becomes None.
+/// NFC-normalises text, trims it and folds runs of white space; empty becomes None.
 pub fn clean_text(s: &str) -> Option<String> {
     let t = s.trim();
     if t.is_empty() {
         return None;
     }
-    // Fast path: ASCII is already NFC.
-    if t.is_ascii() {
-        return Some(t.to_string());
+    // One pass over the bytes: ASCII? any run of white space to fold?
+    let b = t.as_bytes();
+    let mut ascii = true;
+    let mut fold_space = false;
+    for (i, &c) in b.iter().enumerate() {
+        if c >= 0x80 {
+            ascii = false;
+            fold_space |= c == 0xC2 && b.get(i + 1) == Some(&0xA0); // no-break space
+        } else if c == b'\t'
+            || c == b'\n'
+            || c == b'\r'
+            || (c == b' ' && b.get(i + 1) == Some(&b' '))
+        {
+            fold_space = true;
+        }
     }
-    let n: String = t.nfc().collect();
-    // Collapse internal runs of white space so "Sở  Y tế" groups with "Sở Y tế".
+    // Most text is already NFC (ASCII always is).
+    // Precomposed Vietnamese lies below U+0300 or in Latin Extended Additional, where
+    // every character is already NFC; anything else gets the full quick check.
+    let nfc_ok = ascii
+        || t.chars()
+            .all(|c| (c as u32) < 0x300 || (0x1E00..=0x1EFF).contains(&(c as u32)))
+        || unicode_normalization::is_nfc_quick(t.chars())
+            == unicode_normalization::IsNormalized::Yes;
+    let n: String = if nfc_ok {
+        t.to_string()
+    } else {
+        t.nfc().collect()
+    };
+    if !fold_space {
+        return Some(n);
+    }
+    // So that "Sở  Y tế" groups with "Sở Y tế".
     Some(n.split_whitespace().collect::<Vec<_>>().join(" "))
 }
 
@@ -66,6 +93,9 @@ pub fn parse_date(raw: &str) -> Option<NaiveDateTime> {
     let s = raw.trim();
     if s.is_empty() {
         return None;
+    }
+    if let Some(d) = parse_date_fixed(s.as_bytes()) {
+        return Some(d);
     }
     let b = s.as_bytes();
     if b.iter().all(|c| c.is_ascii_digit()) {
@@ -116,6 +146,31 @@ pub fn parse_date(raw: &str) -> Option<NaiveDateTime> {
         dt += Duration::hours(7);
     }
     Some(dt)
+}
+
+/// Fast path for the two layouts of almost every export: `YYYY-MM-DD[T ]HH:MM:SS` and
+/// `DD/MM/YYYY HH:MM:SS`, read without allocating. Anything else goes the slow way.
+fn parse_date_fixed(b: &[u8]) -> Option<NaiveDateTime> {
+    if b.len() != 19 {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        b[r].iter().try_fold(0u32, |acc, c| {
+            c.is_ascii_digit().then(|| acc * 10 + (c - b'0') as u32)
+        })
+    };
+    let (y, m, d) = if b[4] == b'-' && b[7] == b'-' && (b[10] == b'T' || b[10] == b' ') {
+        (num(0..4)?, num(5..7)?, num(8..10)?)
+    } else if b[2] == b'/' && b[5] == b'/' && b[10] == b' ' {
+        (num(6..10)?, num(3..5)?, num(0..2)?)
+    } else {
+        return None;
+    };
+    if b[13] != b':' || b[16] != b':' {
+        return None;
+    }
+    let date = NaiveDate::from_ymd_opt(y as i32, m, d)?;
+    date.and_hms_opt(num(11..13)?, num(14..16)?, num(17..19)?)
 }
 
 fn split_offset(t: &str) -> Option<(&str, Option<i64>)> {
@@ -191,6 +246,11 @@ fn is_thousands(s: &str, sep: char) -> bool {
 
 /// Parses a 0/1 flag, also written as Có/Không, x, true/false.
 pub fn parse_flag(raw: &str) -> Option<bool> {
+    match raw.trim() {
+        "1" => return Some(true),
+        "0" => return Some(false),
+        _ => {}
+    }
     match fold(raw).as_str() {
         "1" | "co" | "x" | "true" | "yes" | "dung" => Some(true),
         "0" | "khong" | "false" | "no" | "sai" => Some(false),
@@ -244,6 +304,12 @@ pub fn parse_channel(raw: &str) -> Option<i16> {
 
 /// Online-service level (MucDo): toan_trinh, mot_phan, khac; legacy 4/3.
 pub fn parse_level_of_service(raw: &str) -> Option<&'static str> {
+    match raw {
+        "toan_trinh" => return Some("toan_trinh"),
+        "mot_phan" => return Some("mot_phan"),
+        "khac" => return Some("khac"),
+        _ => {}
+    }
     match fold(raw).as_str() {
         "toantrinh" | "4" | "muc4" | "mucdo4" => Some("toan_trinh"),
         "motphan" | "3" | "muc3" => Some("mot_phan"),
@@ -254,6 +320,12 @@ pub fn parse_level_of_service(raw: &str) -> Option<&'static str> {
 
 /// Agency level (CapDonVi): tinh, huyen, xa.
 pub fn parse_agency_level(raw: &str) -> Option<&'static str> {
+    match raw {
+        "tinh" => return Some("tinh"),
+        "huyen" => return Some("huyen"),
+        "xa" => return Some("xa"),
+        _ => {}
+    }
     let f = fold(raw);
     if f.contains("tinh") || f == "so" || f == "1" {
         Some("tinh")
@@ -304,6 +376,12 @@ pub fn parse_payment(raw: &str) -> Option<i16> {
 
 /// Satisfaction rating (DanhGia), normalised to a code.
 pub fn parse_rating(raw: &str) -> Option<&'static str> {
+    match raw {
+        "Rất hài lòng" => return Some("rat_hai_long"),
+        "Hài lòng" => return Some("hai_long"),
+        "Không hài lòng" => return Some("khong_hai_long"),
+        _ => {}
+    }
     match fold(raw).as_str() {
         "rathailong" | "3" => Some("rat_hai_long"),
         "hailong" | "2" => Some("hai_long"),

@@ -169,9 +169,9 @@ fn ii06a_sql_matches_reference_on_random_sets() {
     for iter in 0..1500 {
         let p = periods[iter % periods.len()];
         let set = random_set(&mut rng, p.from, p.to);
-        conn.execute_batch("DELETE FROM dossiers").unwrap();
+        conn.execute_batch("DELETE FROM dossier_versions").unwrap();
         {
-            let mut app = conn.appender("dossiers").unwrap();
+            let mut app = conn.appender("dossier_versions").unwrap();
             for (i, d) in set.iter().enumerate() {
                 let code = format!("X{i}");
                 let row_no = i as i64;
@@ -206,6 +206,7 @@ fn ii06a_sql_matches_reference_on_random_sets() {
                     &None::<bool>,
                     &None::<String>,
                     &None::<String>,
+                    &None::<i32>, // superseded_by: in force
                 ];
                 app.append_row(row.as_slice()).unwrap();
             }

@@ -1,0 +1,194 @@
+//! Columnar batches of dossier versions for DuckDB's Arrow appender (one FFI call per
+//! 2048 rows instead of one per value).
+
+use super::validate::Dossier;
+use chrono::NaiveDateTime;
+use duckdb::arrow::array::{
+    ArrayRef, BooleanBuilder, Float64Builder, Int16Builder, Int32Builder, Int64Builder,
+    StringBuilder, TimestampMicrosecondBuilder,
+};
+use duckdb::arrow::datatypes::{DataType, Field, Schema, TimeUnit};
+use duckdb::arrow::record_batch::RecordBatch;
+use std::sync::Arc;
+
+/// Rows per batch handed to the appender.
+pub const BATCH_ROWS: usize = 16 * 1024;
+
+/// Builders for every column of `dossier_versions`, in table order.
+pub struct VersionBatch {
+    file_id: Int32Builder,
+    source_row: Int64Builder,
+    text: [StringBuilder; 8],
+    kenh: Int16Builder,
+    muc_do: StringBuilder,
+    trang_thai: Int16Builder,
+    dates: [TimestampMicrosecondBuilder; 6],
+    so_lan_bo_sung: Int32Builder,
+    le_phi: Float64Builder,
+    thanh_toan: Int16Builder,
+    flags: [BooleanBuilder; 6],
+    danh_gia: StringBuilder,
+    extra: StringBuilder,
+    superseded_by: Int32Builder,
+    rows: usize,
+}
+
+fn ts(d: Option<NaiveDateTime>) -> Option<i64> {
+    d.map(|x| x.and_utc().timestamp_micros())
+}
+
+impl Default for VersionBatch {
+    fn default() -> Self {
+        VersionBatch {
+            file_id: Int32Builder::new(),
+            source_row: Int64Builder::new(),
+            text: std::array::from_fn(|_| StringBuilder::new()),
+            kenh: Int16Builder::new(),
+            muc_do: StringBuilder::new(),
+            trang_thai: Int16Builder::new(),
+            dates: std::array::from_fn(|_| TimestampMicrosecondBuilder::new()),
+            so_lan_bo_sung: Int32Builder::new(),
+            le_phi: Float64Builder::new(),
+            thanh_toan: Int16Builder::new(),
+            flags: std::array::from_fn(|_| BooleanBuilder::new()),
+            danh_gia: StringBuilder::new(),
+            extra: StringBuilder::new(),
+            superseded_by: Int32Builder::new(),
+            rows: 0,
+        }
+    }
+}
+
+impl VersionBatch {
+    /// Adds one row.
+    pub fn push(&mut self, file_id: i32, line: u64, d: &Dossier) {
+        self.file_id.append_value(file_id);
+        self.source_row.append_value(line as i64);
+        let texts = [
+            Some(d.ma_ho_so.as_str()),
+            d.ma_tthc.as_deref(),
+            d.ten_tthc.as_deref(),
+            d.ma_linh_vuc.as_deref(),
+            d.ten_linh_vuc.as_deref(),
+            d.ma_don_vi.as_deref(),
+            d.ten_don_vi.as_deref(),
+            d.cap_don_vi.as_deref(),
+        ];
+        for (b, v) in self.text.iter_mut().zip(texts) {
+            b.append_option(v);
+        }
+        self.kenh.append_option(d.kenh);
+        self.muc_do.append_option(d.muc_do.as_deref());
+        self.trang_thai.append_value(d.trang_thai);
+        let dates = [
+            d.ngay_nop,
+            d.ngay_tiep_nhan,
+            d.ngay_hen_tra,
+            d.ngay_ket_thuc,
+            d.ngay_tra,
+            d.ngay_yeu_cau_bo_sung,
+        ];
+        for (b, v) in self.dates.iter_mut().zip(dates) {
+            b.append_option(ts(v));
+        }
+        self.so_lan_bo_sung.append_option(d.so_lan_bo_sung);
+        self.le_phi.append_option(d.le_phi);
+        self.thanh_toan.append_option(d.thanh_toan_truc_tuyen);
+        let flags = [
+            d.so_hoa,
+            d.tai_su_dung,
+            d.ket_qua_dien_tu,
+            d.yeu_cau_ket_qua_giay,
+            d.da_dong_bo,
+            d.xac_thuc_vneid,
+        ];
+        for (b, v) in self.flags.iter_mut().zip(flags) {
+            b.append_option(v);
+        }
+        self.danh_gia.append_option(d.danh_gia.as_deref());
+        self.extra.append_option(d.extra.as_deref());
+        self.superseded_by.append_null();
+        self.rows += 1;
+    }
+
+    /// Rows waiting in the builders.
+    pub fn len(&self) -> usize {
+        self.rows
+    }
+
+    /// True when no row is waiting.
+    pub fn is_empty(&self) -> bool {
+        self.rows == 0
+    }
+
+    /// Turns the builders into a record batch (columns in `dossier_versions` order).
+    pub fn finish(&mut self) -> RecordBatch {
+        let text_names = [
+            "ma_ho_so",
+            "ma_tthc",
+            "ten_tthc",
+            "ma_linh_vuc",
+            "ten_linh_vuc",
+            "ma_don_vi",
+            "ten_don_vi",
+            "cap_don_vi",
+        ];
+        let date_names = [
+            "ngay_nop",
+            "ngay_tiep_nhan",
+            "ngay_hen_tra",
+            "ngay_ket_thuc",
+            "ngay_tra",
+            "ngay_yeu_cau_bo_sung",
+        ];
+        let flag_names = [
+            "so_hoa",
+            "tai_su_dung",
+            "ket_qua_dien_tu",
+            "yeu_cau_ket_qua_giay",
+            "da_dong_bo",
+            "xac_thuc_vneid",
+        ];
+        let ts_type = DataType::Timestamp(TimeUnit::Microsecond, None);
+        let mut fields = vec![
+            Field::new("file_id", DataType::Int32, true),
+            Field::new("source_row", DataType::Int64, true),
+        ];
+        let mut cols: Vec<ArrayRef> = vec![
+            Arc::new(self.file_id.finish()),
+            Arc::new(self.source_row.finish()),
+        ];
+        for (n, b) in text_names.iter().zip(self.text.iter_mut()) {
+            fields.push(Field::new(*n, DataType::Utf8, true));
+            cols.push(Arc::new(b.finish()));
+        }
+        fields.push(Field::new("kenh", DataType::Int16, true));
+        cols.push(Arc::new(self.kenh.finish()));
+        fields.push(Field::new("muc_do", DataType::Utf8, true));
+        cols.push(Arc::new(self.muc_do.finish()));
+        fields.push(Field::new("trang_thai", DataType::Int16, true));
+        cols.push(Arc::new(self.trang_thai.finish()));
+        for (n, b) in date_names.iter().zip(self.dates.iter_mut()) {
+            fields.push(Field::new(*n, ts_type.clone(), true));
+            cols.push(Arc::new(b.finish()));
+        }
+        fields.push(Field::new("so_lan_bo_sung", DataType::Int32, true));
+        cols.push(Arc::new(self.so_lan_bo_sung.finish()));
+        fields.push(Field::new("le_phi", DataType::Float64, true));
+        cols.push(Arc::new(self.le_phi.finish()));
+        fields.push(Field::new("thanh_toan_truc_tuyen", DataType::Int16, true));
+        cols.push(Arc::new(self.thanh_toan.finish()));
+        for (n, b) in flag_names.iter().zip(self.flags.iter_mut()) {
+            fields.push(Field::new(*n, DataType::Boolean, true));
+            cols.push(Arc::new(b.finish()));
+        }
+        fields.push(Field::new("danh_gia", DataType::Utf8, true));
+        cols.push(Arc::new(self.danh_gia.finish()));
+        fields.push(Field::new("extra", DataType::Utf8, true));
+        cols.push(Arc::new(self.extra.finish()));
+        fields.push(Field::new("superseded_by", DataType::Int32, true));
+        cols.push(Arc::new(self.superseded_by.finish()));
+        self.rows = 0;
+        RecordBatch::try_new(Arc::new(Schema::new(fields)), cols).expect("columns match the schema")
+    }
+}
