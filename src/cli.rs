@@ -91,8 +91,7 @@ pub fn run(cli: Cli) -> Exit {
 }
 
 fn init_logging(format: &str) {
-    let filter =
-        tracing_subscriber::EnvFilter::try_from_env("BAOCAO_LOG").unwrap_or_else(|_| "warn".into());
+    let filter = tracing_subscriber::EnvFilter::try_from_env("BAOCAO_LOG").unwrap_or_else(|_| "warn".into());
     let b = tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_env_filter(filter);
@@ -105,10 +104,9 @@ fn init_logging(format: &str) {
 
 fn read_options(a: &IngestArgs) -> Result<ReadOptions> {
     let encoding = match &a.encoding {
-        Some(e) => Some(
-            Encoding::parse(e)
-                .ok_or_else(|| Failure::new(Exit::Usage, format!("unknown encoding '{e}'")))?,
-        ),
+        Some(e) => {
+            Some(Encoding::parse(e).ok_or_else(|| Failure::new(Exit::Usage, format!("unknown encoding '{e}'")))?)
+        }
         None => None,
     };
     Ok(ReadOptions {
@@ -130,10 +128,7 @@ fn dispatch(cli: Cli) -> Result<Exit> {
         }
         Command::Quarantine(QuarantineCmd::List { file }) => {
             let conn = store::open(&store::resolve(cli.db))?;
-            print!(
-                "{}",
-                ingest::summary::quarantine_list(&conn, file.as_deref())?
-            );
+            print!("{}", ingest::summary::quarantine_list(&conn, file.as_deref())?);
             Ok(Exit::Ok)
         }
         Command::Sql { statement } => {
@@ -161,13 +156,15 @@ fn ingest_cmd(conn: &duckdb::Connection, a: &IngestArgs, validate_only: bool) ->
             "no input files found (looked for .csv .txt .tsv .xlsx .json .ndjson .jsonl .gz)"
         ));
     }
-    let opts = IngestOptions {
+    let mut opts = IngestOptions {
         read: read_options(a)?,
         today: ingest::run_date(),
         progress: true,
+        position: None,
     };
     let mut reports = Vec::new();
-    for f in &files {
+    for (i, f) in files.iter().enumerate() {
+        opts.position = Some((i + 1, files.len()));
         reports.push(ingest::ingest_file(conn, f, &opts)?);
     }
     if a.json {

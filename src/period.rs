@@ -102,9 +102,7 @@ impl Period {
         }
         Ok(match kind {
             Kind::Month(m) if (1..=12).contains(&m) => Self::months(kind, year, m, m, c),
-            Kind::Quarter(q) if (1..=4).contains(&q) => {
-                Self::months(kind, year, 3 * q - 2, 3 * q, c)
-            }
+            Kind::Quarter(q) if (1..=4).contains(&q) => Self::months(kind, year, 3 * q - 2, 3 * q, c),
             Kind::Half(h) if (1..=2).contains(&h) => Self::months(kind, year, 6 * h - 5, 6 * h, c),
             Kind::NineMonths => Self::months(kind, year, 1, 9, c),
             Kind::Year => Self::months(kind, year, 1, 12, c),
@@ -115,9 +113,7 @@ impl Period {
     /// Parses `2023-06`, `2023-Q2`, `2023-H1`, `2023-9M` or `2023`.
     pub fn parse(spec: &str, c: Convention) -> Result<Self> {
         let s = spec.trim().to_ascii_uppercase();
-        let bad = || {
-            anyhow!("cannot read period '{spec}': use 2023-06, 2023-Q2, 2023-H1, 2023-9M or 2023")
-        };
+        let bad = || anyhow!("cannot read period '{spec}': use 2023-06, 2023-Q2, 2023-H1, 2023-9M or 2023");
         let (y, rest) = match s.split_once('-') {
             Some((y, r)) => (y, Some(r)),
             None => (s.as_str(), None),
@@ -179,10 +175,7 @@ impl Period {
         match self.kind {
             Kind::Custom => {
                 // 29 February maps to 28 February.
-                let back = |d: NaiveDate| {
-                    d.with_year(d.year() - 1)
-                        .unwrap_or_else(|| ymd(d.year() - 1, 2, 28))
-                };
+                let back = |d: NaiveDate| d.with_year(d.year() - 1).unwrap_or_else(|| ymd(d.year() - 1, 2, 28));
                 Period {
                     kind: Kind::Custom,
                     year: self.year - 1,
@@ -275,60 +268,24 @@ mod tests {
 
     #[test]
     fn cutoff15_periods() {
-        assert_eq!(
-            span("2023-06", Cutoff15),
-            (d("2023-05-15"), d("2023-06-14"))
-        );
-        assert_eq!(
-            span("2023-01", Cutoff15),
-            (d("2022-12-15"), d("2023-01-14"))
-        );
-        assert_eq!(
-            span("2023-Q1", Cutoff15),
-            (d("2022-12-15"), d("2023-03-14"))
-        );
-        assert_eq!(
-            span("2023-Q2", Cutoff15),
-            (d("2023-03-15"), d("2023-06-14"))
-        );
-        assert_eq!(
-            span("2023-H1", Cutoff15),
-            (d("2022-12-15"), d("2023-06-14"))
-        );
-        assert_eq!(
-            span("2023-9M", Cutoff15),
-            (d("2022-12-15"), d("2023-09-14"))
-        );
+        assert_eq!(span("2023-06", Cutoff15), (d("2023-05-15"), d("2023-06-14")));
+        assert_eq!(span("2023-01", Cutoff15), (d("2022-12-15"), d("2023-01-14")));
+        assert_eq!(span("2023-Q1", Cutoff15), (d("2022-12-15"), d("2023-03-14")));
+        assert_eq!(span("2023-Q2", Cutoff15), (d("2023-03-15"), d("2023-06-14")));
+        assert_eq!(span("2023-H1", Cutoff15), (d("2022-12-15"), d("2023-06-14")));
+        assert_eq!(span("2023-9M", Cutoff15), (d("2022-12-15"), d("2023-09-14")));
         assert_eq!(span("2023", Cutoff15), (d("2022-12-15"), d("2023-12-14")));
     }
 
     #[test]
     fn calendar_periods_and_leap_years() {
-        assert_eq!(
-            span("2024-02", Calendar),
-            (d("2024-02-01"), d("2024-02-29"))
-        );
-        assert_eq!(
-            span("2023-02", Calendar),
-            (d("2023-02-01"), d("2023-02-28"))
-        );
-        assert_eq!(
-            span("2023-12", Calendar),
-            (d("2023-12-01"), d("2023-12-31"))
-        );
-        assert_eq!(
-            span("2023-Q4", Calendar),
-            (d("2023-10-01"), d("2023-12-31"))
-        );
-        assert_eq!(
-            span("2024-H2", Calendar),
-            (d("2024-07-01"), d("2024-12-31"))
-        );
+        assert_eq!(span("2024-02", Calendar), (d("2024-02-01"), d("2024-02-29")));
+        assert_eq!(span("2023-02", Calendar), (d("2023-02-01"), d("2023-02-28")));
+        assert_eq!(span("2023-12", Calendar), (d("2023-12-01"), d("2023-12-31")));
+        assert_eq!(span("2023-Q4", Calendar), (d("2023-10-01"), d("2023-12-31")));
+        assert_eq!(span("2024-H2", Calendar), (d("2024-07-01"), d("2024-12-31")));
         assert_eq!(span("2024", Calendar), (d("2024-01-01"), d("2024-12-31")));
-        assert_eq!(
-            span("2024-03", Cutoff15),
-            (d("2024-02-15"), d("2024-03-14"))
-        );
+        assert_eq!(span("2024-03", Cutoff15), (d("2024-02-15"), d("2024-03-14")));
     }
 
     #[test]
@@ -337,28 +294,13 @@ mod tests {
         assert_eq!(jan.previous().key(), "2023-12");
         assert_eq!(jan.previous().from, d("2023-11-15"));
         assert_eq!(jan.previous_year().key(), "2023-01");
-        assert_eq!(
-            Period::parse("2024-Q1", Calendar).unwrap().previous().key(),
-            "2023-Q4"
-        );
-        assert_eq!(
-            Period::parse("2024-H1", Calendar).unwrap().previous().key(),
-            "2023-H2"
-        );
-        assert_eq!(
-            Period::parse("2024", Calendar).unwrap().previous().key(),
-            "2023"
-        );
+        assert_eq!(Period::parse("2024-Q1", Calendar).unwrap().previous().key(), "2023-Q4");
+        assert_eq!(Period::parse("2024-H1", Calendar).unwrap().previous().key(), "2023-H2");
+        assert_eq!(Period::parse("2024", Calendar).unwrap().previous().key(), "2023");
         let leap = Period::custom(d("2024-02-29"), d("2024-03-10"), Calendar).unwrap();
         assert_eq!(leap.previous_year().from, d("2023-02-28"));
         assert_eq!(leap.previous().to, d("2024-02-28"));
-        assert_eq!(
-            Period::parse("2023", Cutoff15)
-                .unwrap()
-                .months_within()
-                .len(),
-            12
-        );
+        assert_eq!(Period::parse("2023", Cutoff15).unwrap().months_within().len(), 12);
     }
 
     #[test]

@@ -4,8 +4,8 @@
 use super::validate::Dossier;
 use chrono::NaiveDateTime;
 use duckdb::arrow::array::{
-    ArrayRef, BooleanBuilder, Float64Builder, Int16Builder, Int32Builder, Int64Builder,
-    StringBuilder, TimestampMicrosecondBuilder,
+    ArrayRef, BooleanBuilder, Float64Builder, Int16Builder, Int32Builder, Int64Builder, StringBuilder,
+    TimestampMicrosecondBuilder,
 };
 use duckdb::arrow::datatypes::{DataType, Field, Schema, TimeUnit};
 use duckdb::arrow::record_batch::RecordBatch;
@@ -154,10 +154,7 @@ impl VersionBatch {
             Field::new("file_id", DataType::Int32, true),
             Field::new("source_row", DataType::Int64, true),
         ];
-        let mut cols: Vec<ArrayRef> = vec![
-            Arc::new(self.file_id.finish()),
-            Arc::new(self.source_row.finish()),
-        ];
+        let mut cols: Vec<ArrayRef> = vec![Arc::new(self.file_id.finish()), Arc::new(self.source_row.finish())];
         for (n, b) in text_names.iter().zip(self.text.iter_mut()) {
             fields.push(Field::new(*n, DataType::Utf8, true));
             cols.push(Arc::new(b.finish()));

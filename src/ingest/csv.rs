@@ -85,15 +85,10 @@ pub fn sniff_delimiter(text: &str) -> char {
 fn decode(bytes: &[u8], enc: Encoding) -> Cell {
     let text = match enc {
         Encoding::Windows1258 => {
-            match encoding_rs::WINDOWS_1258
-                .decode_without_bom_handling_and_without_replacement(bytes)
-            {
+            match encoding_rs::WINDOWS_1258.decode_without_bom_handling_and_without_replacement(bytes) {
                 // Bytes the code page leaves undefined decode to C1 controls: not text.
                 Some(s) if s.chars().any(|c| ('\u{80}'..='\u{9f}').contains(&c)) => {
-                    let pos = bytes
-                        .iter()
-                        .position(|b| (0x80..0xa0).contains(b))
-                        .unwrap_or(0);
+                    let pos = bytes.iter().position(|b| (0x80..0xa0).contains(b)).unwrap_or(0);
                     return Cell::Bad(format!(
                         "invalid byte 0x{:02X} for windows-1258 at byte {}",
                         bytes[pos],
@@ -136,27 +131,18 @@ fn decode(bytes: &[u8], enc: Encoding) -> Cell {
 
 /// Opens a CSV stream. `input` is the decompressed byte stream after the BOM for UTF-8;
 /// UTF-16 content is transcoded to UTF-8 first.
-pub fn read(
-    mut input: Box<dyn Read + Send>,
-    enc: Encoding,
-    delimiter: Option<char>,
-) -> Result<Table> {
+pub fn read(mut input: Box<dyn Read + Send>, enc: Encoding, delimiter: Option<char>) -> Result<Table> {
     let (reader, field_enc): (Box<dyn Read + Send>, Encoding) = match enc {
         Encoding::Utf16Le | Encoding::Utf16Be => {
             let mut raw = Vec::new();
-            input
-                .read_to_end(&mut raw)
-                .context("reading UTF-16 content")?;
+            input.read_to_end(&mut raw).context("reading UTF-16 content")?;
             let codec = if enc == Encoding::Utf16Le {
                 encoding_rs::UTF_16LE
             } else {
                 encoding_rs::UTF_16BE
             };
             let (text, _) = codec.decode_without_bom_handling(&raw);
-            (
-                Box::new(std::io::Cursor::new(text.into_owned().into_bytes())),
-                enc,
-            )
+            (Box::new(std::io::Cursor::new(text.into_owned().into_bytes())), enc)
         }
         _ => (input, enc),
     };

@@ -82,12 +82,7 @@ pub fn detect_encoding(head: &[u8]) -> Result<Encoding, String> {
     if nul > 0 {
         // UTF-16 without BOM: NULs on every other byte of ASCII text.
         let even = sample.iter().step_by(2).filter(|b| **b == 0).count();
-        let odd = sample
-            .iter()
-            .skip(1)
-            .step_by(2)
-            .filter(|b| **b == 0)
-            .count();
+        let odd = sample.iter().skip(1).step_by(2).filter(|b| **b == 0).count();
         let half = sample.len() / 2;
         if odd * 10 >= half * 4 && even * 10 < half {
             return Ok(Encoding::Utf16Le);

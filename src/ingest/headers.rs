@@ -36,16 +36,8 @@ pub enum Field {
 
 /// Every field with its canonical name and accepted header spellings (folded).
 pub const FIELDS: &[(Field, &str, &[&str])] = &[
-    (
-        Field::MaHoSo,
-        "MaHoSo",
-        &["mahoso", "sohoso", "mahs", "madossier"],
-    ),
-    (
-        Field::MaTthc,
-        "MaTTHC",
-        &["matthc", "mathutuc", "mathutuchanhchinh"],
-    ),
+    (Field::MaHoSo, "MaHoSo", &["mahoso", "sohoso", "mahs", "madossier"]),
+    (Field::MaTthc, "MaTTHC", &["matthc", "mathutuc", "mathutuchanhchinh"]),
     (
         Field::TenTthc,
         "TenTTHC",
@@ -66,48 +58,24 @@ pub const FIELDS: &[(Field, &str, &[&str])] = &[
             "tencoquan",
         ],
     ),
-    (
-        Field::CapDonVi,
-        "CapDonVi",
-        &["capdonvi", "cap", "capcoquan"],
-    ),
+    (Field::CapDonVi, "CapDonVi", &["capdonvi", "cap", "capcoquan"]),
     (
         Field::KenhThucHien,
         "KenhThucHien",
         &["kenhthuchien", "hinhthucnop", "kenh", "kenhnop"],
     ),
-    (
-        Field::MucDo,
-        "MucDo",
-        &["mucdo", "mucdodvc", "mucdodichvucong"],
-    ),
-    (
-        Field::TrangThaiHoSo,
-        "TrangThaiHoSo",
-        &["trangthaihoso", "trangthai"],
-    ),
-    (
-        Field::NgayNopHoSo,
-        "NgayNopHoSo",
-        &["ngaynophoso", "ngaynop"],
-    ),
+    (Field::MucDo, "MucDo", &["mucdo", "mucdodvc", "mucdodichvucong"]),
+    (Field::TrangThaiHoSo, "TrangThaiHoSo", &["trangthaihoso", "trangthai"]),
+    (Field::NgayNopHoSo, "NgayNopHoSo", &["ngaynophoso", "ngaynop"]),
     (Field::NgayTiepNhan, "NgayTiepNhan", &["ngaytiepnhan"]),
-    (
-        Field::NgayHenTra,
-        "NgayHenTra",
-        &["ngayhentra", "ngayhentraketqua"],
-    ),
+    (Field::NgayHenTra, "NgayHenTra", &["ngayhentra", "ngayhentraketqua"]),
     (
         Field::NgayKetThucXuLy,
         "NgayKetThucXuLy",
         &["ngayketthucxuly", "ngaycoketqua"],
     ),
     (Field::NgayTra, "NgayTra", &["ngaytra", "ngaytraketqua"]),
-    (
-        Field::NgayYeuCauBoSung,
-        "NgayYeuCauBoSung",
-        &["ngayyeucaubosung"],
-    ),
+    (Field::NgayYeuCauBoSung, "NgayYeuCauBoSung", &["ngayyeucaubosung"]),
     (Field::SoLanBoSung, "SoLanBoSung", &["solanbosung"]),
     (Field::LePhi, "LePhi", &["lephi", "philephi", "phi"]),
     (
@@ -135,11 +103,7 @@ pub const FIELDS: &[(Field, &str, &[&str])] = &[
         "YeuCauKetQuaGiay",
         &["yeucauketquagiay", "tthccoketquagiayto"],
     ),
-    (
-        Field::DaDongBoDvcqg,
-        "DaDongBoDVCQG",
-        &["dadongbodvcqg", "dongbodvcqg"],
-    ),
+    (Field::DaDongBoDvcqg, "DaDongBoDVCQG", &["dadongbodvcqg", "dongbodvcqg"]),
     (Field::XacThucVneid, "XacThucVNeID", &["xacthucvneid"]),
     (Field::DanhGia, "DanhGia", &["danhgia", "mucdohailong"]),
 ];
@@ -150,30 +114,19 @@ pub const REQUIRED: &[Field] = &[Field::MaHoSo, Field::TrangThaiHoSo, Field::Nga
 impl Field {
     /// The canonical (DVCQG) name of the field.
     pub fn name(self) -> &'static str {
-        FIELDS
-            .iter()
-            .find(|f| f.0 == self)
-            .map(|f| f.1)
-            .unwrap_or("?")
+        FIELDS.iter().find(|f| f.0 == self).map(|f| f.1).unwrap_or("?")
     }
 
     /// The header spellings accepted for this field, for error messages.
     pub fn aliases(self) -> &'static [&'static str] {
-        FIELDS
-            .iter()
-            .find(|f| f.0 == self)
-            .map(|f| f.2)
-            .unwrap_or(&[])
+        FIELDS.iter().find(|f| f.0 == self).map(|f| f.2).unwrap_or(&[])
     }
 }
 
 /// Matches one header cell to a canonical field.
 pub fn match_header(header: &str) -> Option<Field> {
     let f = fold(header);
-    FIELDS
-        .iter()
-        .find(|(_, _, al)| al.contains(&f.as_str()))
-        .map(|x| x.0)
+    FIELDS.iter().find(|(_, _, al)| al.contains(&f.as_str())).map(|x| x.0)
 }
 
 /// How the columns of a file map to fields; unmatched columns are kept as extras.

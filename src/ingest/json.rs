@@ -62,10 +62,7 @@ fn row_of(line: u64, v: &Value, header: &[String]) -> RawRow {
         other => RawRow {
             line,
             cells: vec![Cell::Empty; header.len()],
-            problem: Some(format!(
-                "record is not a JSON object: {}",
-                truncate(&other.to_string())
-            )),
+            problem: Some(format!("record is not a JSON object: {}", truncate(&other.to_string()))),
         },
     }
 }
@@ -77,16 +74,9 @@ fn truncate(s: &str) -> String {
 /// Reads a JSON document. Rows are numbered by record (1 = first object of the array).
 pub fn read_json(mut input: Box<dyn Read + Send>) -> Result<Table> {
     let mut text = String::new();
-    input
-        .read_to_string(&mut text)
-        .context("JSON is not valid UTF-8")?;
-    let doc: Value = serde_json::from_str(text.trim_start_matches('\u{feff}')).map_err(|e| {
-        anyhow!(
-            "invalid JSON at line {}, column {}: {e}",
-            e.line(),
-            e.column()
-        )
-    })?;
+    input.read_to_string(&mut text).context("JSON is not valid UTF-8")?;
+    let doc: Value = serde_json::from_str(text.trim_start_matches('\u{feff}'))
+        .map_err(|e| anyhow!("invalid JSON at line {}, column {}: {e}", e.line(), e.column()))?;
     let (records, export) = match doc {
         Value::Array(a) => (a, None),
         Value::Object(mut o) => {

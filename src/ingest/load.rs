@@ -67,10 +67,7 @@ pub fn process_rows(
     let map = HeaderMap::new(table.layout.header.clone());
     let missing = map.missing_required();
     if !missing.is_empty() {
-        anyhow::bail!(Failure::new(
-            Exit::Rejected,
-            missing_message(&missing, &map.names)
-        ));
+        anyhow::bail!(Failure::new(Exit::Rejected, missing_message(&missing, &map.names)));
     }
     let mut c = FileCounts::default();
     let rows = table.rows;

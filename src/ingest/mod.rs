@@ -29,6 +29,8 @@ pub struct IngestOptions {
     /// The run date: rows dated after it (or after the file's export date) are quarantined.
     pub today: NaiveDate,
     pub progress: bool,
+    /// "file i/n" shown beside the row counter on a terminal.
+    pub position: Option<(usize, usize)>,
 }
 
 /// What happened to one file.
@@ -120,10 +122,7 @@ pub fn ingest_file(conn: &Connection, path: &Path, opts: &IngestOptions) -> Resu
             reason: format!("{e:#}"),
         },
     };
-    Ok(FileReport {
-        path: path_s,
-        outcome,
-    })
+    Ok(FileReport { path: path_s, outcome })
 }
 
 /// True for errors that are not about the input: the database failed or a count is wrong.
@@ -145,26 +144,19 @@ fn try_ingest(conn: &Connection, path: &Path, opts: &IngestOptions) -> Result<Ou
         )
         .ok();
     if let Some((file_id, first_path)) = prior {
-        return Ok(Outcome::AlreadyLoaded {
-            file_id,
-            first_path,
-        });
+        return Ok(Outcome::AlreadyLoaded { file_id, first_path });
     }
     let table = source::open(path, &info, &opts.read)?;
     let format = table.layout.format.clone();
     let encoding = table.layout.encoding.clone();
     let ctx = validate::Context {
-        reference_day: table
-            .layout
-            .export_at
-            .map(|d| d.date())
-            .unwrap_or(opts.today),
+        reference_day: table.layout.export_at.map(|d| d.date()).unwrap_or(opts.today),
         reference_is_export: table.layout.export_at.is_some(),
     };
     let fault = std::env::var("BAOCAO_FAULT_ABORT_AFTER_ROWS")
         .ok()
         .and_then(|v| v.parse::<u64>().ok());
-    let bar = summary::row_bar(opts.progress, path);
+    let bar = summary::row_bar(opts.progress, path, opts.position);
     let mut tick = |n: u64| {
         if fault == Some(n) {
             // Simulates a crash mid-file (tests of the transaction-per-file rule).
@@ -186,14 +178,12 @@ fn try_ingest(conn: &Connection, path: &Path, opts: &IngestOptions) -> Result<Ou
 /// The exit code for a set of file reports: 3 if any file was rejected, 1 if rows were
 /// quarantined, else 0.
 pub fn exit_for(reports: &[FileReport]) -> Exit {
-    if reports
-        .iter()
-        .any(|r| matches!(r.outcome, Outcome::Rejected { .. }))
-    {
+    if reports.iter().any(|r| matches!(r.outcome, Outcome::Rejected { .. })) {
         Exit::Rejected
-    } else if reports.iter().any(
-        |r| matches!(&r.outcome, Outcome::Loaded { counts, .. } if counts.rows_quarantined > 0),
-    ) {
+    } else if reports
+        .iter()
+        .any(|r| matches!(&r.outcome, Outcome::Loaded { counts, .. } if counts.rows_quarantined > 0))
+    {
         Exit::Warnings
     } else {
         Exit::Ok

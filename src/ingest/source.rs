@@ -72,9 +72,7 @@ pub fn open(path: &Path, info: &FileInfo, opts: &ReadOptions) -> Result<Table> {
     let lower = path.to_string_lossy().to_lowercase();
     let file = File::open(path).with_context(|| format!("opening {}", path.display()))?;
     let mut stream: Box<dyn Read + Send> = if info.compression.is_some() {
-        Box::new(flate2::read::MultiGzDecoder::new(std::io::BufReader::new(
-            file,
-        )))
+        Box::new(flate2::read::MultiGzDecoder::new(std::io::BufReader::new(file)))
     } else {
         Box::new(file)
     };

@@ -9,7 +9,7 @@ use std::io::IsTerminal;
 use std::path::Path;
 
 /// A row-count spinner on a terminal; hidden otherwise (cron, pipes, tests).
-pub fn row_bar(enabled: bool, path: &Path) -> ProgressBar {
+pub fn row_bar(enabled: bool, path: &Path, position: Option<(usize, usize)>) -> ProgressBar {
     if !enabled || !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }
@@ -18,19 +18,21 @@ pub fn row_bar(enabled: bool, path: &Path) -> ProgressBar {
         ProgressStyle::with_template("{spinner} {msg}: {pos} rows ({per_sec})")
             .unwrap_or_else(|_| ProgressStyle::default_spinner()),
     );
-    bar.set_message(
-        path.file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_default(),
-    );
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    bar.set_message(match position {
+        Some((i, n)) => format!("file {i}/{n} {name}"),
+        None => name,
+    });
     bar
 }
 
 /// Formats the per-file summary table and totals.
 pub fn render(reports: &[FileReport]) -> String {
     let mut s = String::new();
-    let (mut read, mut loaded, mut quar, mut rejected, mut skipped) =
-        (0u64, 0u64, 0u64, 0usize, 0usize);
+    let (mut read, mut loaded, mut quar, mut rejected, mut skipped) = (0u64, 0u64, 0u64, 0usize, 0usize);
     for r in reports {
         match &r.outcome {
             Outcome::Loaded {
@@ -49,20 +51,17 @@ pub fn render(reports: &[FileReport]) -> String {
                 if !c.reasons.is_empty() {
                     let mut top: Vec<_> = c.reasons.iter().collect();
                     top.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
-                    let list: Vec<String> = top
-                        .iter()
-                        .take(5)
-                        .map(|(k, v)| format!("{k} {v}"))
-                        .collect();
+                    let list: Vec<String> = top.iter().take(5).map(|(k, v)| format!("{k} {v}")).collect();
                     let _ = writeln!(s, "    top reasons: {}", list.join(", "));
                 }
             }
-            Outcome::AlreadyLoaded {
-                file_id,
-                first_path,
-            } => {
+            Outcome::AlreadyLoaded { file_id, first_path } => {
                 skipped += 1;
-                let _ = writeln!(s, "{}\n    already ingested (same sha256) as file #{file_id} from {first_path}: nothing to do", r.path);
+                let _ = writeln!(
+                    s,
+                    "{}\n    already ingested (same sha256) as file #{file_id} from {first_path}: nothing to do",
+                    r.path
+                );
             }
             Outcome::Rejected { reason } => {
                 rejected += 1;
@@ -86,11 +85,7 @@ pub fn agency_counts(conn: &Connection) -> Result<String> {
          ORDER BY CASE cap WHEN 'tinh' THEN 1 WHEN 'huyen' THEN 2 WHEN 'xa' THEN 3 ELSE 4 END, unit",
     )?;
     let rows = st.query_map([], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, i64>(2)?,
-        ))
+        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?))
     })?;
     let mut s = String::from("Dossiers in force by agency:\n");
     let mut total = 0;

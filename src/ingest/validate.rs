@@ -132,20 +132,13 @@ impl Row<'_> {
         if v.is_none() {
             let raw = self.cells[i].raw();
             let col = self.map.names[i].clone();
-            let msg =
-                format!("cannot read '{raw}' as a date (dd/mm/yyyy, ISO 8601 or yyyyMMddHHmmss)");
+            let msg = format!("cannot read '{raw}' as a date (dd/mm/yyyy, ISO 8601 or yyyyMMddHHmmss)");
             self.problem(&col, raw, "invalid_date", msg);
         }
         v
     }
 
-    fn coded<T>(
-        &mut self,
-        f: Field,
-        parse: impl Fn(&str) -> Option<T>,
-        reason: &'static str,
-        what: &str,
-    ) -> Option<T> {
+    fn coded<T>(&mut self, f: Field, parse: impl Fn(&str) -> Option<T>, reason: &'static str, what: &str) -> Option<T> {
         let i = self.index(f)?;
         if self.is_bad(i) {
             return None;
@@ -180,22 +173,9 @@ pub fn validate(map: &HeaderMap, raw: RawRow, ctx: &Context) -> Result<Dossier, 
         return Err(problem("malformed_record", String::new(), p));
     }
     if raw.cells.len() != map.names.len() {
-        let msg = format!(
-            "row has {} fields, the header has {}",
-            raw.cells.len(),
-            map.names.len()
-        );
-        let joined: String = raw
-            .cells
-            .iter()
-            .map(Cell::raw)
-            .collect::<Vec<_>>()
-            .join("|");
-        return Err(problem(
-            "field_count",
-            joined.chars().take(200).collect(),
-            msg,
-        ));
+        let msg = format!("row has {} fields, the header has {}", raw.cells.len(), map.names.len());
+        let joined: String = raw.cells.iter().map(Cell::raw).collect::<Vec<_>>().join("|");
+        return Err(problem("field_count", joined.chars().take(200).collect(), msg));
     }
     let extra = extras(map, &raw.cells);
     let mut r = Row {
@@ -205,10 +185,7 @@ pub fn validate(map: &HeaderMap, raw: RawRow, ctx: &Context) -> Result<Dossier, 
     };
     let ma_ho_so = r.text(Field::MaHoSo);
     if ma_ho_so.is_none() && r.problems.is_empty() {
-        let col = r
-            .cell(Field::MaHoSo)
-            .map(|x| x.1.to_string())
-            .unwrap_or_default();
+        let col = r.cell(Field::MaHoSo).map(|x| x.1.to_string()).unwrap_or_default();
         r.problem(
             &col,
             String::new(),
@@ -282,52 +259,22 @@ pub fn validate(map: &HeaderMap, raw: RawRow, ctx: &Context) -> Result<Dossier, 
             "unknown_code",
             "online-payment code (0, 1, 2)",
         ),
-        so_hoa: r.coded(
-            Field::HoSoCoThanhPhanSoHoa,
-            parse_flag,
-            "invalid_flag",
-            "0/1 flag",
-        ),
-        tai_su_dung: r.coded(
-            Field::TaiSuDungDuLieu,
-            parse_flag,
-            "invalid_flag",
-            "0/1 flag",
-        ),
-        ket_qua_dien_tu: r.coded(
-            Field::CoKetQuaDienTu,
-            parse_flag,
-            "invalid_flag",
-            "0/1 flag",
-        ),
-        yeu_cau_ket_qua_giay: r.coded(
-            Field::YeuCauKetQuaGiay,
-            parse_flag,
-            "invalid_flag",
-            "0/1 flag",
-        ),
+        so_hoa: r.coded(Field::HoSoCoThanhPhanSoHoa, parse_flag, "invalid_flag", "0/1 flag"),
+        tai_su_dung: r.coded(Field::TaiSuDungDuLieu, parse_flag, "invalid_flag", "0/1 flag"),
+        ket_qua_dien_tu: r.coded(Field::CoKetQuaDienTu, parse_flag, "invalid_flag", "0/1 flag"),
+        yeu_cau_ket_qua_giay: r.coded(Field::YeuCauKetQuaGiay, parse_flag, "invalid_flag", "0/1 flag"),
         da_dong_bo: r.coded(Field::DaDongBoDvcqg, parse_flag, "invalid_flag", "0/1 flag"),
         xac_thuc_vneid: r.coded(Field::XacThucVneid, parse_flag, "invalid_flag", "0/1 flag"),
         danh_gia: r
-            .coded(
-                Field::DanhGia,
-                parse_rating,
-                "unknown_code",
-                "satisfaction rating",
-            )
+            .coded(Field::DanhGia, parse_rating, "unknown_code", "satisfaction rating")
             .map(str::to_string),
         extra: None,
     };
     if let Some(t) = r.text(Field::SoLanBoSung) {
         match parse_number(&t) {
-            Some(n) if n >= 0.0 && n.fract() == 0.0 && n < 1000.0 => {
-                d.so_lan_bo_sung = Some(n as i32)
-            }
+            Some(n) if n >= 0.0 && n.fract() == 0.0 && n < 1000.0 => d.so_lan_bo_sung = Some(n as i32),
             _ => {
-                let col = r
-                    .cell(Field::SoLanBoSung)
-                    .map(|x| x.1.to_string())
-                    .unwrap_or_default();
+                let col = r.cell(Field::SoLanBoSung).map(|x| x.1.to_string()).unwrap_or_default();
                 r.problem(
                     &col,
                     t.clone(),
@@ -338,32 +285,15 @@ pub fn validate(map: &HeaderMap, raw: RawRow, ctx: &Context) -> Result<Dossier, 
         }
     }
     if let Some(t) = r.text(Field::LePhi) {
-        let col = r
-            .cell(Field::LePhi)
-            .map(|x| x.1.to_string())
-            .unwrap_or_default();
+        let col = r.cell(Field::LePhi).map(|x| x.1.to_string()).unwrap_or_default();
         match parse_number(&t) {
-            Some(n) if n < 0.0 => r.problem(
-                &col,
-                t.clone(),
-                "negative_fee",
-                format!("fee {t} is negative"),
-            ),
+            Some(n) if n < 0.0 => r.problem(&col, t.clone(), "negative_fee", format!("fee {t} is negative")),
             Some(n) => d.le_phi = Some(n),
-            None => r.problem(
-                &col,
-                t.clone(),
-                "invalid_number",
-                format!("'{t}' is not a number"),
-            ),
+            None => r.problem(&col, t.clone(), "invalid_number", format!("'{t}' is not a number")),
         }
     }
     if d.cap_don_vi.is_none() {
-        d.cap_don_vi = d
-            .ten_don_vi
-            .as_deref()
-            .and_then(infer_agency_level)
-            .map(str::to_string);
+        d.cap_don_vi = d.ten_don_vi.as_deref().and_then(infer_agency_level).map(str::to_string);
     }
     // An empty channel means in person (domain.md §2).
     d.kenh = d.kenh.or(Some(1));
@@ -387,10 +317,7 @@ fn check_dates(r: &mut Row, d: &Dossier, ctx: &Context) {
     ];
     for (f, v, past_only) in dates {
         let Some(v) = v else { continue };
-        let (col, raw) = r
-            .cell(f)
-            .map(|x| (x.1.to_string(), x.0.raw()))
-            .unwrap_or_default();
+        let (col, raw) = r.cell(f).map(|x| (x.1.to_string(), x.0.raw())).unwrap_or_default();
         if v.date().year_ce().1 < MIN_YEAR as u32 {
             r.problem(
                 &col,
@@ -422,11 +349,7 @@ fn check_dates(r: &mut Row, d: &Dossier, ctx: &Context) {
                 &col,
                 raw,
                 "finish_before_accept",
-                format!(
-                    "finished {} before it was accepted {}",
-                    fin.date(),
-                    acc.date()
-                ),
+                format!("finished {} before it was accepted {}", fin.date(), acc.date()),
             );
         }
     }
@@ -454,18 +377,12 @@ fn check_dates(r: &mut Row, d: &Dossier, ctx: &Context) {
         && d.trang_thai != 3
         && !r.problems.iter().any(|p| p.reason == "invalid_date")
     {
-        let col = r
-            .cell(Field::NgayTiepNhan)
-            .map(|x| x.1.to_string())
-            .unwrap_or_default();
+        let col = r.cell(Field::NgayTiepNhan).map(|x| x.1.to_string()).unwrap_or_default();
         r.problem(
             &col,
             String::new(),
             "missing_date",
-            format!(
-                "status {} needs an acceptance date (NgayTiepNhan)",
-                d.trang_thai
-            ),
+            format!("status {} needs an acceptance date (NgayTiepNhan)", d.trang_thai),
         );
     }
 }

@@ -30,11 +30,7 @@ pub fn clean_text(s: &str) -> Option<String> {
         if c >= 0x80 {
             ascii = false;
             fold_space |= c == 0xC2 && b.get(i + 1) == Some(&0xA0); // no-break space
-        } else if c == b'\t'
-            || c == b'\n'
-            || c == b'\r'
-            || (c == b' ' && b.get(i + 1) == Some(&b' '))
-        {
+        } else if c == b'\t' || c == b'\n' || c == b'\r' || (c == b' ' && b.get(i + 1) == Some(&b' ')) {
             fold_space = true;
         }
     }
@@ -44,13 +40,8 @@ pub fn clean_text(s: &str) -> Option<String> {
     let nfc_ok = ascii
         || t.chars()
             .all(|c| (c as u32) < 0x300 || (0x1E00..=0x1EFF).contains(&(c as u32)))
-        || unicode_normalization::is_nfc_quick(t.chars())
-            == unicode_normalization::IsNormalized::Yes;
-    let n: String = if nfc_ok {
-        t.to_string()
-    } else {
-        t.nfc().collect()
-    };
+        || unicode_normalization::is_nfc_quick(t.chars()) == unicode_normalization::IsNormalized::Yes;
+    let n: String = if nfc_ok { t.to_string() } else { t.nfc().collect() };
     if !fold_space {
         return Some(n);
     }
@@ -155,9 +146,8 @@ fn parse_date_fixed(b: &[u8]) -> Option<NaiveDateTime> {
         return None;
     }
     let num = |r: std::ops::Range<usize>| -> Option<u32> {
-        b[r].iter().try_fold(0u32, |acc, c| {
-            c.is_ascii_digit().then(|| acc * 10 + (c - b'0') as u32)
-        })
+        b[r].iter()
+            .try_fold(0u32, |acc, c| c.is_ascii_digit().then(|| acc * 10 + (c - b'0') as u32))
     };
     let (y, m, d) = if b[4] == b'-' && b[7] == b'-' && (b[10] == b'T' || b[10] == b' ') {
         (num(0..4)?, num(5..7)?, num(8..10)?)
@@ -341,11 +331,7 @@ pub fn parse_agency_level(raw: &str) -> Option<&'static str> {
 /// Infers the agency level from its name when the export has no level column.
 pub fn infer_agency_level(name: &str) -> Option<&'static str> {
     let f = fold(name);
-    if f.starts_with("so")
-        || f.starts_with("ban")
-        || f.starts_with("thanhtra")
-        || f.starts_with("vanphong")
-    {
+    if f.starts_with("so") || f.starts_with("ban") || f.starts_with("thanhtra") || f.starts_with("vanphong") {
         Some("tinh")
     } else if f.starts_with("ubndhuyen") || f.starts_with("uybannhandanhuyen") {
         Some("huyen")
@@ -412,34 +398,13 @@ mod tests {
     #[test]
     fn parses_date_layouts() {
         assert_eq!(parse_date("15/05/2023"), Some(dt("2023-05-15 00:00:00")));
-        assert_eq!(
-            parse_date("5/6/2023 16:30"),
-            Some(dt("2023-06-05 16:30:00"))
-        );
-        assert_eq!(
-            parse_date("05/06/2023 16:30:05"),
-            Some(dt("2023-06-05 16:30:05"))
-        );
-        assert_eq!(
-            parse_date("2023-06-05T16:30:05"),
-            Some(dt("2023-06-05 16:30:05"))
-        );
-        assert_eq!(
-            parse_date("2023-06-05 16:30:05.123"),
-            Some(dt("2023-06-05 16:30:05"))
-        );
-        assert_eq!(
-            parse_date("2023-06-05T09:30:05Z"),
-            Some(dt("2023-06-05 16:30:05"))
-        );
-        assert_eq!(
-            parse_date("2023-06-05T16:30:05+07:00"),
-            Some(dt("2023-06-05 16:30:05"))
-        );
-        assert_eq!(
-            parse_date("20230605163005"),
-            Some(dt("2023-06-05 16:30:05"))
-        );
+        assert_eq!(parse_date("5/6/2023 16:30"), Some(dt("2023-06-05 16:30:00")));
+        assert_eq!(parse_date("05/06/2023 16:30:05"), Some(dt("2023-06-05 16:30:05")));
+        assert_eq!(parse_date("2023-06-05T16:30:05"), Some(dt("2023-06-05 16:30:05")));
+        assert_eq!(parse_date("2023-06-05 16:30:05.123"), Some(dt("2023-06-05 16:30:05")));
+        assert_eq!(parse_date("2023-06-05T09:30:05Z"), Some(dt("2023-06-05 16:30:05")));
+        assert_eq!(parse_date("2023-06-05T16:30:05+07:00"), Some(dt("2023-06-05 16:30:05")));
+        assert_eq!(parse_date("20230605163005"), Some(dt("2023-06-05 16:30:05")));
         assert_eq!(parse_date("20230605"), Some(dt("2023-06-05 00:00:00")));
         assert_eq!(parse_date("31/02/2023"), None);
         assert_eq!(parse_date("hôm qua"), None);

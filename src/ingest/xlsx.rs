@@ -35,20 +35,14 @@ fn cell(d: &Data) -> Cell {
 
 /// Reads one sheet (the first, or `sheet`) of an XLSX workbook.
 pub fn read(path: &Path, sheet: Option<&str>) -> Result<Table> {
-    let mut wb: Xlsx<_> =
-        calamine::open_workbook(path).map_err(|e| anyhow!("not a readable XLSX workbook: {e}"))?;
+    let mut wb: Xlsx<_> = calamine::open_workbook(path).map_err(|e| anyhow!("not a readable XLSX workbook: {e}"))?;
     let names = wb.sheet_names().to_owned();
     let name = match sheet {
         Some(s) => names
             .iter()
             .find(|n| n.as_str() == s)
             .cloned()
-            .ok_or_else(|| {
-                anyhow!(
-                    "sheet '{s}' not found; the workbook has: {}",
-                    names.join(", ")
-                )
-            })?,
+            .ok_or_else(|| anyhow!("sheet '{s}' not found; the workbook has: {}", names.join(", ")))?,
         None => names
             .first()
             .cloned()
@@ -83,17 +77,13 @@ pub fn read(path: &Path, sheet: Option<&str>) -> Result<Table> {
         header,
         header_line: first_row + hi as u64 + 1,
     };
-    let iter = rows
-        .into_iter()
-        .enumerate()
-        .skip(hi + 1)
-        .map(move |(i, r)| {
-            Ok(RawRow {
-                line: first_row + i as u64 + 1,
-                cells: r.iter().map(cell).collect(),
-                problem: None,
-            })
-        });
+    let iter = rows.into_iter().enumerate().skip(hi + 1).map(move |(i, r)| {
+        Ok(RawRow {
+            line: first_row + i as u64 + 1,
+            cells: r.iter().map(cell).collect(),
+            problem: None,
+        })
+    });
     Ok(Table {
         layout,
         rows: Box::new(iter),

@@ -62,10 +62,7 @@ impl Counts {
         }
         let r = self.resolved_early + self.resolved_on_time + self.resolved_late;
         if r != self.resolved {
-            v.push(format!(
-                "early + on_time + late = {r} ≠ resolved {}",
-                self.resolved
-            ));
+            v.push(format!("early + on_time + late = {r} ≠ resolved {}", self.resolved));
         }
         let p = self.in_progress_processing + self.waiting_supplement + self.paused;
         if p != self.in_progress {
@@ -76,10 +73,7 @@ impl Counts {
         }
         let w = self.in_progress_within + self.in_progress_overdue;
         if w != self.in_progress {
-            v.push(format!(
-                "within + overdue = {w} ≠ in_progress {}",
-                self.in_progress
-            ));
+            v.push(format!("within + overdue = {w} ≠ in_progress {}", self.in_progress));
         }
         v
     }
@@ -87,11 +81,7 @@ impl Counts {
     /// The form's columns. With `withdrawn_in_resolved` (the form's note on column 9),
     /// withdrawn dossiers count in (7) and (9).
     pub fn form(&self, withdrawn_in_resolved: bool) -> Form {
-        let w = if withdrawn_in_resolved {
-            self.withdrawn
-        } else {
-            0
-        };
+        let w = if withdrawn_in_resolved { self.withdrawn } else { 0 };
         Form {
             c3: self.total_handled,
             c4: self.received_online,
@@ -189,11 +179,7 @@ pub fn compute(conn: &Connection, p: &Period, withdrawn_in_resolved: bool) -> Re
         counts: Counts::default(),
         form: Form::default(),
     };
-    let total = all
-        .iter()
-        .find(|r| r.grain == "total")
-        .cloned()
-        .unwrap_or(empty);
+    let total = all.iter().find(|r| r.grain == "total").cloned().unwrap_or(empty);
     let rows = all.into_iter().filter(|r| r.grain != "total").collect();
     Ok(Table { total, rows })
 }

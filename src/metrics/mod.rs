@@ -6,10 +6,7 @@ use anyhow::{Context, Result};
 use duckdb::Connection;
 
 /// The SQL macros the metric queries build on, in dependency order.
-pub const MACROS: &[(&str, &str)] = &[(
-    "ii06a_flags",
-    include_str!("../../sql/metrics/ii06a_flags.sql"),
-)];
+pub const MACROS: &[(&str, &str)] = &[("ii06a_flags", include_str!("../../sql/metrics/ii06a_flags.sql"))];
 
 /// Installs the metric macros on a connection (temporary: nothing is written).
 pub fn install(conn: &Connection) -> Result<()> {

@@ -9,27 +9,19 @@ use std::path::{Path, PathBuf};
 pub const DEFAULT_DB: &str = "data/baocao.duckdb";
 
 /// Ordered migrations; a database made by an older binary gets the missing ones applied.
-pub const MIGRATIONS: &[(i32, &str, &str)] = &[(
-    1,
-    "ingest",
-    include_str!("../../sql/migrations/0001_ingest.sql"),
-)];
+pub const MIGRATIONS: &[(i32, &str, &str)] = &[(1, "ingest", include_str!("../../sql/migrations/0001_ingest.sql"))];
 
 /// Opens (creating if needed) the database and brings its schema up to date.
 pub fn open(path: &Path) -> Result<Connection> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)
-            .with_context(|| format!("creating folder {}", dir.display()))?;
+        std::fs::create_dir_all(dir).with_context(|| format!("creating folder {}", dir.display()))?;
     }
     let conn = Connection::open(path).map_err(|e| {
         let msg = e.to_string();
         if msg.contains("lock") {
             anyhow::Error::new(Failure::new(
                 Exit::Locked,
-                format!(
-                    "database {} is in use by another process: {msg}",
-                    path.display()
-                ),
+                format!("database {} is in use by another process: {msg}", path.display()),
             ))
         } else {
             anyhow::Error::new(e).context(format!("opening database {}", path.display()))
@@ -50,16 +42,14 @@ pub fn open_in_memory() -> Result<Connection> {
 pub fn migrate(conn: &Connection) -> Result<()> {
     conn.execute_batch(include_str!("../../sql/schema.sql"))
         .context("creating schema_version")?;
-    let current: i32 = conn.query_row(
-        "SELECT coalesce(max(version), 0) FROM schema_version",
-        [],
-        |r| r.get(0),
-    )?;
+    let current: i32 = conn.query_row("SELECT coalesce(max(version), 0) FROM schema_version", [], |r| r.get(0))?;
     let newest = MIGRATIONS.last().map(|m| m.0).unwrap_or(0);
     if current > newest {
         anyhow::bail!(Failure::new(
             Exit::Usage,
-            format!("database schema version {current} is newer than this program knows ({newest}): use a newer baocao")
+            format!(
+                "database schema version {current} is newer than this program knows ({newest}): use a newer baocao"
+            )
         ));
     }
     for (version, name, sql) in MIGRATIONS.iter().filter(|m| m.0 > current) {
@@ -74,9 +64,7 @@ pub fn migrate(conn: &Connection) -> Result<()> {
             Ok(_) => conn.execute_batch("COMMIT")?,
             Err(e) => {
                 conn.execute_batch("ROLLBACK").ok();
-                return Err(
-                    anyhow::Error::new(e).context(format!("applying migration {version} ({name})"))
-                );
+                return Err(anyhow::Error::new(e).context(format!("applying migration {version} ({name})")));
             }
         }
     }

@@ -11,6 +11,7 @@ pub fn opts() -> IngestOptions {
         read: ReadOptions::default(),
         today: NaiveDate::from_ymd_opt(2026, 11, 22).unwrap(),
         progress: false,
+        position: None,
     }
 }
 
@@ -62,9 +63,7 @@ pub fn generate(dir: &Path, args: &[&str]) -> PathBuf {
 }
 
 pub fn fixture(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures")
-        .join(rel)
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(rel)
 }
 
 pub fn scalar(conn: &Connection, sql: &str) -> i64 {

@@ -39,10 +39,7 @@ fn every_committed_fixture_loads_and_reconciles() {
         }
     }
     assert_eq!(scalar(&conn, "SELECT count(*) FROM dossiers"), 600);
-    assert_eq!(
-        scalar(&conn, "SELECT count(DISTINCT ma_ho_so) FROM dossiers"),
-        600
-    );
+    assert_eq!(scalar(&conn, "SELECT count(DISTINCT ma_ho_so) FROM dossiers"), 600);
     // Vietnamese names survive every encoding, precomposed (NFC).
     let names: BTreeSet<String> = conn
         .prepare("SELECT DISTINCT ten_don_vi FROM dossiers")
@@ -73,14 +70,7 @@ fn same_data_in_every_format_loads_identically() {
     ];
     let variants: &[&[&str]] = &[
         &[],
-        &[
-            "--encoding",
-            "utf-8-bom",
-            "--delimiter",
-            ";",
-            "--headers",
-            "canonical",
-        ],
+        &["--encoding", "utf-8-bom", "--delimiter", ";", "--headers", "canonical"],
         &["--encoding", "utf-16le", "--headers", "snake"],
         &["--encoding", "utf-16be", "--dates", "iso"],
         &["--encoding", "windows-1258", "--dates", "dvcqg"],
@@ -153,11 +143,7 @@ fn check_messy(dir: &Path) {
     let c = counts(&r);
     assert_eq!(
         (c.rows_read, c.rows_loaded, c.rows_quarantined),
-        (
-            expected.rows_read,
-            expected.rows_loaded,
-            expected.rows_quarantined
-        ),
+        (expected.rows_read, expected.rows_loaded, expected.rows_quarantined),
         "{}: {:?}",
         data.display(),
         c.reasons
@@ -189,15 +175,9 @@ fn messy_fixtures_quarantine_exactly_what_expected_json_says() {
         check_messy(&fixture(&format!("small/{d}")));
     }
     // Every bad-input class is covered by the CSV one.
-    let e: Expected = serde_json::from_str(
-        &std::fs::read_to_string(fixture("small/messy-csv/expected.json")).unwrap(),
-    )
-    .unwrap();
-    let reasons: BTreeSet<&str> = e
-        .problems
-        .iter()
-        .map(|p| p["reason"].as_str().unwrap())
-        .collect();
+    let e: Expected =
+        serde_json::from_str(&std::fs::read_to_string(fixture("small/messy-csv/expected.json")).unwrap()).unwrap();
+    let reasons: BTreeSet<&str> = e.problems.iter().map(|p| p["reason"].as_str().unwrap()).collect();
     for r in [
         "missing_key",
         "duplicate_in_file",
@@ -253,10 +233,7 @@ fn same_file_twice_is_a_noop() {
     let before = scalar(&conn, "SELECT count(*) FROM dossier_versions");
     let r = ingest(&conn, &f);
     assert!(matches!(r.outcome, Outcome::AlreadyLoaded { .. }), "{r:?}");
-    assert_eq!(
-        scalar(&conn, "SELECT count(*) FROM dossier_versions"),
-        before
-    );
+    assert_eq!(scalar(&conn, "SELECT count(*) FROM dossier_versions"), before);
     assert_eq!(scalar(&conn, "SELECT count(*) FROM ingest_files"), 1);
 }
 
@@ -266,7 +243,8 @@ fn write(dir: &Path, name: &str, body: &str) -> std::path::PathBuf {
     p
 }
 
-const HEADER: &str = "Mã hồ sơ,Cơ quan giải quyết,Trạng thái,Ngày tiếp nhận,Ngày hẹn trả,Ngày có kết quả,Hình thức nộp\n";
+const HEADER: &str =
+    "Mã hồ sơ,Cơ quan giải quyết,Trạng thái,Ngày tiếp nhận,Ngày hẹn trả,Ngày có kết quả,Hình thức nộp\n";
 
 #[test]
 fn newest_export_wins_and_history_is_kept() {
@@ -274,7 +252,14 @@ fn newest_export_wins_and_history_is_kept() {
     let d = tmp.path();
     let title = |date: &str| format!("UBND TỈNH NGHỆ AN\nNgày xuất: {date}\n");
     // June export: A in progress, B finished.
-    let june = write(d, "june.csv", &format!("{}{HEADER}A,Sở Y tế,4,01/06/2023,20/06/2023,,1\nB,Sở Y tế,10,02/06/2023,10/06/2023,05/06/2023,2\n", title("14/06/2023")));
+    let june = write(
+        d,
+        "june.csv",
+        &format!(
+            "{}{HEADER}A,Sở Y tế,4,01/06/2023,20/06/2023,,1\nB,Sở Y tế,10,02/06/2023,10/06/2023,05/06/2023,2\n",
+            title("14/06/2023")
+        ),
+    );
     // July export: A finished.
     let july = write(
         d,
@@ -288,10 +273,7 @@ fn newest_export_wins_and_history_is_kept() {
     let may = write(
         d,
         "may.csv",
-        &format!(
-            "{}{HEADER}A,Sở Y tế,2,01/06/2023,20/06/2023,,1\n",
-            title("02/06/2023")
-        ),
+        &format!("{}{HEADER}A,Sở Y tế,2,01/06/2023,20/06/2023,,1\n", title("02/06/2023")),
     );
     let conn = store::open_in_memory().unwrap();
     counts(&ingest(&conn, &june));
@@ -300,18 +282,12 @@ fn newest_export_wins_and_history_is_kept() {
     let c = counts(&ingest(&conn, &may)).clone();
     assert_eq!((c.rows_loaded, c.rows_in_force, c.rows_replaced), (1, 0, 0));
     assert_eq!(
-        scalar(
-            &conn,
-            "SELECT trang_thai FROM dossiers WHERE ma_ho_so = 'A'"
-        ),
+        scalar(&conn, "SELECT trang_thai FROM dossiers WHERE ma_ho_so = 'A'"),
         10
     );
     assert_eq!(scalar(&conn, "SELECT count(*) FROM dossiers"), 2);
     assert_eq!(
-        scalar(
-            &conn,
-            "SELECT count(*) FROM dossier_versions WHERE ma_ho_so = 'A'"
-        ),
+        scalar(&conn, "SELECT count(*) FROM dossier_versions WHERE ma_ho_so = 'A'"),
         3
     );
     assert_eq!(
@@ -322,7 +298,13 @@ fn newest_export_wins_and_history_is_kept() {
         1
     );
     // The stale file's only row lost: the file is marked superseded by the July file.
-    assert_eq!(scalar(&conn, "SELECT count(*) FROM ingest_files WHERE path LIKE '%may.csv' AND superseded_by IS NOT NULL"), 1);
+    assert_eq!(
+        scalar(
+            &conn,
+            "SELECT count(*) FROM ingest_files WHERE path LIKE '%may.csv' AND superseded_by IS NOT NULL"
+        ),
+        1
+    );
 
     // Without export dates, the later file on the command line wins.
     let conn = store::open_in_memory().unwrap();
@@ -338,19 +320,14 @@ fn newest_export_wins_and_history_is_kept() {
     );
     counts(&ingest(&conn, &a));
     counts(&ingest(&conn, &b));
-    assert_eq!(
-        scalar(
-            &conn,
-            "SELECT trang_thai FROM dossiers WHERE ma_ho_so = 'X'"
-        ),
-        9
-    );
+    assert_eq!(scalar(&conn, "SELECT trang_thai FROM dossiers WHERE ma_ho_so = 'X'"), 9);
 }
 
 #[test]
 fn quoted_newlines_keep_line_numbers_right() {
     let tmp = tempfile::tempdir().unwrap();
-    let body = format!("{HEADER}A,\"Sở Y tế\nphòng 2\",4,01/06/2023,20/06/2023,,1\nB,Sở Y tế,99,02/06/2023,10/06/2023,,1\n");
+    let body =
+        format!("{HEADER}A,\"Sở Y tế\nphòng 2\",4,01/06/2023,20/06/2023,,1\nB,Sở Y tế,99,02/06/2023,10/06/2023,,1\n");
     let f = write(tmp.path(), "nl.csv", &body);
     let conn = store::open_in_memory().unwrap();
     let c = counts(&ingest(&conn, &f)).clone();
@@ -370,9 +347,7 @@ fn extra_columns_are_kept_as_json() {
     );
     let conn = store::open_in_memory().unwrap();
     counts(&ingest(&conn, &f));
-    let extra: String = conn
-        .query_row("SELECT extra FROM dossiers", [], |r| r.get(0))
-        .unwrap();
+    let extra: String = conn.query_row("SELECT extra FROM dossiers", [], |r| r.get(0)).unwrap();
     assert_eq!(extra, r#"{"Người nộp":"Nguyễn Văn A","Ghi chú":"gấp"}"#);
 }
 
@@ -396,13 +371,7 @@ fn broken_files_are_rejected_with_clear_reasons() {
     let empty = write(d, "empty.csv", "");
     assert!(rejected(&ingest(&conn, &empty)).contains("empty"));
     let bin = d.join("binary.csv");
-    std::fs::write(
-        &bin,
-        (0..4096u32)
-            .map(|i| (i * 7919 % 251) as u8)
-            .collect::<Vec<u8>>(),
-    )
-    .unwrap();
+    std::fs::write(&bin, (0..4096u32).map(|i| (i * 7919 % 251) as u8).collect::<Vec<u8>>()).unwrap();
     assert!(
         rejected(&ingest(&conn, &bin)).contains("binary"),
         "{:?}",
@@ -456,10 +425,7 @@ fn crash_mid_file_leaves_the_database_as_before() {
         .env("BAOCAO_TODAY", "2026-11-22")
         .output()
         .unwrap();
-    assert!(
-        !out.status.success(),
-        "the injected fault must kill the process"
-    );
+    assert!(!out.status.success(), "the injected fault must kill the process");
     {
         let conn = store::open(&db).unwrap();
         assert_eq!(scalar(&conn, "SELECT count(*) FROM ingest_files"), 1);
@@ -468,10 +434,7 @@ fn crash_mid_file_leaves_the_database_as_before() {
     }
     let (code, stdout, err) = run(&["--db", db_s, "ingest", second.to_str().unwrap()]);
     assert_eq!(code, 0, "{err}");
-    assert!(
-        stdout.contains("read 3000 = loaded 3000 + quarantined 0"),
-        "{stdout}"
-    );
+    assert!(stdout.contains("read 3000 = loaded 3000 + quarantined 0"), "{stdout}");
 }
 
 #[test]
@@ -541,12 +504,7 @@ fn cli_exit_codes_and_validate_writes_nothing() {
     let (code, out, _) = run(&["--db", db_s, "ingest", bad.to_str().unwrap()]);
     assert_eq!(code, 3, "{out}");
     assert!(out.contains("REJECTED") && out.contains("bad.csv"));
-    let (code, _, _) = run(&[
-        "--db",
-        db_s,
-        "ingest",
-        tmp.path().join("nope.csv").to_str().unwrap(),
-    ]);
+    let (code, _, _) = run(&["--db", db_s, "ingest", tmp.path().join("nope.csv").to_str().unwrap()]);
     assert_eq!(code, 2);
     // Another process holding the database: exit 4.
     let holder = duckdb::Connection::open(&db).unwrap();
@@ -561,8 +519,7 @@ fn older_database_is_migrated() {
     let db = tmp.path().join("old.duckdb");
     {
         let c = duckdb::Connection::open(&db).unwrap();
-        c.execute_batch(include_str!("../../sql/schema.sql"))
-            .unwrap();
+        c.execute_batch(include_str!("../../sql/schema.sql")).unwrap();
     }
     let conn = store::open(&db).unwrap();
     assert_eq!(
@@ -613,11 +570,7 @@ fn generator_is_deterministic() {
                 "--messy",
             ],
         );
-        assert_eq!(
-            std::fs::read(&a).unwrap(),
-            std::fs::read(&b).unwrap(),
-            "{fmt}"
-        );
+        assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap(), "{fmt}");
     }
     // The committed fixtures are what the generator makes today.
     let dir = tmp.path().join("again");

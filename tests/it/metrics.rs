@@ -110,11 +110,7 @@ fn random_set(rng: &mut Rng, t0: NaiveDate, t1: NaiveDate) -> Vec<D> {
         };
         let status = rng.range(1, 10) as i16;
         let acc_day = day(rng);
-        let acc = if rng.chance(0.05) {
-            None
-        } else {
-            Some(at(acc_day, rng))
-        };
+        let acc = if rng.chance(0.05) { None } else { Some(at(acc_day, rng)) };
         let due = if rng.chance(0.1) {
             None
         } else if rng.chance(0.3) {
@@ -214,10 +210,7 @@ fn ii06a_sql_matches_reference_on_random_sets() {
         }
         let want = reference(&set, p.from, p.to);
         let got = ii06a::compute(&conn, &p, true).unwrap();
-        assert_eq!(
-            got.total.counts, want,
-            "iteration {iter}, period {p}, set {set:#?}"
-        );
+        assert_eq!(got.total.counts, want, "iteration {iter}, period {p}, set {set:#?}");
         for unit in ["Sở Y tế", "Sở Tư pháp", "UBND xã Nghi Phú"] {
             let sub: Vec<D> = set.iter().filter(|d| d.unit == unit).cloned().collect();
             let want = reference(&sub, p.from, p.to);
@@ -279,10 +272,7 @@ fn ii06a_identities_hold_and_form_columns_follow_the_note() {
     assert_eq!(f.c3, f.c7 + f.c11);
     let f = c.form(false);
     assert_eq!((f.c7, f.c9), (6, 3));
-    let broken = Counts {
-        resolved_late: 2,
-        ..c
-    };
+    let broken = Counts { resolved_late: 2, ..c };
     assert_eq!(broken.identity_violations().len(), 1);
 }
 
