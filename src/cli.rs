@@ -1,7 +1,13 @@
 //! The commands behind `baocao …`: each returns an exit code (see README).
 
+use crate::config::Config;
 use crate::error::{exit_code, Exit, Failure};
 use crate::ingest::{self, detect::Encoding, source::ReadOptions, IngestOptions};
+use crate::metrics::{
+    self,
+    table::{self, By},
+};
+use crate::period::{Convention, Period};
 use crate::{fixtures, store};
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
@@ -17,6 +23,9 @@ pub struct Cli {
     /// DuckDB database file (default data/baocao.duckdb; env BAOCAO_DB).
     #[arg(long, global = true)]
     pub db: Option<PathBuf>,
+    /// Configuration file (default ./baocao.toml when present).
+    #[arg(long, global = true)]
+    pub config: Option<PathBuf>,
     /// Log format on stderr: human or json.
     #[arg(long, global = true, default_value = "human")]
     pub log_format: String,
@@ -36,6 +45,19 @@ pub enum Command {
     /// Synthetic, realistic exports for tests and benchmarks.
     #[command(subcommand)]
     Fixtures(FixturesCmd),
+    /// Official figures for a period: Biểu II.06a, rates, comparisons, targets, 766 index.
+    Metrics(MetricsArgs),
+    /// The dossiers behind a count, with their source file and row.
+    Explain {
+        #[command(flatten)]
+        period: PeriodArgs,
+        /// A count: resolved_late, carried_over, in_progress_overdue, …
+        #[arg(long)]
+        metric: String,
+        /// Only this agency (exact name).
+        #[arg(long)]
+        unit: Option<String>,
+    },
     /// Runs one SQL statement on the database (benchmarks, debugging).
     #[command(hide = true)]
     Sql { statement: String },
@@ -60,6 +82,37 @@ pub struct IngestArgs {
     pub json: bool,
 }
 
+#[derive(Args, Debug, Clone)]
+pub struct PeriodArgs {
+    /// 2023-06, 2023-Q2, 2023-H1, 2023-9M or 2023.
+    #[arg(long, conflicts_with_all = ["from", "to"])]
+    pub period: Option<String>,
+    /// First day of a custom period (YYYY-MM-DD), with --to.
+    #[arg(long, requires = "to")]
+    pub from: Option<chrono::NaiveDate>,
+    /// Last day of a custom period.
+    #[arg(long, requires = "from")]
+    pub to: Option<chrono::NaiveDate>,
+    /// cutoff15 (15th to 14th, Decree 09/2019) or calendar; default from the configuration.
+    #[arg(long)]
+    pub convention: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct MetricsArgs {
+    #[command(flatten)]
+    pub period: PeriodArgs,
+    /// Rows of Biểu II.06a to show: agency, level or field (default all).
+    #[arg(long)]
+    pub by: Option<String>,
+    /// table, json or csv.
+    #[arg(long, default_value = "table")]
+    pub format: String,
+    /// Targets file of the year (TOML).
+    #[arg(long)]
+    pub targets: Option<PathBuf>,
+}
+
 #[derive(Subcommand, Debug)]
 pub enum QuarantineCmd {
     /// List quarantined rows (file, row, column, reason).
@@ -74,6 +127,15 @@ pub enum QuarantineCmd {
 pub enum FixturesCmd {
     /// Generate a deterministic export (same seed, same bytes).
     Generate(fixtures::GenerateArgs),
+    /// Build an export that reproduces published figures, from a calibration spec.
+    Calibrate {
+        /// The spec (TOML), e.g. fixtures/nghe-an-2023-06/spec.toml.
+        #[arg(long)]
+        spec: PathBuf,
+        /// Output folder.
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 /// Runs a parsed command line and returns its exit code; errors are printed here.
@@ -131,11 +193,54 @@ fn dispatch(cli: Cli) -> Result<Exit> {
             print!("{}", ingest::summary::quarantine_list(&conn, file.as_deref())?);
             Ok(Exit::Ok)
         }
+        Command::Metrics(a) => {
+            let cfg = Config::load(cli.config.as_deref())?;
+            let p = period_of(&a.period, &cfg)?;
+            let by = match a.by.as_deref() {
+                None => By::All,
+                Some(b) => {
+                    By::parse(b).ok_or_else(|| usage(format!("--by takes agency, level or field, not '{b}'")))?
+                }
+            };
+            let opts = metric_options(&cfg, a.targets.as_deref())?;
+            let conn = store::open(&store::resolve(cli.db))?;
+            let m = metrics::compute(&conn, &p, &opts)?;
+            match a.format.as_str() {
+                "json" => {
+                    let mut m = m;
+                    if by != By::All {
+                        m.ii06a.rows.retain(|r| by.shows(&r.grain));
+                    }
+                    println!("{}", serde_json::to_string_pretty(&m)?)
+                }
+                "csv" => print!("{}", table::csv(&m, by)),
+                "table" => print!("{}", table::render(&m, by)),
+                f => return Err(usage(format!("--format takes table, json or csv, not '{f}'")).into()),
+            }
+            Ok(Exit::Ok)
+        }
+        Command::Explain { period, metric, unit } => {
+            let cfg = Config::load(cli.config.as_deref())?;
+            let p = period_of(&period, &cfg)?;
+            let conn = store::open(&store::resolve(cli.db))?;
+            let lines = metrics::explain::explain(&conn, &p, &metric, unit.as_deref())?;
+            println!("{metric}, {p}:");
+            print!("{}", table::explain(&lines));
+            Ok(Exit::Ok)
+        }
         Command::Sql { statement } => {
             let conn = store::open(&store::resolve(cli.db))?;
             let t = std::time::Instant::now();
             conn.execute_batch(&statement)?;
             println!("ok in {:.3} s", t.elapsed().as_secs_f64());
+            Ok(Exit::Ok)
+        }
+        Command::Fixtures(FixturesCmd::Calibrate { spec, out }) => {
+            let spec =
+                fixtures::calibrate::read_spec(&spec).map_err(|e| Failure::new(Exit::Usage, format!("{e:#}")))?;
+            for w in fixtures::calibrate::calibrate(&spec, &out)? {
+                println!("{}", w.display());
+            }
             Ok(Exit::Ok)
         }
         Command::Fixtures(FixturesCmd::Generate(a)) => {
@@ -146,6 +251,36 @@ fn dispatch(cli: Cli) -> Result<Exit> {
             Ok(Exit::Ok)
         }
     }
+}
+
+fn usage(msg: String) -> Failure {
+    Failure::new(Exit::Usage, msg)
+}
+
+/// The period named by the flags, in the flag's or the configuration's convention.
+fn period_of(a: &PeriodArgs, cfg: &Config) -> Result<Period> {
+    let conv = Convention::parse(a.convention.as_deref().unwrap_or(&cfg.metrics.convention))
+        .map_err(|e| usage(e.to_string()))?;
+    match (&a.period, a.from, a.to) {
+        (Some(p), _, _) => Period::parse(p, conv).map_err(|e| usage(e.to_string()).into()),
+        (None, Some(f), Some(t)) => Period::custom(f, t, conv).map_err(|e| usage(e.to_string()).into()),
+        _ => Err(usage("give --period (2023-06, 2023-Q2, 2023-H1, 2023-9M, 2023) or --from and --to".into()).into()),
+    }
+}
+
+fn metric_options(cfg: &Config, targets: Option<&std::path::Path>) -> Result<metrics::Options> {
+    let mut o = metrics::Options {
+        withdrawn_in_resolved: cfg.metrics.withdrawn_in_resolved,
+        ..Default::default()
+    };
+    if let Some(p) = &cfg.metrics.index766 {
+        let text = std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?;
+        o.index766 = metrics::index766::parse_config(&text).map_err(|e| usage(format!("{}: {e:#}", p.display())))?;
+    }
+    if let Some(t) = targets.or(cfg.metrics.targets.as_deref()) {
+        o.targets = Some(metrics::targets::read(t).map_err(|e| usage(format!("{e:#}")))?);
+    }
+    Ok(o)
 }
 
 fn ingest_cmd(conn: &duckdb::Connection, a: &IngestArgs, validate_only: bool) -> Result<Exit> {

@@ -9,7 +9,14 @@ use std::path::{Path, PathBuf};
 pub const DEFAULT_DB: &str = "data/baocao.duckdb";
 
 /// Ordered migrations; a database made by an older binary gets the missing ones applied.
-pub const MIGRATIONS: &[(i32, &str, &str)] = &[(1, "ingest", include_str!("../../sql/migrations/0001_ingest.sql"))];
+pub const MIGRATIONS: &[(i32, &str, &str)] = &[
+    (1, "ingest", include_str!("../../sql/migrations/0001_ingest.sql")),
+    (
+        2,
+        "feedback_catalogue",
+        include_str!("../../sql/migrations/0002_feedback_catalogue.sql"),
+    ),
+];
 
 /// Opens (creating if needed) the database and brings its schema up to date.
 pub fn open(path: &Path) -> Result<Connection> {

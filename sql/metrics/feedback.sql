@@ -1,0 +1,12 @@
+-- Feedback handled on time (domain.md §6): PAKN received in the period and handled by its
+-- due date (by day), over PAKN received in the period; with no due date, handled counts.
+SELECT metric, unit, numerator, denominator FROM (
+    SELECT 'feedback_on_time' AS metric, ten_don_vi AS unit, grouping(ten_don_vi) AS g,
+           count(*) FILTER (WHERE ngay_xu_ly IS NOT NULL
+                              AND (ngay_hen_xu_ly IS NULL OR CAST(ngay_xu_ly AS DATE) <= CAST(ngay_hen_xu_ly AS DATE))) AS numerator,
+           count(*) AS denominator
+    FROM feedback
+    WHERE CAST(ngay_tiep_nhan AS DATE) BETWEEN CAST($1 AS DATE) AND CAST($2 AS DATE)
+    GROUP BY GROUPING SETS ((), (ten_don_vi))
+)
+WHERE g = 1 OR unit IS NOT NULL;

@@ -1,0 +1,72 @@
+//! `baocao explain`: the dossiers behind a count, with their source file and row.
+
+use crate::period::Period;
+use anyhow::{bail, Result};
+use chrono::NaiveDateTime;
+use duckdb::Connection;
+use serde::Serialize;
+
+/// The counts that can be explained (the columns of the ii06a_flags macro).
+pub const COUNTS: &[&str] = &[
+    "received_online",
+    "received_offline",
+    "carried_over",
+    "resolved",
+    "resolved_early",
+    "resolved_on_time",
+    "resolved_late",
+    "withdrawn",
+    "in_progress",
+    "in_progress_processing",
+    "waiting_supplement",
+    "paused",
+    "in_progress_within",
+    "in_progress_overdue",
+    "refused",
+];
+
+/// One dossier behind a figure.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Line {
+    pub ma_ho_so: String,
+    pub unit: Option<String>,
+    pub status: i16,
+    pub accepted: Option<NaiveDateTime>,
+    pub due: Option<NaiveDateTime>,
+    pub finished: Option<NaiveDateTime>,
+    pub file: String,
+    pub row: i64,
+}
+
+/// Lists the dossiers counted in `metric` for the period, optionally for one agency.
+pub fn explain(conn: &Connection, p: &Period, metric: &str, unit: Option<&str>) -> Result<Vec<Line>> {
+    if !COUNTS.contains(&metric) {
+        bail!(crate::error::Failure::new(
+            crate::error::Exit::Usage,
+            format!("unknown metric '{metric}': one of {}", COUNTS.join(", "))
+        ));
+    }
+    super::install(conn)?;
+    // `metric` is one of the fixed names above, so it can name the column.
+    let sql = format!(
+        "SELECT x.ma_ho_so, x.ten_don_vi, x.trang_thai, x.ngay_tiep_nhan, x.ngay_hen_tra, x.ngay_ket_thuc,
+                f.path, x.source_row
+         FROM ii06a_flags(CAST($1 AS DATE), CAST($2 AS DATE)) x JOIN ingest_files f USING (file_id)
+         WHERE x.{metric} = 1 AND ($3 IS NULL OR x.ten_don_vi = $3)
+         ORDER BY x.ma_ho_so"
+    );
+    let mut st = conn.prepare(&sql)?;
+    let rows = st.query_map(duckdb::params![p.from.to_string(), p.to.to_string(), unit], |r| {
+        Ok(Line {
+            ma_ho_so: r.get(0)?,
+            unit: r.get(1)?,
+            status: r.get(2)?,
+            accepted: r.get(3)?,
+            due: r.get(4)?,
+            finished: r.get(5)?,
+            file: r.get(6)?,
+            row: r.get(7)?,
+        })
+    })?;
+    Ok(rows.collect::<duckdb::Result<Vec<_>>>()?)
+}

@@ -1,0 +1,109 @@
+//! Vietnamese number and date formatting: `21.969`, `96,57%`, `ngày 05 tháng 02 năm 2024`.
+
+use chrono::{Datelike, NaiveDate};
+
+/// A count with `.` as thousands separator: 21969 → "21.969".
+pub fn int(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    if n < 0 {
+        out.push('-');
+    }
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push('.');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A decimal with a decimal comma, at most `decimals` places, trailing zeros dropped:
+/// 96.5736 → "96,57", 98.8 → "98,8", 100.0 → "100".
+pub fn decimal(x: f64, decimals: usize) -> String {
+    // Round half up at the printed precision; the nudge absorbs binary representation
+    // error (281/800 = 35,125 is stored as 35,12499…, and must print as 35,13).
+    let scale = 10f64.powi(decimals as i32);
+    let rounded = ((x * scale) + x.signum() * 1e-7).round() / scale;
+    let s = format!("{:.*}", decimals, rounded);
+    let s = if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    };
+    let (int_part, frac) = match s.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (s.as_str(), None),
+    };
+    let neg = int_part.starts_with('-');
+    let whole: i64 = int_part.trim_start_matches('-').parse().unwrap_or(0);
+    let mut out = if neg { format!("-{}", int(whole)) } else { int(whole) };
+    if let Some(f) = frac {
+        out.push(',');
+        out.push_str(f);
+    }
+    out
+}
+
+/// A percentage, or "không phát sinh" when there was nothing to rate.
+pub fn percent(p: Option<f64>) -> String {
+    match p {
+        Some(x) => format!("{}%", decimal(x, 2)),
+        None => "không phát sinh".to_string(),
+    }
+}
+
+/// A change in percentage points with its sign: "+1,25 điểm %".
+pub fn points_change(p: Option<f64>) -> String {
+    match p {
+        Some(x) if x > 0.0 => format!("tăng {} điểm %", decimal(x, 2)),
+        Some(x) if x < 0.0 => format!("giảm {} điểm %", decimal(-x, 2)),
+        Some(_) => "không đổi".to_string(),
+        None => "không so sánh được".to_string(),
+    }
+}
+
+/// "ngày 05 tháng 02 năm 2024": day < 10 and months 1–2 zero-padded (Decree 30/2020).
+pub fn long_date(d: NaiveDate) -> String {
+    let month = if d.month() <= 2 {
+        format!("{:02}", d.month())
+    } else {
+        d.month().to_string()
+    };
+    format!("ngày {:02} tháng {} năm {}", d.day(), month, d.year())
+}
+
+/// "15/5/2023", as in "Từ ngày 15/5/2023 đến ngày 14/6/2023".
+pub fn short_date(d: NaiveDate) -> String {
+    format!("{}/{}/{}", d.day(), d.month(), d.year())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vietnamese_numbers() {
+        assert_eq!(int(21969), "21.969");
+        assert_eq!(int(577), "577");
+        assert_eq!(int(1_234_567), "1.234.567");
+        assert_eq!(int(-4180), "-4.180");
+        assert_eq!(percent(Some(16263.0 / 16840.0 * 100.0)), "96,57%");
+        assert_eq!(percent(Some(98.8)), "98,8%");
+        assert_eq!(percent(Some(100.0)), "100%");
+        assert_eq!(percent(Some(3.4263)), "3,43%");
+        assert_eq!(percent(Some(12345.678)), "12.345,68%");
+        assert_eq!(percent(None), "không phát sinh");
+        assert_eq!(percent(Some(281.0 / 800.0 * 100.0)), "35,13%");
+        assert_eq!(percent(Some(1018.0 / 1254.0 * 100.0)), "81,18%");
+        assert_eq!(points_change(Some(-0.5)), "giảm 0,5 điểm %");
+    }
+
+    #[test]
+    fn decree30_dates() {
+        let d = |s| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        assert_eq!(long_date(d("2024-02-05")), "ngày 05 tháng 02 năm 2024");
+        assert_eq!(long_date(d("2023-12-14")), "ngày 14 tháng 12 năm 2023");
+        assert_eq!(short_date(d("2023-05-15")), "15/5/2023");
+    }
+}

@@ -1,0 +1,3 @@
+//! The report model: plain structs built from the metrics, with every figure formatted here.
+
+pub mod format;

@@ -1,0 +1,180 @@
+//! Golden figures of domain.md §10 on the calibrated fixtures, and the JSON contract.
+
+use crate::common::*;
+use baocao::metrics::{self, explain};
+use baocao::period::{Convention, Period};
+use baocao::report::format::{int, percent};
+use baocao::store;
+
+fn nghe_an() -> (duckdb::Connection, metrics::Metrics) {
+    let conn = store::open_in_memory().unwrap();
+    counts(&ingest(&conn, &fixture("nghe-an-2023-06/dossiers.csv.gz")));
+    let p = Period::parse("2023-06", Convention::Cutoff15).unwrap();
+    let m = metrics::compute(&conn, &p, &metrics::Options::default()).unwrap();
+    (conn, m)
+}
+
+#[test]
+fn nghe_an_june_2023_prints_the_published_figures() {
+    let (_conn, m) = nghe_an();
+    assert_eq!(
+        (m.period.from.as_str(), m.period.to.as_str()),
+        ("2023-05-15", "2023-06-14")
+    );
+    let t = m.ii06a.total.counts;
+    assert_eq!(int(t.total_handled), "21.969");
+    assert_eq!(int(t.received_online + t.received_offline), "17.789");
+    assert_eq!(int(t.carried_over), "4.180");
+    assert_eq!(int(t.resolved), "16.840");
+    assert_eq!(int(t.resolved_early + t.resolved_on_time), "16.263");
+    assert_eq!(percent(m.rates.on_time.percent), "96,57%");
+    assert_eq!(int(t.resolved_late), "577");
+    assert_eq!(percent(m.rates.late.percent), "3,43%");
+    assert_eq!(int(t.in_progress_processing), "4.707");
+    assert_eq!(int(t.waiting_supplement), "51");
+    assert_eq!(int(t.withdrawn), "101");
+    assert_eq!(int(t.paused), "270");
+    assert_eq!(int(t.received_online), "3.993");
+    assert_eq!(percent(m.rates.online_intake.percent), "22,45%");
+    for (unit, num, den, pct) in [
+        ("Sở Công Thương", 1978, 1997, "99,05%"),
+        ("Sở Y tế", 281, 800, "35,13%"),
+        ("Sở Tài chính", 231, 237, "97,47%"),
+        ("Sở Kế hoạch và Đầu tư", 1018, 1254, "81,18%"),
+    ] {
+        let r = m.rates_by_unit[unit].online_intake;
+        assert_eq!(
+            (r.numerator, r.denominator, percent(r.percent).as_str()),
+            (num, den, pct),
+            "{unit}"
+        );
+    }
+    // The form's columns: (7) and (9) include withdrawn dossiers.
+    let f = m.ii06a.total.form;
+    assert_eq!(
+        (f.c3, f.c7, f.c9, f.c11),
+        (21969, 16840 + 101, t.resolved_on_time + 101, 5028)
+    );
+    // Nothing rated in this export: no data, never 0 %.
+    assert_eq!(m.rates.satisfaction.percent, None);
+    assert_eq!(m.inputs.len(), 1);
+}
+
+#[test]
+fn explain_lists_exactly_the_dossiers_behind_a_count() {
+    let (conn, m) = nghe_an();
+    let p = Period::parse("2023-06", Convention::Cutoff15).unwrap();
+    let late = explain::explain(&conn, &p, "resolved_late", None).unwrap();
+    assert_eq!(late.len(), 577);
+    let yte = explain::explain(&conn, &p, "resolved_late", Some("Sở Y tế")).unwrap();
+    let row = m
+        .ii06a
+        .rows
+        .iter()
+        .find(|r| r.grain == "agency" && r.unit.as_deref() == Some("Sở Y tế"))
+        .unwrap();
+    assert_eq!(yte.len() as i64, row.counts.resolved_late);
+    // Each line points at the row of the export that holds the dossier.
+    let text = {
+        use std::io::Read;
+        let mut s = String::new();
+        flate2::read::GzDecoder::new(std::fs::File::open(fixture("nghe-an-2023-06/dossiers.csv.gz")).unwrap())
+            .read_to_string(&mut s)
+            .unwrap();
+        s
+    };
+    let lines: Vec<&str> = text.lines().collect();
+    for l in late.iter().step_by(50) {
+        assert!(
+            lines[l.row as usize - 1].starts_with(&l.ma_ho_so),
+            "{} at row {}",
+            l.ma_ho_so,
+            l.row
+        );
+        assert!(l.finished.unwrap() > l.due.unwrap());
+    }
+    assert!(explain::explain(&conn, &p, "drop table dossiers", None).is_err());
+}
+
+#[test]
+fn metrics_cli_json_contract() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("g.duckdb");
+    let db_s = db.to_str().unwrap();
+    let (code, _, err) = run(&["--db", db_s, "ingest", fixture("nghe-an-2023-06").to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let (code, out, err) = run(&["--db", db_s, "metrics", "--period", "2023-06", "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    let j: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(j["period"]["from"], "2023-05-15");
+    assert_eq!(j["period"]["to"], "2023-06-14");
+    assert_eq!(j["period"]["convention"], "cutoff15");
+    let total = &j["ii06a"]["total"];
+    for key in [
+        "total_handled",
+        "received_online",
+        "received_offline",
+        "carried_over",
+        "resolved",
+        "resolved_early",
+        "resolved_on_time",
+        "resolved_late",
+        "withdrawn",
+        "in_progress",
+        "in_progress_processing",
+        "waiting_supplement",
+        "paused",
+        "in_progress_within",
+        "in_progress_overdue",
+        "refused",
+    ] {
+        assert!(total[key].is_i64(), "ii06a.total.{key}");
+    }
+    assert_eq!(total["total_handled"], 21969);
+    for c in 3..=13 {
+        assert!(total["form"][format!("c{c}")].is_i64(), "form c{c}");
+    }
+    let row = j["ii06a"]["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["unit"] == "Sở Y tế")
+        .unwrap();
+    assert_eq!(row["level"], "tinh");
+    for key in [
+        "on_time",
+        "online_intake",
+        "online_payment",
+        "digitised",
+        "e_result",
+        "reuse",
+        "synced",
+        "satisfaction",
+        "feedback_on_time",
+    ] {
+        let r = &j["rates"][key];
+        assert!(r["numerator"].is_i64() && r["denominator"].is_i64(), "rates.{key}");
+    }
+    assert!((j["rates"]["on_time"]["percent"].as_f64().unwrap() - 96.5736).abs() < 1e-3);
+    assert!(j["rates"]["satisfaction"]["percent"].is_null());
+    assert!(j["index766"]["total"].is_f64());
+    assert_eq!(j["previous_period"]["period"]["from"], "2023-04-15");
+    assert_eq!(j["previous_year"]["period"]["from"], "2022-05-15");
+    assert_eq!(j["inputs"][0]["rows_loaded"], 23053);
+    assert_eq!(j["inputs"][0]["sha256"].as_str().unwrap().len(), 64);
+    // Same data, same bytes.
+    let (_, again, _) = run(&["--db", db_s, "metrics", "--period", "2023-06", "--format", "json"]);
+    assert_eq!(out, again);
+    let (code, table, _) = run(&["--db", db_s, "metrics", "--period", "2023-06", "--by", "agency"]);
+    assert_eq!(code, 0);
+    assert!(
+        table.contains("21.969") && table.contains("96,57%") && table.contains("99,05% (1.978/1.997)"),
+        "{table}"
+    );
+    assert!(table.contains("từ ngày 15/5/2023 đến ngày 14/6/2023"));
+    let (code, _, _) = run(&["--db", db_s, "metrics", "--period", "2023-13"]);
+    assert_eq!(code, 2);
+    let (code, out, _) = run(&["--db", db_s, "explain", "--period", "2023-06", "--metric", "withdrawn"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("101 hồ sơ"), "{out}");
+}
