@@ -7,11 +7,13 @@
 CREATE OR REPLACE TEMP MACRO ii06a_flags(t0, t1) AS TABLE
 WITH base AS (
     SELECT
-        d.*,
+        -- The procedure catalogue fills the service level and fee an export leaves empty.
+        d.* REPLACE (coalesce(d.muc_do, c.muc_do) AS muc_do, coalesce(d.le_phi, c.le_phi) AS le_phi),
         CAST(d.ngay_tiep_nhan AS DATE) AS acc,
         CAST(d.ngay_hen_tra AS DATE) AS due,
         CASE WHEN d.trang_thai IN (7, 9, 10) THEN CAST(coalesce(d.ngay_ket_thuc, d.ngay_tra) AS DATE) END AS fin
     FROM dossiers d
+    LEFT JOIN catalogue c ON c.ma_tthc = d.ma_tthc
     WHERE d.trang_thai <> 1
 ),
 f AS (

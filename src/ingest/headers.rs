@@ -182,11 +182,8 @@ impl HeaderMap {
 pub fn header_score(cells: &[String]) -> usize {
     let has_key = cells.iter().any(|c| match_header(c) == Some(Field::MaHoSo));
     let n = cells.iter().filter(|c| match_header(c).is_some()).count();
-    if has_key {
-        n
-    } else {
-        0
-    }
+    let dossier = if has_key { n } else { 0 };
+    dossier.max(super::other::header_score(cells))
 }
 
 /// The message for a file that lacks required columns.

@@ -155,22 +155,38 @@ pub fn load_file(
     }
 }
 
-fn load_in_tx(
+/// Where rows of one kind of input are stored.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Store {
+    pub kind: &'static str,
+    pub table: &'static str,
+    pub key: &'static str,
+    pub key_name: &'static str,
+}
+
+/// Dossier exports.
+pub const DOSSIERS: Store = Store {
+    kind: "dossiers",
+    table: "dossier_versions",
+    key: "ma_ho_so",
+    key_name: "MaHoSo",
+};
+
+/// Records the file in `ingest_files` (counts filled in at the end); returns its id.
+pub fn register_file(
     conn: &Connection,
+    store: Store,
     path: &Path,
     info: &FileInfo,
-    table: Table,
-    ctx: &Context,
-    tick: Tick,
-) -> Result<FileCounts> {
-    let layout = table.layout.clone();
-    let path_s = path.to_string_lossy().to_string();
-    let file_id: i32 = conn.query_row(
+    layout: &super::record::Layout,
+) -> Result<i32> {
+    Ok(conn.query_row(
         "INSERT INTO ingest_files (kind, path, sha256, bytes, format, compression, encoding, delimiter, sheet, header_line,
             export_at, file_mtime, rows_read, rows_loaded, rows_quarantined, rows_blank, rows_in_force, rows_replaced)
-         VALUES ('dossiers', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 0, 0, 0) RETURNING file_id",
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 0, 0, 0) RETURNING file_id",
         params![
-            path_s,
+            store.kind,
+            path.to_string_lossy().to_string(),
             info.sha256,
             info.bytes as i64,
             layout.format,
@@ -183,7 +199,20 @@ fn load_in_tx(
             info.mtime,
         ],
         |r| r.get(0),
-    )?;
+    )?)
+}
+
+fn load_in_tx(
+    conn: &Connection,
+    path: &Path,
+    info: &FileInfo,
+    table: Table,
+    ctx: &Context,
+    tick: Tick,
+) -> Result<FileCounts> {
+    let layout = table.layout.clone();
+    let path_s = path.to_string_lossy().to_string();
+    let file_id = register_file(conn, DOSSIERS, path, info, &layout)?;
     let mut versions = conn.appender("dossier_versions")?;
     let mut quarantine = conn.appender("quarantine")?;
     let mut batch = VersionBatch::default();
@@ -229,26 +258,54 @@ fn load_in_tx(
     drop(versions);
     drop(quarantine);
     drop(seen);
+    let t_sql = std::time::Instant::now();
+    let key_header = key_column(&layout.header);
+    finish_file(conn, DOSSIERS, file_id, path, &key_header, maybe_dup, &mut c)?;
+    tracing::info!(
+        "{}: read+validate+append {:.2}s, dedupe+supersede+reconcile {:.2}s",
+        path.display(),
+        t_rows.as_secs_f64(),
+        t_sql.elapsed().as_secs_f64()
+    );
+    Ok(c)
+}
 
+/// After the rows are stored: in-file duplicates, newest-export-wins, the reconciliation
+/// identity checked against the database, and the file's counts recorded.
+pub fn finish_file(
+    conn: &Connection,
+    store: Store,
+    file_id: i32,
+    path: &Path,
+    key_header: &str,
+    maybe_dup: bool,
+    c: &mut FileCounts,
+) -> Result<()> {
+    let path_s = path.to_string_lossy().to_string();
+    let (t, k) = (store.table, store.key);
     // Duplicate codes inside one file: the last row wins, earlier ones are quarantined.
     let dup = if !maybe_dup {
         0
     } else {
         conn.execute(
-        "INSERT INTO quarantine
-         SELECT file_id, ?, source_row, ?, ma_ho_so, 'duplicate_in_file',
-                'MaHoSo ' || ma_ho_so || ' appears again at row ' || last_row || ' of the same file, which supersedes this row'
-         FROM (SELECT file_id, source_row, ma_ho_so, max(source_row) OVER (PARTITION BY ma_ho_so) AS last_row
-               FROM dossier_versions WHERE file_id = ?)
-         WHERE source_row < last_row",
-        params![path_s, key_column(&layout.header), file_id],
-    )? as u64
+            &format!(
+                "INSERT INTO quarantine
+                 SELECT file_id, ?, source_row, ?, {k}, 'duplicate_in_file',
+                        '{kn} ' || {k} || ' appears again at row ' || last_row || ' of the same file, which supersedes this row'
+                 FROM (SELECT file_id, source_row, {k}, max(source_row) OVER (PARTITION BY {k}) AS last_row
+                       FROM {t} WHERE file_id = ?)
+                 WHERE source_row < last_row",
+                kn = store.key_name
+            ),
+            params![path_s, key_header, file_id],
+        )? as u64
     };
     if dup > 0 {
         conn.execute(
-            "DELETE FROM dossier_versions v WHERE v.file_id = ?
-               AND v.source_row < (SELECT max(w.source_row) FROM dossier_versions w
-                                   WHERE w.file_id = v.file_id AND w.ma_ho_so = v.ma_ho_so)",
+            &format!(
+                "DELETE FROM {t} v WHERE v.file_id = ?
+                   AND v.source_row < (SELECT max(w.source_row) FROM {t} w WHERE w.file_id = v.file_id AND w.{k} = v.{k})"
+            ),
             params![file_id],
         )?;
         c.rows_duplicate = dup;
@@ -256,19 +313,11 @@ fn load_in_tx(
         c.rows_quarantined += dup;
         *c.reasons.entry("duplicate_in_file".into()).or_default() += dup;
     }
-
-    let t_sql = std::time::Instant::now();
-    supersede(conn, file_id, &mut c)?;
-    tracing::info!(
-        "{}: read+validate+append {:.2}s, dedupe+supersede {:.2}s",
-        path.display(),
-        t_rows.as_secs_f64(),
-        t_sql.elapsed().as_secs_f64()
-    );
+    supersede(conn, store, file_id, c)?;
 
     // Reconcile against what the database now holds, not only our own counters.
     let stored: i64 = conn.query_row(
-        "SELECT count(*) FROM dossier_versions WHERE file_id = ?",
+        &format!("SELECT count(*) FROM {t} WHERE file_id = ?"),
         params![file_id],
         |r| r.get(0),
     )?;
@@ -299,7 +348,7 @@ fn load_in_tx(
             file_id
         ],
     )?;
-    Ok(c)
+    Ok(())
 }
 
 fn key_column(header: &[String]) -> String {
@@ -312,34 +361,40 @@ fn key_column(header: &[String]) -> String {
 
 /// Applies newest-export-wins. The new file wins a code unless both it and the file in
 /// force carry an explicit export date and the one in force is newer. The version in force
-/// is the one with `superseded_by IS NULL` (the `dossiers` view).
-fn supersede(conn: &Connection, file_id: i32, c: &mut FileCounts) -> Result<()> {
+/// is the one with `superseded_by IS NULL` (the `dossiers`, `feedback`, `catalogue` views).
+fn supersede(conn: &Connection, store: Store, file_id: i32, c: &mut FileCounts) -> Result<()> {
+    let (t, k) = (store.table, store.key);
     c.rows_replaced = conn.execute(
-        "UPDATE dossier_versions AS o SET superseded_by = ?
-         FROM (SELECT v.ma_ho_so, f.export_at FROM dossier_versions v JOIN ingest_files f USING (file_id)
-               WHERE v.file_id = ?) AS n,
-              ingest_files AS of
-         WHERE o.ma_ho_so = n.ma_ho_so AND o.file_id <> ? AND o.superseded_by IS NULL
-           AND of.file_id = o.file_id AND NOT coalesce(n.export_at < of.export_at, false)",
+        &format!(
+            "UPDATE {t} AS o SET superseded_by = ?
+             FROM (SELECT v.{k}, f.export_at FROM {t} v JOIN ingest_files f USING (file_id) WHERE v.file_id = ?) AS n,
+                  ingest_files AS of
+             WHERE o.{k} = n.{k} AND o.file_id <> ? AND o.superseded_by IS NULL
+               AND of.file_id = o.file_id AND NOT coalesce(n.export_at < of.export_at, false)"
+        ),
         params![file_id, file_id, file_id],
     )? as u64;
     // What is still in force elsewhere is newer: this file's version goes to the history.
     let lost = conn.execute(
-        "UPDATE dossier_versions AS n SET superseded_by = o.file_id
-         FROM dossier_versions AS o
-         WHERE n.file_id = ? AND o.ma_ho_so = n.ma_ho_so AND o.file_id <> ? AND o.superseded_by IS NULL",
+        &format!(
+            "UPDATE {t} AS n SET superseded_by = o.file_id
+             FROM {t} AS o
+             WHERE n.file_id = ? AND o.{k} = n.{k} AND o.file_id <> ? AND o.superseded_by IS NULL"
+        ),
         params![file_id, file_id],
     )? as u64;
     c.rows_in_force = c.rows_loaded - lost;
     // A file none of whose rows is in force any more is superseded (by the newest file
     // that replaced its rows); this includes a stale file that lost every row at once.
     conn.execute(
-        "UPDATE ingest_files f
-         SET superseded_by = (SELECT max(v.superseded_by) FROM dossier_versions v WHERE v.file_id = f.file_id)
-         WHERE f.superseded_by IS NULL
-           AND EXISTS (SELECT 1 FROM dossier_versions v WHERE v.file_id = f.file_id)
-           AND NOT EXISTS (SELECT 1 FROM dossier_versions v WHERE v.file_id = f.file_id AND v.superseded_by IS NULL)",
-        [],
+        &format!(
+            "UPDATE ingest_files f
+             SET superseded_by = (SELECT max(v.superseded_by) FROM {t} v WHERE v.file_id = f.file_id)
+             WHERE f.kind = ? AND f.superseded_by IS NULL
+               AND EXISTS (SELECT 1 FROM {t} v WHERE v.file_id = f.file_id)
+               AND NOT EXISTS (SELECT 1 FROM {t} v WHERE v.file_id = f.file_id AND v.superseded_by IS NULL)"
+        ),
+        params![store.kind],
     )?;
     Ok(())
 }

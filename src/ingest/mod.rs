@@ -6,6 +6,7 @@ pub mod detect;
 pub mod headers;
 pub mod json;
 pub mod load;
+pub mod other;
 pub mod record;
 pub mod source;
 pub mod summary;
@@ -166,7 +167,22 @@ fn try_ingest(conn: &Connection, path: &Path, opts: &IngestOptions) -> Result<Ou
             bar.set_position(n);
         }
     };
-    let counts = load::load_file(conn, path, &info, table, &ctx, &mut tick)?;
+    let counts = match other::kind_of(&table.layout.header) {
+        None => load::load_file(conn, path, &info, table, &ctx, &mut tick)?,
+        Some(kind) => {
+            conn.execute_batch("BEGIN TRANSACTION")?;
+            match other::load(conn, kind, path, &info, table, &ctx, &mut tick) {
+                Ok(c) => {
+                    conn.execute_batch("COMMIT")?;
+                    c
+                }
+                Err(e) => {
+                    conn.execute_batch("ROLLBACK").ok();
+                    return Err(e);
+                }
+            }
+        }
+    };
     bar.finish_and_clear();
     Ok(Outcome::Loaded {
         counts,

@@ -174,7 +174,10 @@ pub fn render(m: &Metrics, by: By) -> String {
         for t in &m.targets {
             let actual = match (t.actual, t.unit.as_str()) {
                 (None, _) => "không có số liệu".to_string(),
-                (Some(a), "%") => percent(Some(a)),
+                (Some(a), "%") => match (t.origin, t.numerator, t.denominator) {
+                    ("reported", Some(n), Some(d)) => format!("{}/{} ({})", int(n), int(d), percent(Some(a))),
+                    _ => percent(Some(a)),
+                },
                 (Some(a), u) => format!("{} {u}", crate::report::format::decimal(a, 2)),
             };
             let verdict = match t.verdict {

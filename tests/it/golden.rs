@@ -178,3 +178,73 @@ fn metrics_cli_json_contract() {
     assert_eq!(code, 0);
     assert!(out.contains("101 hồ sơ"), "{out}");
 }
+
+#[test]
+fn ba_ria_vung_tau_2023_year_end_figures_and_targets() {
+    let conn = store::open_in_memory().unwrap();
+    for f in [
+        "ba-ria-vung-tau-2023/dossiers.csv.gz",
+        "ba-ria-vung-tau-2023/feedback.csv",
+    ] {
+        let c = counts(&ingest(&conn, &fixture(f))).clone();
+        assert_eq!(c.rows_quarantined, 0, "{f}: {:?}", c.reasons);
+    }
+    let p = Period::parse("2023", Convention::Calendar).unwrap();
+    assert_eq!(
+        (p.from.to_string(), p.to.to_string()),
+        ("2023-01-01".into(), "2023-12-31".into())
+    );
+    let targets = metrics::targets::read(&fixture("ba-ria-vung-tau-2023/targets-2023.toml")).unwrap();
+    let o = metrics::Options {
+        targets: Some(targets),
+        ..Default::default()
+    };
+    let m = metrics::compute(&conn, &p, &o).unwrap();
+    assert_eq!(percent(m.rates.on_time.percent), "98,8%");
+    assert_eq!(percent(m.rates.satisfaction.percent), "87,06%");
+    assert_eq!(percent(m.rates.online_intake.percent), "95,5%");
+    assert_eq!(percent(m.rates.online_payment.percent), "78,9%");
+    assert_eq!(
+        (m.rates.feedback_on_time.numerator, m.rates.feedback_on_time.denominator),
+        (333, 333)
+    );
+    assert_eq!(percent(m.rates.feedback_on_time.percent), "100%");
+    let verdict = |id: &str| m.targets.iter().find(|t| t.id == id).unwrap().verdict;
+    use metrics::targets::Verdict::*;
+    assert_eq!(verdict("CCHC-01"), Met); // on time 98,8% ≥ 98%
+    assert_eq!(verdict("CCHC-02"), Met); // satisfaction 87,06% ≥ 87%
+    let website = m.targets.iter().find(|t| t.id == "CDS-07").unwrap();
+    assert_eq!(
+        (website.origin, website.numerator, website.denominator),
+        ("reported", Some(82), Some(82))
+    );
+    assert!(website.source.is_some());
+    let einv = m.targets.iter().find(|t| t.label.contains("hóa đơn điện tử")).unwrap();
+    assert_eq!((einv.actual, einv.verdict), (Some(100.0), Met));
+    let cds = m
+        .targets_summary
+        .iter()
+        .find(|s| s.group.as_deref() == Some("CĐS"))
+        .unwrap();
+    assert_eq!((cds.met, cds.total), (35, 39));
+}
+
+#[test]
+fn targets_without_data_say_so() {
+    let conn = store::open_in_memory().unwrap();
+    let p = Period::parse("2023", Convention::Calendar).unwrap();
+    let targets = metrics::targets::read(&fixture("ba-ria-vung-tau-2023/targets-2023.toml")).unwrap();
+    let o = metrics::Options {
+        targets: Some(targets),
+        ..Default::default()
+    };
+    let m = metrics::compute(&conn, &p, &o).unwrap();
+    let on_time = m.targets.iter().find(|t| t.id == "CCHC-01").unwrap();
+    assert_eq!(
+        (on_time.actual, on_time.verdict),
+        (None, metrics::targets::Verdict::NoData)
+    );
+    assert!(m.rates.on_time.percent.is_none() && m.ii06a.total.counts.total_handled == 0);
+    // The 766 index marks every dossier-derived indicator as not scorable, never 0 points.
+    assert!(m.index766.indicators.iter().all(|i| i.points.is_none()));
+}

@@ -593,3 +593,84 @@ fn generator_is_deterministic() {
         std::fs::read(fixture("small/messy-csv/dossiers.csv")).unwrap()
     );
 }
+
+#[test]
+fn feedback_and_catalogue_load_with_the_same_rules() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let conn = store::open_in_memory().unwrap();
+    let fb = write(
+        d,
+        "pakn.csv",
+        "Mã PAKN,Đơn vị xử lý,Ngày tiếp nhận,Ngày hẹn xử lý,Ngày xử lý,Đánh giá\n\
+         P1,Sở Y tế,02/06/2023,12/06/2023,10/06/2023,Hài lòng\n\
+         P2,Sở Y tế,03/06/2023,13/06/2023,20/06/2023,\n\
+         P3,Sở Y tế,05/06/2023,15/06/2023,01/06/2023,\n\
+         ,Sở Y tế,05/06/2023,15/06/2023,,\n\
+         P1,Sở Y tế,02/06/2023,12/06/2023,11/06/2023,Rất hài lòng\n",
+    );
+    let c = counts(&ingest(&conn, &fb)).clone();
+    assert_eq!(
+        (c.rows_read, c.rows_loaded, c.rows_quarantined),
+        (5, 2, 3),
+        "{:?}",
+        c.reasons
+    );
+    for r in ["finish_before_accept", "missing_key", "duplicate_in_file"] {
+        assert_eq!(c.reasons.get(r), Some(&1), "{r}: {:?}", c.reasons);
+    }
+    assert_eq!(scalar(&conn, "SELECT count(*) FROM feedback"), 2);
+    assert_eq!(
+        scalar(&conn, "SELECT count(*) FROM ingest_files WHERE kind = 'feedback'"),
+        1
+    );
+    // The catalogue fills the fee and service level a dossier export leaves empty.
+    let cat = write(
+        d,
+        "tthc.csv",
+        "Mã TTHC,Tên thủ tục,\"Phí, lệ phí\",Mức độ DVC\n1.0001,Cấp phép,\"50.000\",toan_trinh\n1.0002,Đăng ký,0,3\n",
+    );
+    let bad_header = rejected(&ingest(&conn, &write(d, "tthc2.csv", "Tên thủ tục,Phí\nA,1\n"))).to_string();
+    assert!(bad_header.contains("no header row"), "{bad_header}");
+    let c = counts(&ingest(&conn, &cat)).clone();
+    assert_eq!((c.rows_loaded, c.rows_quarantined), (2, 0), "{:?}", c.reasons);
+    let dossiers = write(
+        d,
+        "hs.csv",
+        "Mã hồ sơ,Mã TTHC,Cơ quan giải quyết,Trạng thái,Ngày tiếp nhận,Hình thức nộp,Thanh toán trực tuyến\n\
+         A,1.0001,Sở Y tế,4,02/06/2023,2,1\nB,1.0002,Sở Y tế,4,02/06/2023,2,0\nC,1.0001,Sở Y tế,4,03/06/2023,1,0\n",
+    );
+    counts(&ingest(&conn, &dossiers));
+    let p = baocao::period::Period::parse("2023-06", baocao::period::Convention::Calendar).unwrap();
+    let r = baocao::metrics::rates::compute(&conn, &p).unwrap().total;
+    assert_eq!((r.online_payment.numerator, r.online_payment.denominator), (1, 2));
+    assert_eq!((r.full_online.numerator, r.full_online.denominator), (1, 3));
+    assert_eq!((r.feedback_on_time.numerator, r.feedback_on_time.denominator), (1, 2));
+}
+
+#[test]
+fn calibrated_fixtures_regenerate_byte_for_byte() {
+    let tmp = tempfile::tempdir().unwrap();
+    for d in ["nghe-an-2023-06", "ba-ria-vung-tau-2023"] {
+        let spec = fixture(&format!("{d}/spec.toml"));
+        let out = tmp.path().join(d);
+        let (code, _, err) = run(&[
+            "fixtures",
+            "calibrate",
+            "--spec",
+            spec.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(code, 0, "{err}");
+        for f in std::fs::read_dir(&out).unwrap() {
+            let f = f.unwrap().path();
+            let name = f.file_name().unwrap().to_str().unwrap().to_string();
+            assert_eq!(
+                std::fs::read(&f).unwrap(),
+                std::fs::read(fixture(&format!("{d}/{name}"))).unwrap(),
+                "{d}/{name}"
+            );
+        }
+    }
+}

@@ -1,0 +1,464 @@
+//! The smaller inputs: feedback (PAKN) and the procedure catalogue. Same readers, same
+//! loss-free rules (quarantine, newest export wins, one transaction, reconciliation).
+
+use super::load::{finish_file, register_file, FileCounts, Store, Tick};
+use super::record::{format_number, Cell, RawRow, Table};
+use super::source::FileInfo;
+use super::validate::{Context, Problem};
+use super::values::{
+    excel_serial, fold, parse_agency_level, parse_date, parse_level_of_service, parse_number, parse_rating,
+};
+use crate::error::{Exit, Failure};
+use anyhow::{Context as _, Result};
+use chrono::{Datelike, NaiveDateTime};
+use duckdb::types::{TimeUnit, Value};
+use duckdb::{params, Connection, ToSql};
+use std::path::Path;
+
+/// How a column's text becomes a value.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Ty {
+    Key,
+    Text,
+    /// A date that may lie after the export (a due date).
+    Due,
+    Date,
+    Fee,
+    Level,
+    Service,
+    Rating,
+}
+
+/// One column of a kind: canonical name, table column, type, required, header aliases (folded).
+type Col = (&'static str, &'static str, Ty, bool, &'static [&'static str]);
+
+/// Which kind of input a file holds, by its key column.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Kind {
+    pub store: Store,
+    cols: &'static [Col],
+}
+
+/// Feedback and complaints (phản ánh, kiến nghị).
+pub const FEEDBACK: Kind = Kind {
+    store: Store {
+        kind: "feedback",
+        table: "feedback_versions",
+        key: "ma_pakn",
+        key_name: "MaPAKN",
+    },
+    cols: &[
+        (
+            "MaPAKN",
+            "ma_pakn",
+            Ty::Key,
+            true,
+            &["mapakn", "maphananh", "maphananhkiennghi", "sophananh"],
+        ),
+        (
+            "TenDonVi",
+            "ten_don_vi",
+            Ty::Text,
+            false,
+            &["tendonvi", "donvi", "coquanxuly", "donvixuly", "coquan"],
+        ),
+        ("LinhVuc", "linh_vuc", Ty::Text, false, &["linhvuc", "tenlinhvuc"]),
+        (
+            "NgayTiepNhan",
+            "ngay_tiep_nhan",
+            Ty::Date,
+            true,
+            &["ngaytiepnhan", "ngaynhan"],
+        ),
+        (
+            "NgayHenXuLy",
+            "ngay_hen_xu_ly",
+            Ty::Due,
+            false,
+            &["ngayhenxuly", "hanxuly", "ngayhentra"],
+        ),
+        (
+            "NgayXuLy",
+            "ngay_xu_ly",
+            Ty::Date,
+            false,
+            &["ngayxuly", "ngayhoanthanh", "ngaytraloi"],
+        ),
+        ("DanhGia", "danh_gia", Ty::Rating, false, &["danhgia", "mucdohailong"]),
+    ],
+};
+
+/// The procedure catalogue (danh mục TTHC).
+pub const CATALOGUE: Kind = Kind {
+    store: Store {
+        kind: "catalogue",
+        table: "catalogue_versions",
+        key: "ma_tthc",
+        key_name: "MaTTHC",
+    },
+    cols: &[
+        (
+            "MaTTHC",
+            "ma_tthc",
+            Ty::Key,
+            true,
+            &["matthc", "mathutuc", "mathutuchanhchinh"],
+        ),
+        (
+            "TenTTHC",
+            "ten_tthc",
+            Ty::Text,
+            false,
+            &["tentthc", "tenthutuc", "tenthutuchanhchinh"],
+        ),
+        (
+            "CapThucHien",
+            "cap_thuc_hien",
+            Ty::Level,
+            false,
+            &["capthuchien", "cap"],
+        ),
+        ("LePhi", "le_phi", Ty::Fee, false, &["lephi", "philephi", "phi"]),
+        (
+            "MucDo",
+            "muc_do",
+            Ty::Service,
+            false,
+            &["mucdo", "mucdodvc", "mucdodichvucong"],
+        ),
+    ],
+};
+
+const KINDS: &[Kind] = &[FEEDBACK, CATALOGUE];
+
+fn column_of(kind: &Kind, header: &str) -> Option<usize> {
+    let f = fold(header);
+    kind.cols.iter().position(|c| c.4.contains(&f.as_str()))
+}
+
+/// How well a row reads as the header of a feedback or catalogue file (0 if its key is absent).
+pub fn header_score(cells: &[String]) -> usize {
+    KINDS
+        .iter()
+        .map(|k| {
+            let idx: Vec<Option<usize>> = cells.iter().map(|c| column_of(k, c)).collect();
+            if idx.contains(&Some(0)) {
+                idx.iter().filter(|x| x.is_some()).count()
+            } else {
+                0
+            }
+        })
+        .max()
+        .unwrap_or(0)
+}
+
+/// The kind of a header that is not a dossier export's (no MaHoSo), if any.
+pub fn kind_of(header: &[String]) -> Option<Kind> {
+    if header
+        .iter()
+        .any(|h| super::headers::match_header(h) == Some(super::headers::Field::MaHoSo))
+    {
+        return None;
+    }
+    KINDS
+        .iter()
+        .copied()
+        .find(|k| header.iter().any(|h| column_of(k, h) == Some(0)))
+}
+
+fn cell_text(c: &Cell) -> Option<String> {
+    match c {
+        Cell::Text(s) => Some(s.clone()),
+        Cell::Number(n) => Some(format_number(*n)),
+        Cell::Date(d) => Some(d.format("%Y-%m-%d %H:%M:%S").to_string()),
+        _ => None,
+    }
+}
+
+fn ts(d: NaiveDateTime) -> Value {
+    Value::Timestamp(TimeUnit::Microsecond, d.and_utc().timestamp_micros())
+}
+
+/// Validates one row into the table's values (without file_id, source_row, superseded_by).
+fn check(
+    kind: &Kind,
+    map: &[Option<usize>],
+    names: &[String],
+    row: &RawRow,
+    ctx: &Context,
+) -> Result<Vec<Value>, Vec<Problem>> {
+    let mut problems: Vec<Problem> = Vec::new();
+    fn push(v: &mut Vec<Problem>, col: &str, raw: String, reason: &'static str, message: String) {
+        v.push(Problem {
+            column: col.to_string(),
+            raw,
+            reason,
+            message,
+        });
+    }
+    if let Some(why) = &row.problem {
+        push(&mut problems, "", String::new(), "malformed_record", why.clone());
+        return Err(problems);
+    }
+    if row.cells.len() != names.len() {
+        let joined: String = row.cells.iter().map(Cell::raw).collect::<Vec<_>>().join("|");
+        let msg = format!("row has {} fields, the header has {}", row.cells.len(), names.len());
+        push(
+            &mut problems,
+            "",
+            joined.chars().take(200).collect(),
+            "field_count",
+            msg,
+        );
+        return Err(problems);
+    }
+    let mut values = vec![Value::Null; kind.cols.len()];
+    let mut dates: Vec<(usize, NaiveDateTime)> = Vec::new();
+    let mut extra = serde_json::Map::new();
+    for (i, cell) in row.cells.iter().enumerate() {
+        let Some(ci) = map[i] else {
+            if let Some(t) = cell_text(cell) {
+                extra.insert(names[i].clone(), serde_json::Value::String(t));
+            }
+            continue;
+        };
+        let (_, _, ty, _, _) = kind.cols[ci];
+        let col = names[i].as_str();
+        if let Cell::Bad(why) = cell {
+            push(&mut problems, col, String::new(), "invalid_encoding", why.clone());
+            continue;
+        }
+        let Some(text) = cell_text(cell) else { continue };
+        values[ci] = match ty {
+            Ty::Key | Ty::Text => Value::Text(text),
+            Ty::Date | Ty::Due => {
+                let d = match cell {
+                    Cell::Date(d) => Some(*d),
+                    Cell::Number(n) if *n < 1e7 => excel_serial(*n),
+                    _ => parse_date(&text),
+                };
+                match d {
+                    Some(d) if d.year() < 2000 => {
+                        push(
+                            &mut problems,
+                            col,
+                            text,
+                            "date_before_2000",
+                            format!("{} is before the year 2000", d.date()),
+                        );
+                        Value::Null
+                    }
+                    Some(d) if ty == Ty::Date && d.date() > ctx.reference_day => {
+                        push(
+                            &mut problems,
+                            col,
+                            text,
+                            "future_date",
+                            format!("{} is after {}", d.date(), ctx.reference_day),
+                        );
+                        Value::Null
+                    }
+                    Some(d) => {
+                        dates.push((ci, d));
+                        ts(d)
+                    }
+                    None => {
+                        push(
+                            &mut problems,
+                            col,
+                            text.clone(),
+                            "invalid_date",
+                            format!("cannot read '{text}' as a date"),
+                        );
+                        Value::Null
+                    }
+                }
+            }
+            Ty::Fee => match parse_number(&text) {
+                Some(n) if n < 0.0 => {
+                    push(
+                        &mut problems,
+                        col,
+                        text.clone(),
+                        "negative_fee",
+                        format!("fee {text} is negative"),
+                    );
+                    Value::Null
+                }
+                Some(n) => Value::Double(n),
+                None => {
+                    push(
+                        &mut problems,
+                        col,
+                        text.clone(),
+                        "invalid_number",
+                        format!("'{text}' is not a number"),
+                    );
+                    Value::Null
+                }
+            },
+            Ty::Level | Ty::Service | Ty::Rating => {
+                let v = match ty {
+                    Ty::Level => parse_agency_level(&text),
+                    Ty::Service => parse_level_of_service(&text),
+                    _ => parse_rating(&text),
+                };
+                match v {
+                    Some(v) => Value::Text(v.to_string()),
+                    None => {
+                        push(
+                            &mut problems,
+                            col,
+                            text.clone(),
+                            "unknown_code",
+                            format!("'{text}' is not a known code"),
+                        );
+                        Value::Null
+                    }
+                }
+            }
+        };
+    }
+    for (ci, c) in kind.cols.iter().enumerate() {
+        let col = map
+            .iter()
+            .position(|m| *m == Some(ci))
+            .map(|i| names[i].clone())
+            .unwrap_or_default();
+        if c.3 && values[ci] == Value::Null && !problems.iter().any(|x| x.column == col) {
+            let reason = if c.2 == Ty::Key { "missing_key" } else { "missing_date" };
+            push(&mut problems, &col, String::new(), reason, format!("{} is empty", c.0));
+        }
+    }
+    // Handled before received (feedback): same rule as a dossier finished before acceptance.
+    let get = |name: &str| {
+        kind.cols
+            .iter()
+            .position(|c| c.1 == name)
+            .and_then(|i| dates.iter().find(|d| d.0 == i))
+            .map(|d| d.1)
+    };
+    if let (Some(a), Some(b)) = (get("ngay_tiep_nhan"), get("ngay_xu_ly")) {
+        if b.date() < a.date() {
+            let col = map
+                .iter()
+                .position(|m| m.is_some_and(|ci| kind.cols[ci].1 == "ngay_xu_ly"))
+                .map(|i| names[i].clone())
+                .unwrap_or_default();
+            push(
+                &mut problems,
+                &col,
+                b.to_string(),
+                "finish_before_accept",
+                format!("handled {} before it was received {}", b.date(), a.date()),
+            );
+        }
+    }
+    values.push(if extra.is_empty() {
+        Value::Null
+    } else {
+        Value::Text(serde_json::Value::Object(extra).to_string())
+    });
+    if problems.is_empty() {
+        Ok(values)
+    } else {
+        Err(problems)
+    }
+}
+
+/// Loads a feedback or catalogue file inside the caller's transaction.
+pub fn load(
+    conn: &Connection,
+    kind: Kind,
+    path: &Path,
+    info: &FileInfo,
+    table: Table,
+    ctx: &Context,
+    tick: Tick,
+) -> Result<FileCounts> {
+    let names = table.layout.header.clone();
+    let mut map: Vec<Option<usize>> = Vec::new();
+    for n in &names {
+        let m = column_of(&kind, n);
+        map.push(if m.is_some() && map.contains(&m) { None } else { m });
+    }
+    let missing: Vec<&Col> = kind
+        .cols
+        .iter()
+        .enumerate()
+        .filter(|(i, c)| c.3 && !map.contains(&Some(*i)))
+        .map(|x| x.1)
+        .collect();
+    if !missing.is_empty() {
+        let list: Vec<String> = missing
+            .iter()
+            .map(|c| format!("{} (accepted: {})", c.0, c.4.join(", ")))
+            .collect();
+        anyhow::bail!(Failure::new(
+            Exit::Rejected,
+            format!(
+                "{} file: required column missing: {}; headers found: [{}]",
+                kind.store.kind,
+                list.join("; "),
+                names.join(", ")
+            )
+        ));
+    }
+    let file_id = register_file(conn, kind.store, path, info, &table.layout)?;
+    let path_s = path.to_string_lossy().to_string();
+    let mut versions = conn.appender(kind.store.table)?;
+    let mut quarantine = conn.appender("quarantine")?;
+    let mut c = FileCounts::default();
+    let mut keys = std::collections::HashSet::new();
+    let mut maybe_dup = false;
+    for row in table.rows {
+        let row = row?;
+        if row.is_blank() {
+            c.rows_blank += 1;
+            continue;
+        }
+        c.rows_read += 1;
+        match check(&kind, &map, &names, &row, ctx) {
+            Ok(mut values) => {
+                if let Value::Text(k) = &values[0] {
+                    maybe_dup |= !keys.insert(k.clone());
+                }
+                let mut all = vec![Value::Int(file_id), Value::BigInt(row.line as i64)];
+                all.append(&mut values);
+                all.push(Value::Null);
+                let refs: Vec<&dyn ToSql> = all.iter().map(|v| v as &dyn ToSql).collect();
+                versions
+                    .append_row(refs.as_slice())
+                    .with_context(|| format!("row {}: storing", row.line))?;
+                c.rows_loaded += 1;
+            }
+            Err(problems) => {
+                c.rows_quarantined += 1;
+                for p in &problems {
+                    *c.reasons.entry(p.reason.to_string()).or_default() += 1;
+                    quarantine.append_row(params![
+                        file_id,
+                        path_s,
+                        row.line as i64,
+                        p.column,
+                        p.raw,
+                        p.reason,
+                        p.message
+                    ])?;
+                }
+            }
+        }
+        tick(c.rows_read);
+    }
+    versions.flush()?;
+    quarantine.flush()?;
+    drop(versions);
+    drop(quarantine);
+    let key_header = map
+        .iter()
+        .position(|m| *m == Some(0))
+        .map(|i| names[i].clone())
+        .unwrap_or_default();
+    finish_file(conn, kind.store, file_id, path, &key_header, maybe_dup, &mut c)?;
+    Ok(c)
+}
