@@ -41,6 +41,7 @@ test-tools:
 
 bench: build
 	bash bench/ingest.sh
+	bash bench/metrics.sh
 
 # Regenerates the committed fixtures (deterministic: same bytes every time).
 fixtures: build

@@ -6,7 +6,7 @@ SELECT metric, unit, numerator, denominator FROM (
                               AND (ngay_hen_xu_ly IS NULL OR CAST(ngay_xu_ly AS DATE) <= CAST(ngay_hen_xu_ly AS DATE))) AS numerator,
            count(*) AS denominator
     FROM feedback
-    WHERE CAST(ngay_tiep_nhan AS DATE) BETWEEN CAST($1 AS DATE) AND CAST($2 AS DATE)
+    WHERE CAST(ngay_tiep_nhan AS DATE) BETWEEN (SELECT t0 FROM period_bounds) AND (SELECT t1 FROM period_bounds)
     GROUP BY GROUPING SETS ((), (ten_don_vi))
 )
 WHERE g = 1 OR unit IS NOT NULL;

@@ -1,5 +1,5 @@
--- Biểu II.06a counts for [$1, $2], for the province, per level, per agency and per field.
--- grain: 'total' | 'level' | 'agency' | 'field'. Needs the ii06a_flags macro.
+-- Biểu II.06a counts of the prepared period (period_flags), for the province, per level,
+-- per agency and per field. grain: 'total' | 'level' | 'agency' | 'field'.
 SELECT
     CASE
         WHEN grouping(cap_don_vi) = 1 AND grouping(ten_don_vi) = 1 AND grouping(ten_linh_vuc) = 1 THEN 'total'
@@ -30,7 +30,7 @@ FROM (
     SELECT * REPLACE (coalesce(cap_don_vi, 'khac') AS cap_don_vi,
                       coalesce(ten_don_vi, '(không rõ đơn vị)') AS ten_don_vi,
                       coalesce(ten_linh_vuc, '(không rõ lĩnh vực)') AS ten_linh_vuc)
-    FROM ii06a_flags(CAST($1 AS DATE), CAST($2 AS DATE))
+    FROM period_flags
 )
 GROUP BY GROUPING SETS ((), (cap_don_vi), (cap_don_vi, ten_don_vi), (ten_linh_vuc))
 ORDER BY

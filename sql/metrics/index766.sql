@@ -10,4 +10,4 @@ SELECT
                        AND (resolved_early + resolved_on_time + withdrawn + in_progress_within) = 1
                       THEN 1 ELSE 0 END), 0) AS numerator,
     coalesce(sum(received_online + received_offline + carried_over), 0) AS denominator
-FROM ii06a_flags(CAST($1 AS DATE), CAST($2 AS DATE));
+FROM period_flags;

@@ -5,7 +5,7 @@ SELECT metric, unit, numerator, denominator FROM (
     SELECT 'online_payment' AS metric, ten_don_vi AS unit, grouping(ten_don_vi) AS g,
            count(*) FILTER (WHERE thanh_toan_truc_tuyen IN (1, 2)) AS numerator,
            count(*) AS denominator
-    FROM ii06a_flags(CAST($1 AS DATE), CAST($2 AS DATE))
+    FROM period_flags
     WHERE received_online + received_offline = 1 AND le_phi > 0
     GROUP BY GROUPING SETS ((), (ten_don_vi))
 )

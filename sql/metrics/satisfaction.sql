@@ -4,7 +4,7 @@ SELECT metric, unit, numerator, denominator FROM (
     SELECT 'satisfaction' AS metric, ten_don_vi AS unit, grouping(ten_don_vi) AS g,
            count(*) FILTER (WHERE danh_gia IN ('rat_hai_long', 'hai_long')) AS numerator,
            count(*) AS denominator
-    FROM ii06a_flags(CAST($1 AS DATE), CAST($2 AS DATE))
+    FROM period_flags
     WHERE resolved = 1 AND danh_gia IS NOT NULL
     GROUP BY GROUPING SETS ((), (ten_don_vi))
 )

@@ -46,17 +46,19 @@ pub fn explain(conn: &Connection, p: &Period, metric: &str, unit: Option<&str>) 
             format!("unknown metric '{metric}': one of {}", COUNTS.join(", "))
         ));
     }
-    super::install(conn)?;
+    super::prepare(conn, p)?;
     // `metric` is one of the fixed names above, so it can name the column.
     let sql = format!(
-        "SELECT x.ma_ho_so, x.ten_don_vi, x.trang_thai, x.ngay_tiep_nhan, x.ngay_hen_tra, x.ngay_ket_thuc,
+        "SELECT d.ma_ho_so, x.ten_don_vi, x.trang_thai, d.ngay_tiep_nhan, d.ngay_hen_tra, d.ngay_ket_thuc,
                 f.path, x.source_row
-         FROM ii06a_flags(CAST($1 AS DATE), CAST($2 AS DATE)) x JOIN ingest_files f USING (file_id)
-         WHERE x.{metric} = 1 AND ($3 IS NULL OR x.ten_don_vi = $3)
-         ORDER BY x.ma_ho_so"
+         FROM period_flags x
+         JOIN dossier_versions d ON d.file_id = x.file_id AND d.source_row = x.source_row
+         JOIN ingest_files f ON f.file_id = x.file_id
+         WHERE x.{metric} = 1 AND ($1 IS NULL OR x.ten_don_vi = $1)
+         ORDER BY d.ma_ho_so"
     );
     let mut st = conn.prepare(&sql)?;
-    let rows = st.query_map(duckdb::params![p.from.to_string(), p.to.to_string(), unit], |r| {
+    let rows = st.query_map(duckdb::params![unit], |r| {
         Ok(Line {
             ma_ho_so: r.get(0)?,
             unit: r.get(1)?,

@@ -117,13 +117,16 @@ pub struct Table {
     pub rows: Vec<Row>,
 }
 
-/// Computes the table. Any identity violation is an internal error (exit 10).
+/// Computes the table for a period. Any identity violation is an internal error (exit 10).
 pub fn compute(conn: &Connection, p: &Period, withdrawn_in_resolved: bool) -> Result<Table> {
-    super::install(conn)?;
+    super::prepare(conn, p)?;
+    from_prepared(conn, withdrawn_in_resolved)
+}
+
+/// Computes the table for the period last prepared with `metrics::prepare`.
+pub fn from_prepared(conn: &Connection, withdrawn_in_resolved: bool) -> Result<Table> {
     let mut st = conn.prepare(include_str!("../../sql/metrics/ii06a.sql"))?;
-    let from = p.from.to_string();
-    let to = p.to.to_string();
-    let rows = st.query_map([&from, &to], |r| {
+    let rows = st.query_map([], |r| {
         let counts = Counts {
             total_handled: r.get(4)?,
             received_online: r.get(5)?,

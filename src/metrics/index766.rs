@@ -118,9 +118,13 @@ pub fn parse_config(text: &str) -> Result<Config> {
 
 /// The 766 on-time rate (sql/metrics/index766.sql).
 pub fn on_time_766(conn: &Connection, p: &Period) -> Result<Rate> {
-    super::install(conn)?;
-    let (from, to) = (p.from.to_string(), p.to.to_string());
-    let (n, d): (i64, i64) = conn.query_row(include_str!("../../sql/metrics/index766.sql"), [&from, &to], |r| {
+    super::prepare(conn, p)?;
+    on_time_766_prepared(conn)
+}
+
+/// The 766 on-time rate for the period last prepared with `metrics::prepare`.
+pub fn on_time_766_prepared(conn: &Connection) -> Result<Rate> {
+    let (n, d): (i64, i64) = conn.query_row(include_str!("../../sql/metrics/index766.sql"), [], |r| {
         Ok((r.get(1)?, r.get(2)?))
     })?;
     Ok(Rate::new(n, d))

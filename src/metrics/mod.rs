@@ -24,6 +24,20 @@ pub fn install(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
+/// Prepares a period for the metric queries: temporary tables `period_bounds` and
+/// `period_flags` on this connection, replaced by the next call.
+pub fn prepare(conn: &Connection, p: &Period) -> Result<()> {
+    install(conn)?;
+    conn.execute(
+        include_str!("../../sql/metrics/period.sql"),
+        [p.from.to_string(), p.to.to_string()],
+    )
+    .context("preparing the period")?;
+    conn.execute_batch(include_str!("../../sql/metrics/period_flags.sql"))
+        .context("computing the II.06a flags")?;
+    Ok(())
+}
+
 /// How a period is shown in every output: its exact dates.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PeriodOut {
@@ -99,8 +113,9 @@ impl Default for Options {
 }
 
 fn comparison(conn: &Connection, p: &Period, current: &rates::Rates, o: &Options) -> Result<Comparison> {
-    let t = ii06a::compute(conn, p, o.withdrawn_in_resolved)?;
-    let r = rates::compute(conn, p)?.total;
+    prepare(conn, p)?;
+    let t = ii06a::from_prepared(conn, o.withdrawn_in_resolved)?;
+    let r = rates::from_prepared(conn)?.total;
     let change_pp = rates::NAMES
         .iter()
         .map(|n| {
@@ -137,9 +152,10 @@ pub fn inputs(conn: &Connection) -> Result<Vec<Input>> {
 
 /// Computes every metric for a period, with its comparisons.
 pub fn compute(conn: &Connection, p: &Period, o: &Options) -> Result<Metrics> {
-    let table = ii06a::compute(conn, p, o.withdrawn_in_resolved)?;
-    let rt = rates::compute(conn, p)?;
-    let on_time = index766::on_time_766(conn, p)?;
+    prepare(conn, p)?;
+    let table = ii06a::from_prepared(conn, o.withdrawn_in_resolved)?;
+    let rt = rates::from_prepared(conn)?;
+    let on_time = index766::on_time_766_prepared(conn)?;
     let idx = index766::score(&o.index766, &rt.total, on_time);
     let targets = o
         .targets

@@ -113,14 +113,18 @@ pub struct RateTable {
 
 /// Computes every rate for a period.
 pub fn compute(conn: &Connection, p: &Period) -> Result<RateTable> {
-    super::install(conn)?;
-    let (from, to) = (p.from.to_string(), p.to.to_string());
+    super::prepare(conn, p)?;
+    from_prepared(conn)
+}
+
+/// Computes every rate for the period last prepared with `metrics::prepare`.
+pub fn from_prepared(conn: &Connection) -> Result<RateTable> {
     let mut t = RateTable::default();
     for (family, sql) in FAMILIES {
         let mut st = conn
             .prepare(sql)
             .with_context(|| format!("preparing sql/metrics/{family}.sql"))?;
-        let rows = st.query_map([&from, &to], |r| {
+        let rows = st.query_map([], |r| {
             Ok((
                 r.get::<_, String>(0)?,
                 r.get::<_, Option<String>>(1)?,
