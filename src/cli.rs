@@ -58,6 +58,11 @@ pub enum Command {
         #[arg(long)]
         unit: Option<String>,
     },
+    /// Official PDF reports (Typst): monthly report or year-end review.
+    #[command(subcommand)]
+    Report(ReportCmd),
+    /// Checks the tools, fonts and database a report needs.
+    Doctor,
     /// Runs one SQL statement on the database (benchmarks, debugging).
     #[command(hide = true)]
     Sql { statement: String },
@@ -111,6 +116,35 @@ pub struct MetricsArgs {
     /// Targets file of the year (TOML).
     #[arg(long)]
     pub targets: Option<PathBuf>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ReportCmd {
+    /// "Tình hình, kết quả giải quyết TTHC" for a period, with the II.06a appendix.
+    Monthly {
+        #[command(flatten)]
+        period: PeriodArgs,
+        /// Output folder.
+        #[arg(long, default_value = "out")]
+        out: PathBuf,
+        /// Targets file of the year (TOML).
+        #[arg(long)]
+        targets: Option<PathBuf>,
+    },
+    /// The year-end review of administrative reform and digital transformation.
+    Annual {
+        #[arg(long)]
+        year: i32,
+        /// cutoff15 or calendar; default from the configuration.
+        #[arg(long)]
+        convention: Option<String>,
+        /// Output folder.
+        #[arg(long, default_value = "out")]
+        out: PathBuf,
+        /// Targets file of the year (TOML).
+        #[arg(long)]
+        targets: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -228,6 +262,37 @@ fn dispatch(cli: Cli) -> Result<Exit> {
             print!("{}", table::explain(&lines));
             Ok(Exit::Ok)
         }
+        Command::Report(r) => {
+            let cfg = Config::load(cli.config.as_deref())?;
+            let (kind, p, out, targets) = match r {
+                ReportCmd::Monthly { period, out, targets } => ("monthly", period_of(&period, &cfg)?, out, targets),
+                ReportCmd::Annual {
+                    year,
+                    convention,
+                    out,
+                    targets,
+                } => {
+                    let conv = Convention::parse(convention.as_deref().unwrap_or(&cfg.metrics.convention))
+                        .map_err(|e| usage(e.to_string()))?;
+                    (
+                        "annual",
+                        Period::of(crate::period::Kind::Year, year, conv).map_err(|e| usage(e.to_string()))?,
+                        out,
+                        targets,
+                    )
+                }
+            };
+            let opts = metric_options(&cfg, targets.as_deref())?;
+            let typst = crate::render::typst::Typst::new(
+                &cfg.report.fonts_dir,
+                std::time::Duration::from_secs(cfg.report.render_timeout_s),
+            )?;
+            let conn = store::open(&store::resolve(cli.db))?;
+            let made = crate::report::produce::produce(&conn, kind, &p, &opts, &cfg.report, &typst, &out)?;
+            println!("{}\n{}", made.pdf.display(), made.json.display());
+            Ok(Exit::Ok)
+        }
+        Command::Doctor => doctor(cli.db, cli.config.as_deref()),
         Command::Sql { statement } => {
             let conn = store::open(&store::resolve(cli.db))?;
             let t = std::time::Instant::now();
@@ -251,6 +316,49 @@ fn dispatch(cli: Cli) -> Result<Exit> {
             Ok(Exit::Ok)
         }
     }
+}
+
+fn doctor(db: Option<PathBuf>, config: Option<&std::path::Path>) -> Result<Exit> {
+    let mut ok = true;
+    let cfg = Config::load(config)?;
+    match crate::render::typst::find() {
+        Ok((bin, v)) => println!("typst: {v} ({})", bin.display()),
+        Err(e) => {
+            ok = false;
+            println!("typst: MISSING — {e:#}");
+        }
+    }
+    match crate::render::typst::check_fonts(&cfg.report.fonts_dir) {
+        Ok(files) => {
+            for f in files {
+                println!("font: {}", f.display());
+            }
+        }
+        Err(e) => {
+            ok = false;
+            println!("fonts: MISSING — {e:#}");
+        }
+    }
+    let conn = duckdb::Connection::open_in_memory()?;
+    let v: String = conn.query_row("SELECT library_version FROM pragma_version()", [], |r| r.get(0))?;
+    println!("duckdb: {v}");
+    let path = store::resolve(db);
+    if path.exists() {
+        let conn = store::open(&path)?;
+        let (ver, files, dossiers, quarantined): (i64, i64, i64, i64) = conn.query_row(
+            "SELECT (SELECT max(version) FROM schema_version), (SELECT count(*) FROM ingest_files),
+                    (SELECT count(*) FROM dossiers), (SELECT count(*) FROM quarantine)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )?;
+        println!(
+            "database: {} (schema {ver}; {files} files, {dossiers} dossiers in force, {quarantined} quarantine rows)",
+            path.display()
+        );
+    } else {
+        println!("database: {} does not exist yet", path.display());
+    }
+    Ok(if ok { Exit::Ok } else { Exit::Render })
 }
 
 fn usage(msg: String) -> Failure {

@@ -11,6 +11,59 @@ use std::path::{Path, PathBuf};
 pub struct Config {
     #[serde(default)]
     pub metrics: MetricsConfig,
+    #[serde(default)]
+    pub report: ReportConfig,
+}
+
+/// `[report]`: who issues the documents and to whom (Decree 30/2020 frame).
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ReportConfig {
+    /// The province as written in running text: "Nghệ An".
+    pub province: String,
+    /// Issuing body, top left, one line each: ["ỦY BAN NHÂN DÂN", "TỈNH NGHỆ AN"].
+    pub issuer: Vec<String>,
+    /// Document number as printed: "Số:        /BC-UBND" (filled in by the clerk).
+    pub number: String,
+    /// Place before the date: "Nghệ An".
+    pub place: String,
+    /// Signature block, one line each: ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"].
+    pub signer_lines: Vec<String>,
+    pub signer_name: String,
+    /// "Nơi nhận" list; the last is usually "Lưu: VT, KSTT.".
+    pub recipients: Vec<String>,
+    /// II.06a header: reporting and receiving units.
+    pub reporting_unit: String,
+    pub receiving_unit: String,
+    /// Folder with LiberationSerif-*.ttf.
+    pub fonts_dir: PathBuf,
+    /// Seconds before a hung typst compile is killed.
+    pub render_timeout_s: u64,
+}
+
+impl Default for ReportConfig {
+    fn default() -> Self {
+        ReportConfig {
+            province: "Nghệ An".into(),
+            issuer: vec!["ỦY BAN NHÂN DÂN".into(), "TỈNH NGHỆ AN".into()],
+            number: "Số:        /BC-UBND".into(),
+            place: "Nghệ An".into(),
+            signer_lines: vec![
+                "TM. ỦY BAN NHÂN DÂN".into(),
+                "KT. CHỦ TỊCH".into(),
+                "PHÓ CHỦ TỊCH".into(),
+            ],
+            signer_name: String::new(),
+            recipients: vec![
+                "Văn phòng Chính phủ (Cục Kiểm soát TTHC);".into(),
+                "Lưu: VT, KSTT.".into(),
+            ],
+            reporting_unit: "UBND tỉnh Nghệ An".into(),
+            receiving_unit: "Văn phòng Chính phủ".into(),
+            fonts_dir: PathBuf::from("/usr/share/fonts/truetype/liberation2"),
+            render_timeout_s: 120,
+        }
+    }
 }
 
 /// `[metrics]`: period convention, the form's withdrawn note, the 766 configuration.

@@ -7,5 +7,6 @@ pub mod fixtures;
 pub mod ingest;
 pub mod metrics;
 pub mod period;
+pub mod render;
 pub mod report;
 pub mod store;

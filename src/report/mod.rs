@@ -1,3 +1,7 @@
 //! The report model: plain structs built from the metrics, with every figure formatted here.
 
+pub mod build;
 pub mod format;
+pub mod model;
+pub mod narrative;
+pub mod produce;

@@ -39,7 +39,13 @@ pub fn bin() -> PathBuf {
 
 /// Runs the binary with a pinned run date; returns (exit code, stdout, stderr).
 pub fn run(args: &[&str]) -> (i32, String, String) {
+    run_in(args, Path::new("."))
+}
+
+/// Same as `run`, in another working directory.
+pub fn run_in(args: &[&str], dir: &Path) -> (i32, String, String) {
     let out = Command::new(bin())
+        .current_dir(dir)
         .args(args)
         .env("BAOCAO_TODAY", "2026-11-22")
         .env_remove("BAOCAO_DB")

@@ -1,0 +1,3 @@
+//! Renderers: report model (JSON) → PDF.
+
+pub mod typst;

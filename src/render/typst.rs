@@ -1,0 +1,180 @@
+//! Rendering with the Typst CLI (pinned version), through `std::process::Command`.
+
+use crate::error::{Exit, Failure};
+use anyhow::{Context, Result};
+use sha2::{Digest, Sha256};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// The Typst version the templates are written and tested for.
+pub const TYPST_VERSION: &str = "0.15.1";
+
+/// The templates, embedded so a report renders the same wherever the binary runs.
+pub const TEMPLATES: &[(&str, &str)] = &[
+    ("lib/decree30.typ", include_str!("../../reports/lib/decree30.typ")),
+    ("monthly.typ", include_str!("../../reports/monthly.typ")),
+    ("annual.typ", include_str!("../../reports/annual.typ")),
+];
+
+/// The font files the templates need, with every Vietnamese glyph.
+pub const FONT_FILES: &[&str] = &[
+    "LiberationSerif-Regular.ttf",
+    "LiberationSerif-Bold.ttf",
+    "LiberationSerif-Italic.ttf",
+    "LiberationSerif-BoldItalic.ttf",
+];
+
+fn render_error(msg: String) -> anyhow::Error {
+    anyhow::Error::new(Failure::new(Exit::Render, msg))
+}
+
+/// Finds the typst binary: `BAOCAO_TYPST`, then the project's tools dir, then PATH; it must
+/// be the pinned version.
+pub fn find() -> Result<(PathBuf, String)> {
+    let mut candidates = Vec::new();
+    if let Some(p) = std::env::var_os("BAOCAO_TYPST") {
+        candidates.push(PathBuf::from(p));
+    } else {
+        if let Some(home) = std::env::var_os("HOME") {
+            candidates.push(PathBuf::from(home).join(".cache/baocao/tools/bin/typst"));
+        }
+        candidates.push(PathBuf::from("typst"));
+    }
+    let mut seen = Vec::new();
+    for c in candidates {
+        match Command::new(&c).arg("--version").output() {
+            Ok(o) if o.status.success() => {
+                let v = String::from_utf8_lossy(&o.stdout).trim().to_string();
+                if v.split_whitespace().nth(1) == Some(TYPST_VERSION) {
+                    return Ok((c, v));
+                }
+                seen.push(format!("{} is {v}", c.display()));
+            }
+            _ => seen.push(format!("{}: not found", c.display())),
+        }
+    }
+    Err(render_error(format!(
+        "typst {TYPST_VERSION} not found ({}): run `make tools`, or set BAOCAO_TYPST to a typst {TYPST_VERSION} binary",
+        seen.join("; ")
+    )))
+}
+
+/// Checks the font folder holds Liberation Serif (regular, bold, italic, bold italic).
+pub fn check_fonts(dir: &Path) -> Result<Vec<PathBuf>> {
+    let missing: Vec<&str> = FONT_FILES.iter().copied().filter(|f| !dir.join(f).is_file()).collect();
+    if !missing.is_empty() {
+        return Err(render_error(format!(
+            "font files {} not found in {}: install them (`apt-get install fonts-liberation2`) or set [report] fonts_dir; \
+             no other font is used, so Vietnamese text never falls back to a font without its glyphs",
+            missing.join(", "),
+            dir.display()
+        )));
+    }
+    Ok(FONT_FILES.iter().map(|f| dir.join(f)).collect())
+}
+
+/// Writes the embedded templates to a folder named by their hash; returns it.
+pub fn templates_dir() -> Result<PathBuf> {
+    let mut h = Sha256::new();
+    for (name, body) in TEMPLATES {
+        h.update(name.as_bytes());
+        h.update(body.as_bytes());
+    }
+    let dir = std::env::temp_dir().join(format!(
+        "baocao-templates-{}",
+        &crate::ingest::source::hex(&h.finalize())[..16]
+    ));
+    for (name, body) in TEMPLATES {
+        let p = dir.join(name);
+        if std::fs::read_to_string(&p).ok().as_deref() != Some(*body) {
+            std::fs::create_dir_all(p.parent().unwrap_or(&dir))?;
+            let tmp = p.with_extension(format!("tmp{}", std::process::id()));
+            std::fs::write(&tmp, body)?;
+            std::fs::rename(&tmp, &p)?;
+        }
+    }
+    Ok(dir)
+}
+
+/// A configured renderer.
+pub struct Typst {
+    pub bin: PathBuf,
+    pub fonts_dir: PathBuf,
+    pub timeout: Duration,
+}
+
+impl Typst {
+    /// Finds typst and checks the fonts.
+    pub fn new(fonts_dir: &Path, timeout: Duration) -> Result<Self> {
+        let (bin, _) = find()?;
+        check_fonts(fonts_dir)?;
+        Ok(Typst {
+            bin,
+            fonts_dir: fonts_dir.to_path_buf(),
+            timeout,
+        })
+    }
+
+    /// Compiles `template` (monthly.typ / annual.typ) with `data` into `out`. Output goes
+    /// to a temporary file renamed into place, so a crash never leaves a partial PDF.
+    pub fn render(&self, template: &str, data: &Path, out: &Path, creation_timestamp: i64) -> Result<()> {
+        let dir = templates_dir()?;
+        let data = std::fs::canonicalize(data).with_context(|| format!("report data {}", data.display()))?;
+        let tmp = out.with_extension(format!("pdf.tmp{}", std::process::id()));
+        let mut child = Command::new(&self.bin)
+            .arg("compile")
+            .arg("--root")
+            .arg("/")
+            .arg("--input")
+            .arg(format!("data={}", data.display()))
+            .arg("--font-path")
+            .arg(&self.fonts_dir)
+            .arg("--ignore-system-fonts")
+            .arg("--creation-timestamp")
+            .arg(creation_timestamp.to_string())
+            .arg("--pdf-standard")
+            .arg("a-2b")
+            .arg("--format")
+            .arg("pdf")
+            .arg("--diagnostic-format")
+            .arg("short")
+            .arg(dir.join(template))
+            .arg(&tmp)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| render_error(format!("cannot start {}: {e}", self.bin.display())))?;
+        let start = Instant::now();
+        let status = loop {
+            if let Some(s) = child.try_wait()? {
+                break s;
+            }
+            if start.elapsed() > self.timeout {
+                let _ = child.kill();
+                let _ = child.wait();
+                let _ = std::fs::remove_file(&tmp);
+                return Err(render_error(format!(
+                    "typst did not finish in {} s: killed",
+                    self.timeout.as_secs()
+                )));
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        };
+        let mut stderr = String::new();
+        if let Some(mut e) = child.stderr.take() {
+            let _ = e.read_to_string(&mut stderr);
+        }
+        // Typst exits 0 on warnings; a warning (a missing glyph, an unknown font) fails here.
+        if !status.success() || stderr.contains("warning") || stderr.contains("error") {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(render_error(format!(
+                "typst failed on {template} ({status}):\n{}",
+                stderr.trim()
+            )));
+        }
+        std::fs::rename(&tmp, out).with_context(|| format!("moving the PDF to {}", out.display()))?;
+        Ok(())
+    }
+}

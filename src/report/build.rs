@@ -1,0 +1,436 @@
+//! Builds the report model from computed metrics and the configuration (no SQL here).
+
+use super::format::{decimal, int, long_date, percent, points_change};
+use super::model::*;
+use super::narrative;
+use crate::config::ReportConfig;
+use crate::metrics::ii06a::Row;
+use crate::metrics::targets::Verdict;
+use crate::metrics::Metrics;
+use crate::period::Period;
+use sha2::{Digest, Sha256};
+
+const ROMAN: &[&str] = &["I", "II", "III", "IV", "V"];
+
+fn level_name(l: &str) -> &'static str {
+    match l {
+        "tinh" => "Cấp tỉnh (sở, ban, ngành)",
+        "huyen" => "Cấp huyện",
+        "xa" => "Cấp xã",
+        _ => "Đơn vị khác",
+    }
+}
+
+fn cells(r: &Row) -> Vec<String> {
+    let f = &r.form;
+    [f.c3, f.c4, f.c5, f.c6, f.c7, f.c8, f.c9, f.c10, f.c11, f.c12, f.c13]
+        .iter()
+        .map(|v| int(*v))
+        .collect()
+}
+
+/// The data version: a hash of the input files' hashes, in load order.
+pub fn data_version(m: &Metrics) -> String {
+    let mut h = Sha256::new();
+    for i in &m.inputs {
+        h.update(i.sha256.as_bytes());
+        h.update(b"\n");
+    }
+    crate::ingest::source::hex(&h.finalize())[..16].to_string()
+}
+
+fn appendix(m: &Metrics, cfg: &ReportConfig) -> Appendix {
+    let mut rows = vec![AppendixRow {
+        stt: String::new(),
+        name: "TỔNG CỘNG".into(),
+        strong: true,
+        cells: cells(&m.ii06a.total),
+    }];
+    let mut level_no = 0;
+    let mut unit_no = 0;
+    for r in &m.ii06a.rows {
+        match r.grain.as_str() {
+            "level" => {
+                rows.push(AppendixRow {
+                    stt: ROMAN.get(level_no).unwrap_or(&"").to_string(),
+                    name: level_name(r.level.as_deref().unwrap_or("")).to_string(),
+                    strong: true,
+                    cells: cells(r),
+                });
+                level_no += 1;
+                unit_no = 0;
+            }
+            "agency" => {
+                unit_no += 1;
+                rows.push(AppendixRow {
+                    stt: unit_no.to_string(),
+                    name: r.unit.clone().unwrap_or_default(),
+                    strong: false,
+                    cells: cells(r),
+                });
+            }
+            _ => {}
+        }
+    }
+    let fields: Vec<&Row> = m.ii06a.rows.iter().filter(|r| r.grain == "field").collect();
+    if !fields.is_empty() {
+        rows.push(AppendixRow {
+            stt: ROMAN.get(level_no).unwrap_or(&"").to_string(),
+            name: "Theo lĩnh vực".into(),
+            strong: true,
+            cells: vec![String::new(); 11],
+        });
+        for (i, r) in fields.iter().enumerate() {
+            rows.push(AppendixRow {
+                stt: (i + 1).to_string(),
+                name: r.field.clone().unwrap_or_default(),
+                strong: false,
+                cells: cells(r),
+            });
+        }
+    }
+    Appendix {
+        form: "Biểu số II.06a/VPCP/KSTT".into(),
+        title: "TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH".into(),
+        period_line: format!(
+            "Kỳ báo cáo: {} ({})",
+            m.period.label,
+            narrative::period_line(m).to_lowercase()
+        ),
+        reporting_unit: format!("Đơn vị báo cáo: {}", cfg.reporting_unit),
+        receiving_unit: format!("Đơn vị nhận báo cáo: {}", cfg.receiving_unit),
+        unit_note: "Đơn vị tính: Số hồ sơ TTHC".into(),
+        rows,
+        note: "Ghi chú: Cột (7) và cột (9) bao gồm cả hồ sơ công dân rút, theo hướng dẫn của biểu mẫu.".into(),
+    }
+}
+
+fn departments(m: &Metrics) -> Vec<String> {
+    m.ii06a
+        .rows
+        .iter()
+        .filter(|r| r.grain == "agency" && r.level.as_deref() == Some("tinh"))
+        .filter_map(|r| r.unit.clone())
+        .collect()
+}
+
+fn chart(
+    m: &Metrics,
+    title: &str,
+    note: &str,
+    pick: impl Fn(&crate::metrics::rates::Rates) -> crate::metrics::rates::Rate,
+) -> Chart {
+    let mut bars: Vec<(String, f64, String)> = departments(m)
+        .into_iter()
+        .filter_map(|u| {
+            let r = pick(m.rates_by_unit.get(&u)?);
+            let p = r.percent?;
+            Some((
+                u,
+                p,
+                format!("{} ({}/{})", percent(Some(p)), int(r.numerator), int(r.denominator)),
+            ))
+        })
+        .collect();
+    bars.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    Chart {
+        title: title.into(),
+        note: note.into(),
+        bars: bars
+            .into_iter()
+            .take(25)
+            .map(|(label, p, value)| Bar {
+                label,
+                fraction: (p / 100.0).clamp(0.0, 1.0),
+                value,
+            })
+            .collect(),
+    }
+}
+
+fn key_figures(m: &Metrics) -> Vec<Figure> {
+    let t = &m.ii06a.total.counts;
+    let p = &m.previous_period.ii06a;
+    let count = |label: &str, now: i64, before: i64| Figure {
+        label: label.into(),
+        value: int(now),
+        previous: int(before),
+        change: if before == 0 {
+            "—".into()
+        } else {
+            format!("{}{}", if now >= before { "+" } else { "" }, int(now - before))
+        },
+    };
+    let rate = |label: &str, key: &str| {
+        let now = m.rates.get(key).unwrap_or_default();
+        let before = m.previous_period.rates.get(key).unwrap_or_default();
+        Figure {
+            label: label.into(),
+            value: percent(now.percent),
+            previous: percent(before.percent),
+            change: points_change(m.previous_period.change_pp.get(key).copied().flatten()),
+        }
+    };
+    vec![
+        count("Tổng số hồ sơ giải quyết", t.total_handled, p.total_handled),
+        count(
+            "Tiếp nhận mới",
+            t.received_online + t.received_offline,
+            p.received_online + p.received_offline,
+        ),
+        count("Kỳ trước chuyển qua", t.carried_over, p.carried_over),
+        count("Đã giải quyết", t.resolved, p.resolved),
+        count("Quá hạn", t.resolved_late, p.resolved_late),
+        count("Đang giải quyết", t.in_progress, p.in_progress),
+        rate("Tỷ lệ đúng hạn, trước hạn", "on_time"),
+        rate("Tỷ lệ tiếp nhận trực tuyến", "online_intake"),
+        rate("Tỷ lệ thanh toán trực tuyến", "online_payment"),
+        rate("Tỷ lệ số hóa hồ sơ", "digitised"),
+        rate("Mức độ hài lòng", "satisfaction"),
+    ]
+}
+
+fn targets(m: &Metrics) -> Option<Targets> {
+    if m.targets.is_empty() {
+        return None;
+    }
+    let rows = m
+        .targets
+        .iter()
+        .map(|t| {
+            let unit = if t.unit == "%" {
+                "%".to_string()
+            } else {
+                format!(" {}", t.unit)
+            };
+            let actual = match (t.actual, t.origin, t.numerator, t.denominator) {
+                (None, _, _, _) => "không có số liệu".to_string(),
+                (Some(a), "reported", Some(n), Some(d)) if t.unit == "%" => {
+                    format!("{}/{} ({})", int(n), int(d), percent(Some(a)))
+                }
+                (Some(a), _, _, _) if t.unit == "%" => percent(Some(a)),
+                (Some(a), _, _, _) => format!("{}{unit}", decimal(a, 2)),
+            };
+            TargetRow {
+                id: t.id.clone(),
+                label: t.label.clone(),
+                target: format!(
+                    "{} {}{unit}",
+                    t.comparator.replace(">=", "≥").replace("<=", "≤"),
+                    decimal(t.threshold, 2)
+                ),
+                actual,
+                verdict: match t.verdict {
+                    Verdict::Met => "Đạt".into(),
+                    Verdict::NotMet => "Không đạt".into(),
+                    Verdict::NoData => "Không có số liệu".into(),
+                },
+                met: t.verdict == Verdict::Met,
+                note: if t.origin == "reported" {
+                    format!("{}; số liệu báo cáo: {}", t.set_by, t.source.as_deref().unwrap_or(""))
+                } else {
+                    format!("{}; tính từ dữ liệu hồ sơ", t.set_by)
+                },
+            }
+        })
+        .collect();
+    let summary = m
+        .targets_summary
+        .iter()
+        .map(|s| match &s.group {
+            None => format!("Tổng cộng: {}/{} chỉ tiêu đạt và vượt", s.met, s.total),
+            Some(g) => format!("{g}: {}/{} chỉ tiêu đạt và vượt", s.met, s.total),
+        })
+        .collect();
+    Some(Targets { rows, summary })
+}
+
+fn index(m: &Metrics) -> Index {
+    let i = &m.index766;
+    Index {
+        total: format!("{} điểm", decimal(i.total, 2)),
+        band: if i.band_confirmed {
+            i.band.clone()
+        } else {
+            format!("{} (ngưỡng xếp loại chưa được xác nhận)", i.band)
+        },
+        note: format!(
+            "Cấu hình {}: {} điểm chấm được từ dữ liệu; {} điểm không có số liệu, không tính.",
+            i.config_version,
+            decimal(i.max_scorable, 2),
+            decimal(i.unscorable_points, 2)
+        ),
+        groups: i
+            .groups
+            .iter()
+            .map(|g| IndexGroup {
+                label: g.label.clone(),
+                points: decimal(g.points, 2),
+                max: decimal(g.max_points, 2),
+            })
+            .collect(),
+    }
+}
+
+fn ranking(m: &Metrics) -> Vec<RankRow> {
+    let mut rows: Vec<(String, crate::metrics::rates::Rates)> = departments(m)
+        .into_iter()
+        .filter_map(|u| Some((u.clone(), *m.rates_by_unit.get(&u)?)))
+        .filter(|(_, r)| r.on_time.denominator > 0)
+        .collect();
+    rows.sort_by(|a, b| {
+        b.1.on_time
+            .percent
+            .unwrap_or(0.0)
+            .total_cmp(&a.1.on_time.percent.unwrap_or(0.0))
+            .then(b.1.on_time.denominator.cmp(&a.1.on_time.denominator))
+            .then(a.0.cmp(&b.0))
+    });
+    rows.into_iter()
+        .enumerate()
+        .map(|(i, (u, r))| RankRow {
+            rank: (i + 1).to_string(),
+            unit: u,
+            resolved: int(r.on_time.denominator),
+            on_time: percent(r.on_time.percent),
+            online: percent(r.online_intake.percent),
+        })
+        .collect()
+}
+
+fn header(cfg: &ReportConfig, p: &Period, subject: String, m: &Metrics) -> Header {
+    // The report is dated the day after its period ends: deterministic, never the wall clock.
+    let date = p.to.succ_opt().unwrap_or(p.to);
+    Header {
+        issuer: cfg.issuer.clone(),
+        number: cfg.number.clone(),
+        place_date: format!("{}, {}", cfg.place, long_date(date)),
+        title: "BÁO CÁO".into(),
+        subject,
+        period_line: format!("({})", narrative::period_line(m)),
+    }
+}
+
+fn closing(cfg: &ReportConfig) -> Closing {
+    Closing {
+        recipients: cfg.recipients.clone(),
+        signer_lines: cfg.signer_lines.clone(),
+        signer_name: cfg.signer_name.clone(),
+    }
+}
+
+/// The monthly report: narrative, key figures, two charts, the II.06a appendix.
+pub fn monthly(m: &Metrics, p: &Period, cfg: &ReportConfig) -> Report {
+    let mut paragraphs = vec![narrative::intake(m), narrative::results(m), narrative::comparison(m)];
+    if let Some(t) = narrative::targets(&m.targets) {
+        paragraphs.push(t);
+    }
+    let mut depts = departments(m);
+    depts.sort_by_key(|u| std::cmp::Reverse(m.rates_by_unit.get(u).map(|r| r.online_intake.denominator).unwrap_or(0)));
+    depts.truncate(6);
+    paragraphs.push(narrative::online_by_department(m, &depts));
+    Report {
+        kind: "monthly".into(),
+        header: header(
+            cfg,
+            p,
+            format!("Tình hình, kết quả giải quyết thủ tục hành chính {}", m.period.label),
+            m,
+        ),
+        sections: vec![Section {
+            heading: "I. TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH".into(),
+            paragraphs,
+        }],
+        key_figures: key_figures(m),
+        charts: vec![
+            chart(
+                m,
+                "Tỷ lệ giải quyết hồ sơ đúng hạn theo sở, ban, ngành",
+                "Tỷ lệ (%) trên số hồ sơ đã giải quyết trong kỳ",
+                |r| r.on_time,
+            ),
+            chart(
+                m,
+                "Tỷ lệ tiếp nhận hồ sơ trực tuyến theo sở, ban, ngành",
+                "Tỷ lệ (%) trên số hồ sơ tiếp nhận mới trong kỳ",
+                |r| r.online_intake,
+            ),
+        ],
+        targets: targets(m),
+        index766: None,
+        ranking: Vec::new(),
+        appendix: appendix(m, cfg),
+        closing: closing(cfg),
+        data_version: data_version(m),
+    }
+}
+
+/// The year-end review: targets, year-over-year, monthly trend, ranking, 766, appendix.
+pub fn annual(m: &Metrics, months: &[Metrics], p: &Period, cfg: &ReportConfig) -> Report {
+    let mut r = monthly(m, p, cfg);
+    r.kind = "annual".into();
+    r.header.subject = format!(
+        "Tổng kết công tác cải cách hành chính và chuyển đổi số {}",
+        m.period.label
+    );
+    let t = &m.ii06a.total.counts;
+    let y = &m.previous_year;
+    let mut review = vec![format!(
+        "Năm {}, toàn tỉnh tiếp nhận mới {} hồ sơ, giải quyết {} hồ sơ, tỷ lệ giải quyết đúng hạn, trước hạn đạt {}; tỷ lệ hồ sơ tiếp nhận trực tuyến đạt {}, tỷ lệ thanh toán trực tuyến đạt {}, mức độ hài lòng đạt {}.",
+        p.year,
+        int(t.received_online + t.received_offline),
+        int(t.resolved),
+        percent(m.rates.on_time.percent),
+        percent(m.rates.online_intake.percent),
+        percent(m.rates.online_payment.percent),
+        percent(m.rates.satisfaction.percent),
+    )];
+    review.push(if y.ii06a.total_handled > 0 {
+        format!(
+            "So với năm {}: tỷ lệ đúng hạn {}, tỷ lệ tiếp nhận trực tuyến {}.",
+            p.year - 1,
+            points_change(y.change_pp.get("on_time").copied().flatten()),
+            points_change(y.change_pp.get("online_intake").copied().flatten())
+        )
+    } else {
+        format!("Không có số liệu năm {} để so sánh.", p.year - 1)
+    });
+    if m.rates.feedback_on_time.denominator > 0 {
+        review.push(format!(
+            "Tiếp nhận {} phản ánh, kiến nghị; đã xử lý đúng hạn {} ({}).",
+            int(m.rates.feedback_on_time.denominator),
+            int(m.rates.feedback_on_time.numerator),
+            percent(m.rates.feedback_on_time.percent)
+        ));
+    }
+    if let Some(tg) = &r.targets {
+        review.push(format!("Kết quả thực hiện chỉ tiêu: {}.", tg.summary.join("; ")));
+    }
+    r.sections.insert(
+        0,
+        Section {
+            heading: "I. KẾT QUẢ NỔI BẬT TRONG NĂM".into(),
+            paragraphs: review,
+        },
+    );
+    r.sections[1].heading = "II. TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH".into();
+    let trend = Chart {
+        title: "Tỷ lệ giải quyết hồ sơ đúng hạn theo tháng".into(),
+        note: "Tỷ lệ (%) trên số hồ sơ đã giải quyết trong tháng".into(),
+        bars: months
+            .iter()
+            .filter_map(|mm| {
+                let pct = mm.rates.on_time.percent?;
+                Some(Bar {
+                    label: mm.period.label.clone(),
+                    fraction: (pct / 100.0).clamp(0.0, 1.0),
+                    value: percent(Some(pct)),
+                })
+            })
+            .collect(),
+    };
+    r.charts.insert(0, trend);
+    r.index766 = Some(index(m));
+    r.ranking = ranking(m);
+    r
+}

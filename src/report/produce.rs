@@ -1,0 +1,80 @@
+//! Producing one report: metrics → model → report JSON → PDF, files written atomically.
+
+use super::build;
+use super::model::Report;
+use crate::config::ReportConfig;
+use crate::metrics::{self, Options};
+use crate::period::{Kind, Period};
+use crate::render::typst::Typst;
+use anyhow::{Context, Result};
+use chrono::NaiveTime;
+use duckdb::Connection;
+use std::path::{Path, PathBuf};
+
+/// What a report run wrote.
+#[derive(Debug, Clone)]
+pub struct Produced {
+    pub pdf: PathBuf,
+    pub json: PathBuf,
+    pub report: Report,
+}
+
+/// Builds the model of a report ("monthly" or "annual") for a period.
+pub fn model(conn: &Connection, kind: &str, p: &Period, o: &Options, cfg: &ReportConfig) -> Result<Report> {
+    let m = metrics::compute(conn, p, o)?;
+    Ok(if kind == "annual" {
+        let months = p
+            .months_within()
+            .iter()
+            .map(|mp| metrics::compute(conn, mp, o))
+            .collect::<Result<Vec<_>>>()?;
+        build::annual(&m, &months, p, cfg)
+    } else {
+        build::monthly(&m, p, cfg)
+    })
+}
+
+/// The PDF's creation time: from the period and the data version, never the wall clock.
+pub fn creation_timestamp(p: &Period, data_version: &str) -> i64 {
+    let day = p.to.succ_opt().unwrap_or(p.to);
+    let base = day.and_time(NaiveTime::MIN).and_utc().timestamp();
+    let offset = i64::from_str_radix(&data_version[..4.min(data_version.len())], 16).unwrap_or(0) % 36_000;
+    base + offset
+}
+
+fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+    std::fs::write(&tmp, bytes).with_context(|| format!("writing {}", tmp.display()))?;
+    std::fs::rename(&tmp, path).with_context(|| format!("writing {}", path.display()))?;
+    Ok(())
+}
+
+/// Writes `<out>/<kind>-<period>.report.json` and renders `<out>/<kind>-<period>.pdf`.
+pub fn produce(
+    conn: &Connection,
+    kind: &str,
+    p: &Period,
+    o: &Options,
+    cfg: &ReportConfig,
+    typst: &Typst,
+    out: &Path,
+) -> Result<Produced> {
+    std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
+    let report = model(conn, kind, p, o, cfg)?;
+    let stem = format!("{kind}-{}", p.key());
+    let json = out.join(format!("{stem}.report.json"));
+    write_atomic(&json, (serde_json::to_string_pretty(&report)? + "\n").as_bytes())?;
+    let pdf = out.join(format!("{stem}.pdf"));
+    typst.render(
+        &format!("{kind}.typ"),
+        &json,
+        &pdf,
+        creation_timestamp(p, &report.data_version),
+    )?;
+    Ok(Produced { pdf, json, report })
+}
+
+/// The period of an annual report for `year`.
+pub fn year_period(year: i32, c: crate::period::Convention) -> Result<Period> {
+    Period::of(Kind::Year, year, c)
+}
