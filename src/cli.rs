@@ -130,6 +130,9 @@ pub enum ReportCmd {
         /// Targets file of the year (TOML).
         #[arg(long)]
         targets: Option<PathBuf>,
+        /// A department-level report: only this agency (exact name).
+        #[arg(long)]
+        unit: Option<String>,
     },
     /// The year-end review of administrative reform and digital transformation.
     Annual {
@@ -264,8 +267,17 @@ fn dispatch(cli: Cli) -> Result<Exit> {
         }
         Command::Report(r) => {
             let cfg = Config::load(cli.config.as_deref())?;
+            let mut unit_filter = None;
             let (kind, p, out, targets) = match r {
-                ReportCmd::Monthly { period, out, targets } => ("monthly", period_of(&period, &cfg)?, out, targets),
+                ReportCmd::Monthly {
+                    period,
+                    out,
+                    targets,
+                    unit,
+                } => {
+                    unit_filter = unit;
+                    ("monthly", period_of(&period, &cfg)?, out, targets)
+                }
                 ReportCmd::Annual {
                     year,
                     convention,
@@ -282,7 +294,8 @@ fn dispatch(cli: Cli) -> Result<Exit> {
                     )
                 }
             };
-            let opts = metric_options(&cfg, targets.as_deref())?;
+            let mut opts = metric_options(&cfg, targets.as_deref())?;
+            opts.unit = unit_filter;
             let typst = crate::render::typst::Typst::new(
                 &cfg.report.fonts_dir,
                 std::time::Duration::from_secs(cfg.report.render_timeout_s),

@@ -7,6 +7,7 @@ SELECT metric, unit, numerator, denominator FROM (
            count(*) AS denominator
     FROM feedback
     WHERE CAST(ngay_tiep_nhan AS DATE) BETWEEN (SELECT t0 FROM period_bounds) AND (SELECT t1 FROM period_bounds)
+      AND ((SELECT unit FROM period_bounds) IS NULL OR ten_don_vi = (SELECT unit FROM period_bounds))
     GROUP BY GROUPING SETS ((), (ten_don_vi))
 )
 WHERE g = 1 OR unit IS NOT NULL;

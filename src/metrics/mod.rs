@@ -100,6 +100,8 @@ pub struct Options {
     pub withdrawn_in_resolved: bool,
     pub index766: index766::Config,
     pub targets: Option<targets::TargetsFile>,
+    /// Restrict every figure to one agency (department-level reports).
+    pub unit: Option<String>,
 }
 
 impl Default for Options {
@@ -108,12 +110,26 @@ impl Default for Options {
             withdrawn_in_resolved: true,
             index766: index766::parse_config(index766::DEFAULT_CONFIG).expect("built-in 766 configuration"),
             targets: None,
+            unit: None,
         }
     }
 }
 
-fn comparison(conn: &Connection, p: &Period, current: &rates::Rates, o: &Options) -> Result<Comparison> {
+/// Prepares a period, restricted to one agency when the options say so.
+fn prepare_for(conn: &Connection, p: &Period, o: &Options) -> Result<()> {
     prepare(conn, p)?;
+    if let Some(u) = &o.unit {
+        conn.execute("DELETE FROM period_flags WHERE ten_don_vi IS DISTINCT FROM ?", [u])?;
+        conn.execute(
+            "CREATE OR REPLACE TEMP TABLE period_bounds AS SELECT t0, t1, CAST(? AS VARCHAR) AS unit FROM period_bounds",
+            [u],
+        )?;
+    }
+    Ok(())
+}
+
+fn comparison(conn: &Connection, p: &Period, current: &rates::Rates, o: &Options) -> Result<Comparison> {
+    prepare_for(conn, p, o)?;
     let t = ii06a::from_prepared(conn, o.withdrawn_in_resolved)?;
     let r = rates::from_prepared(conn)?.total;
     let change_pp = rates::NAMES
@@ -152,7 +168,7 @@ pub fn inputs(conn: &Connection) -> Result<Vec<Input>> {
 
 /// Computes every metric for a period, with its comparisons.
 pub fn compute(conn: &Connection, p: &Period, o: &Options) -> Result<Metrics> {
-    prepare(conn, p)?;
+    prepare_for(conn, p, o)?;
     let table = ii06a::from_prepared(conn, o.withdrawn_in_resolved)?;
     let rt = rates::from_prepared(conn)?;
     let on_time = index766::on_time_766_prepared(conn)?;

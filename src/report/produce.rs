@@ -60,8 +60,14 @@ pub fn produce(
     out: &Path,
 ) -> Result<Produced> {
     std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
-    let report = model(conn, kind, p, o, cfg)?;
-    let stem = format!("{kind}-{}", p.key());
+    let mut report = model(conn, kind, p, o, cfg)?;
+    if let Some(u) = &o.unit {
+        report.header.subject = format!("{} của {u}", report.header.subject);
+    }
+    let stem = match &o.unit {
+        None => format!("{kind}-{}", p.key()),
+        Some(u) => format!("{kind}-{}-{}", p.key(), slug(u)),
+    };
     let json = out.join(format!("{stem}.report.json"));
     write_atomic(&json, (serde_json::to_string_pretty(&report)? + "\n").as_bytes())?;
     let pdf = out.join(format!("{stem}.pdf"));
@@ -72,6 +78,23 @@ pub fn produce(
         creation_timestamp(p, &report.data_version),
     )?;
     Ok(Produced { pdf, json, report })
+}
+
+/// A file-name form of an agency name: "Sở Y tế" → "so-y-te".
+pub fn slug(name: &str) -> String {
+    let folded: String = unicode_normalization::UnicodeNormalization::nfd(name)
+        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+        .map(|c| if c == 'đ' || c == 'Đ' { 'd' } else { c })
+        .collect();
+    let mut out = String::new();
+    for c in folded.to_lowercase().chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').to_string()
 }
 
 /// The period of an annual report for `year`.

@@ -221,3 +221,23 @@ fn missing_typst_or_font_is_exit_5_with_a_clear_message() {
     );
     assert!(!out.join("monthly-2023-06.pdf").exists());
 }
+
+#[test]
+fn department_level_report_shows_only_that_agency() {
+    let tmp = tempfile::tempdir().unwrap();
+    let pdf = render(
+        tmp.path(),
+        "nghe-an-2023-06",
+        &["monthly", "--period", "2023-06", "--unit", "Sở Y tế"],
+    );
+    assert!(pdf.ends_with("monthly-2023-06-so-y-te.pdf"), "{}", pdf.display());
+    let json: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(pdf.with_file_name("monthly-2023-06-so-y-te.report.json")).unwrap(),
+    )
+    .unwrap();
+    assert!(json["header"]["subject"].as_str().unwrap().ends_with("của Sở Y tế"));
+    let t = text_of(&pdf);
+    // Sở Y tế received 800 dossiers, 281 online (35,13%): the province totals are absent.
+    assert!(t.contains("35,13%") && t.contains("281"), "{t}");
+    assert!(!t.contains("21.969"));
+}
