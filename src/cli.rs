@@ -63,6 +63,22 @@ pub enum Command {
     Report(ReportCmd),
     /// Checks the tools, fonts and database a report needs.
     Doctor,
+    /// The cron entry point: ingest the inbox, archive it, render every due or changed report.
+    Run {
+        /// Print what would be ingested and rendered; change nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Rebuild a report from its manifest's archived inputs and compare the PDF.
+    Regenerate {
+        /// A manifest (`*.manifest.json`), or a folder with --all.
+        path: PathBuf,
+        /// Every manifest under the folder.
+        #[arg(long)]
+        all: bool,
+    },
+    /// Last runs, reports produced, quarantined rows awaiting attention.
+    Status,
     /// Runs one SQL statement on the database (benchmarks, debugging).
     #[command(hide = true)]
     Sql { statement: String },
@@ -306,6 +322,85 @@ fn dispatch(cli: Cli) -> Result<Exit> {
             Ok(Exit::Ok)
         }
         Command::Doctor => doctor(cli.db, cli.config.as_deref()),
+        Command::Run { dry_run } => {
+            let cfg = Config::load(cli.config.as_deref())?;
+            let db = store::resolve(cli.db);
+            let s = crate::run::job::run(&db, &cfg, dry_run)?;
+            if !s.files.is_empty() {
+                print!("{}", ingest::summary::render(&s.files));
+            }
+            for (from, to) in &s.archived {
+                println!("archived {} → {}", from.display(), to.display());
+            }
+            for p in &s.rendered {
+                println!("rendered {}", p.display());
+            }
+            if s.files.is_empty() && s.rendered.is_empty() && !dry_run {
+                println!("nothing to do: no new input, {} report(s) up to date", s.up_to_date);
+            }
+            Ok(s.exit())
+        }
+        Command::Regenerate { path, all } => {
+            let manifests: Vec<PathBuf> = if all {
+                let mut v: Vec<PathBuf> = walkdir::WalkDir::new(&path)
+                    .sort_by_file_name()
+                    .into_iter()
+                    .filter_map(|e| e.ok())
+                    .map(|e| e.into_path())
+                    .filter(|p| p.to_string_lossy().ends_with(".manifest.json"))
+                    .collect();
+                v.sort();
+                v
+            } else {
+                vec![path]
+            };
+            let bar = if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+                indicatif::ProgressBar::new(manifests.len() as u64)
+            } else {
+                indicatif::ProgressBar::hidden()
+            };
+            let mut all_match = true;
+            for m in &manifests {
+                let v = crate::run::regenerate::regenerate(m)?;
+                bar.inc(1);
+                all_match &= v.matches;
+                if v.matches {
+                    println!("MATCH {}", m.display());
+                } else {
+                    println!("MISMATCH {}: {}", m.display(), v.differs.join("; "));
+                }
+            }
+            bar.finish_and_clear();
+            Ok(if all_match { Exit::Ok } else { Exit::Warnings })
+        }
+        Command::Status => {
+            let conn = store::open(&store::resolve(cli.db))?;
+            let mut st = conn.prepare(
+                "SELECT kind, period, version, pdf_path, outcome, rendered_at FROM report_runs ORDER BY run_id DESC LIMIT 20",
+            )?;
+            let rows = st.query_map([], |r| {
+                Ok(format!(
+                    "{} {} v{} {} {} ({})",
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, i64>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, chrono::NaiveDateTime>(5)?
+                ))
+            })?;
+            println!("Last reports:");
+            for r in rows {
+                println!("  {}", r?);
+            }
+            let (files, q): (i64, i64) = conn.query_row(
+                "SELECT (SELECT count(*) FROM ingest_files), (SELECT count(DISTINCT (file_id, source_row)) FROM quarantine)",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
+            println!("Files ingested: {files}; quarantined rows awaiting attention: {q} (baocao quarantine list)");
+            Ok(Exit::Ok)
+        }
         Command::Sql { statement } => {
             let conn = store::open(&store::resolve(cli.db))?;
             let t = std::time::Instant::now();

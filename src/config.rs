@@ -6,13 +6,43 @@ use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
 /// The configuration; every field has a default, so the file is optional.
-#[derive(Debug, Clone, Deserialize, Default)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
     #[serde(default)]
     pub metrics: MetricsConfig,
     #[serde(default)]
     pub report: ReportConfig,
+    #[serde(default)]
+    pub run: RunConfig,
+}
+
+/// `[run]`: the scheduled job's folders and which reports it keeps up to date.
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RunConfig {
+    /// Where agencies' exports arrive.
+    pub inbox: PathBuf,
+    /// Processed exports are moved here, under YYYY/MM/ of the run date; never deleted.
+    pub archive: PathBuf,
+    /// Reports and their manifests.
+    pub out: PathBuf,
+    /// "monthly" and/or "annual".
+    pub reports: Vec<String>,
+    /// No report for periods before this one (e.g. "2023-01").
+    pub first_period: Option<String>,
+}
+
+impl Default for RunConfig {
+    fn default() -> Self {
+        RunConfig {
+            inbox: PathBuf::from("inbox"),
+            archive: PathBuf::from("archive"),
+            out: PathBuf::from("out"),
+            reports: vec!["monthly".into(), "annual".into()],
+            first_period: None,
+        }
+    }
 }
 
 /// `[report]`: who issues the documents and to whom (Decree 30/2020 frame).
@@ -67,7 +97,7 @@ impl Default for ReportConfig {
 }
 
 /// `[metrics]`: period convention, the form's withdrawn note, the 766 configuration.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct MetricsConfig {
     /// `cutoff15` (Decree 09/2019) or `calendar`.

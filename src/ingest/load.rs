@@ -146,6 +146,8 @@ pub fn load_file(
     match load_in_tx(conn, path, info, table, ctx, tick) {
         Ok(c) => {
             conn.execute_batch("COMMIT").context("committing")?;
+            // Each loaded file goes into the database file, not only the WAL.
+            conn.execute_batch("CHECKPOINT").context("checkpointing")?;
             Ok(c)
         }
         Err(e) => {

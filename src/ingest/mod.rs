@@ -174,6 +174,7 @@ fn try_ingest(conn: &Connection, path: &Path, opts: &IngestOptions) -> Result<Ou
             match other::load(conn, kind, path, &info, table, &ctx, &mut tick) {
                 Ok(c) => {
                     conn.execute_batch("COMMIT")?;
+                    conn.execute_batch("CHECKPOINT")?;
                     c
                 }
                 Err(e) => {

@@ -88,7 +88,13 @@ pub struct Summary {
 /// Reads and checks a targets file.
 pub fn read(path: &Path) -> Result<TargetsFile> {
     let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-    let f: TargetsFile = toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
+    parse(&text).with_context(|| format!("in {}", path.display()))
+}
+
+/// Parses and checks the text of a targets file.
+pub fn parse(text: &str) -> Result<TargetsFile> {
+    let path = Path::new("targets");
+    let f: TargetsFile = toml::from_str(text).context("parsing the targets file")?;
     for t in &f.targets {
         if !matches!(t.comparator.as_str(), ">=" | "<=" | "=") {
             bail!(

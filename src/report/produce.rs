@@ -9,6 +9,7 @@ use crate::render::typst::Typst;
 use anyhow::{Context, Result};
 use chrono::NaiveTime;
 use duckdb::Connection;
+use sha2::Digest;
 use std::path::{Path, PathBuf};
 
 /// What a report run wrote.
@@ -42,7 +43,8 @@ pub fn creation_timestamp(p: &Period, data_version: &str) -> i64 {
     base + offset
 }
 
-fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+/// Writes a file through a temporary name, so it is never seen half-written.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let tmp = path.with_extension(format!("tmp{}", std::process::id()));
     std::fs::write(&tmp, bytes).with_context(|| format!("writing {}", tmp.display()))?;
     std::fs::rename(&tmp, path).with_context(|| format!("writing {}", path.display()))?;
@@ -59,7 +61,6 @@ pub fn produce(
     typst: &Typst,
     out: &Path,
 ) -> Result<Produced> {
-    std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
     let mut report = model(conn, kind, p, o, cfg)?;
     if let Some(u) = &o.unit {
         report.header.subject = format!("{} của {u}", report.header.subject);
@@ -68,6 +69,12 @@ pub fn produce(
         None => format!("{kind}-{}", p.key()),
         Some(u) => format!("{kind}-{}-{}", p.key(), slug(u)),
     };
+    render_model(report, kind, p, typst, out, &stem)
+}
+
+/// Writes a built model as `<out>/<stem>.report.json` and renders `<out>/<stem>.pdf`.
+pub fn render_model(report: Report, kind: &str, p: &Period, typst: &Typst, out: &Path, stem: &str) -> Result<Produced> {
+    std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
     let json = out.join(format!("{stem}.report.json"));
     write_atomic(&json, (serde_json::to_string_pretty(&report)? + "\n").as_bytes())?;
     let pdf = out.join(format!("{stem}.pdf"));
@@ -78,6 +85,15 @@ pub fn produce(
         creation_timestamp(p, &report.data_version),
     )?;
     Ok(Produced { pdf, json, report })
+}
+
+/// The hash of what a report says (its model without the data version): a new version is
+/// rendered only when this changes.
+pub fn content_hash(report: &Report) -> Result<String> {
+    let mut r = report.clone();
+    r.data_version = String::new();
+    let bytes = serde_json::to_vec(&r)?;
+    Ok(crate::ingest::source::hex(&sha2::Sha256::digest(&bytes)))
 }
 
 /// A file-name form of an agency name: "Sở Y tế" → "so-y-te".

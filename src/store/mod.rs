@@ -16,6 +16,7 @@ pub const MIGRATIONS: &[(i32, &str, &str)] = &[
         "feedback_catalogue",
         include_str!("../../sql/migrations/0002_feedback_catalogue.sql"),
     ),
+    (3, "runs", include_str!("../../sql/migrations/0003_runs.sql")),
 ];
 
 /// Opens (creating if needed) the database and brings its schema up to date.
@@ -68,7 +69,12 @@ pub fn migrate(conn: &Connection) -> Result<()> {
             )
         });
         match res {
-            Ok(_) => conn.execute_batch("COMMIT")?,
+            Ok(_) => {
+                conn.execute_batch("COMMIT")?;
+                // Schema changes go into the database file at once: DuckDB 1.5 fails to
+                // replay some catalog entries (views, defaults) from the WAL after a crash.
+                conn.execute_batch("CHECKPOINT")?;
+            }
             Err(e) => {
                 conn.execute_batch("ROLLBACK").ok();
                 return Err(anyhow::Error::new(e).context(format!("applying migration {version} ({name})")));

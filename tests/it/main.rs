@@ -5,3 +5,4 @@ mod golden;
 mod ingest;
 mod metrics;
 mod report;
+mod run;

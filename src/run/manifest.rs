@@ -1,0 +1,122 @@
+//! The manifest written beside every report: everything needed to prove, later, that the
+//! PDF came from the archived inputs (`baocao regenerate`).
+
+use anyhow::{Context, Result};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::path::Path;
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Hashed {
+    pub name: String,
+    pub sha256: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Input {
+    pub path: String,
+    pub sha256: String,
+    pub rows_loaded: i64,
+}
+
+/// A report's manifest (`<stem>.manifest.json`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Manifest {
+    pub format: u32,
+    pub kind: String,
+    pub period: String,
+    pub convention: String,
+    pub version: i64,
+    pub renderer: String,
+    pub typst_version: String,
+    /// The run date the inputs were checked against (future dates).
+    pub run_date: String,
+    /// The configuration in force, and its hash.
+    pub config: serde_json::Value,
+    pub config_sha256: String,
+    pub targets_toml: Option<String>,
+    pub index766_toml: String,
+    pub inputs: Vec<Input>,
+    pub sql: Vec<Hashed>,
+    pub templates: Vec<Hashed>,
+    pub fonts: Vec<Hashed>,
+    pub report_json: Hashed,
+    pub pdf: Hashed,
+    pub content_sha256: String,
+    pub seconds: f64,
+    pub outcome: String,
+}
+
+/// SHA-256 of bytes, hex.
+pub fn sha(bytes: &[u8]) -> String {
+    crate::ingest::source::hex(&Sha256::digest(bytes))
+}
+
+/// Every SQL text the figures depend on, with its hash.
+pub fn sql_hashes() -> Vec<Hashed> {
+    let mut v: Vec<Hashed> = crate::store::MIGRATIONS
+        .iter()
+        .map(|(n, name, sql)| Hashed {
+            name: format!("migrations/{n:04}_{name}.sql"),
+            sha256: sha(sql.as_bytes()),
+        })
+        .collect();
+    for (name, sql) in crate::metrics::MACROS {
+        v.push(Hashed {
+            name: format!("metrics/{name}.sql"),
+            sha256: sha(sql.as_bytes()),
+        });
+    }
+    for (name, sql) in crate::metrics::rates::FAMILIES {
+        v.push(Hashed {
+            name: format!("metrics/{name}.sql"),
+            sha256: sha(sql.as_bytes()),
+        });
+    }
+    for (name, sql) in [
+        ("metrics/ii06a.sql", include_str!("../../sql/metrics/ii06a.sql")),
+        ("metrics/index766.sql", include_str!("../../sql/metrics/index766.sql")),
+        ("metrics/period.sql", include_str!("../../sql/metrics/period.sql")),
+        (
+            "metrics/period_flags.sql",
+            include_str!("../../sql/metrics/period_flags.sql"),
+        ),
+    ] {
+        v.push(Hashed {
+            name: name.into(),
+            sha256: sha(sql.as_bytes()),
+        });
+    }
+    v
+}
+
+/// The templates embedded in this binary, with their hashes.
+pub fn template_hashes() -> Vec<Hashed> {
+    crate::render::typst::TEMPLATES
+        .iter()
+        .map(|(n, t)| Hashed {
+            name: n.to_string(),
+            sha256: sha(t.as_bytes()),
+        })
+        .collect()
+}
+
+/// The font files used, with their hashes.
+pub fn font_hashes(dir: &Path) -> Result<Vec<Hashed>> {
+    crate::render::typst::FONT_FILES
+        .iter()
+        .map(|f| {
+            let bytes = std::fs::read(dir.join(f)).with_context(|| format!("reading font {f}"))?;
+            Ok(Hashed {
+                name: f.to_string(),
+                sha256: sha(&bytes),
+            })
+        })
+        .collect()
+}
+
+/// Reads a manifest.
+pub fn read(path: &Path) -> Result<Manifest> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    serde_json::from_str(&text).with_context(|| format!("parsing {}", path.display()))
+}
