@@ -12,7 +12,7 @@ FONT_FILE     := /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.t
 DB       ?= data/baocao.duckdb
 FIXTURES := fixtures/small
 
-.PHONY: all build run test lint bench fixtures tools typst fonts test-tools clean-db
+.PHONY: all build run test lint bench fixtures manifests tools typst fonts test-tools clean-db
 
 all: build
 
@@ -73,6 +73,16 @@ fixtures: build
 	bash fixtures/make-small.sh $(BIN)
 	$(BIN) fixtures calibrate --spec fixtures/nghe-an-2023-06/spec.toml --out fixtures/nghe-an-2023-06
 	$(BIN) fixtures calibrate --spec fixtures/ba-ria-vung-tau-2023/spec.toml --out fixtures/ba-ria-vung-tau-2023
+
+# Refreshes fixtures/manifests/ (needed after a change to SQL, templates or fixtures:
+# the regenerate test compares the committed PDF hashes).
+manifests: build tools
+	rm -rf out/manifests && mkdir -p out/manifests fixtures/manifests
+	$(BIN) --db out/manifests/na.duckdb ingest fixtures/nghe-an-2023-06 >/dev/null
+	$(BIN) --db out/manifests/br.duckdb ingest fixtures/ba-ria-vung-tau-2023 >/dev/null
+	$(BIN) --db out/manifests/na.duckdb --config fixtures/nghe-an-2023-06/baocao.toml report monthly --period 2023-06 --out out/manifests
+	$(BIN) --db out/manifests/br.duckdb --config fixtures/ba-ria-vung-tau-2023/baocao.toml report annual --year 2023 --out out/manifests
+	cp out/manifests/*.manifest.json fixtures/manifests/
 
 clean-db:
 	rm -f data/*.duckdb data/*.duckdb.wal

@@ -317,8 +317,25 @@ fn dispatch(cli: Cli) -> Result<Exit> {
                 std::time::Duration::from_secs(cfg.report.render_timeout_s),
             )?;
             let conn = store::open(&store::resolve(cli.db))?;
+            let t = std::time::Instant::now();
             let made = crate::report::produce::produce(&conn, kind, &p, &opts, &cfg.report, &typst, &out)?;
-            println!("{}\n{}", made.pdf.display(), made.json.display());
+            // The manifest records the configuration as used, with the targets file chosen.
+            let mut used = cfg.clone();
+            if let Some(t) = &targets {
+                used.metrics.targets = Some(t.clone());
+            }
+            let (_, targets_toml, index766_toml) = crate::run::job::metric_options(&used)?;
+            let ctx = crate::run::job::ManifestContext {
+                cfg: &used,
+                targets_toml: &targets_toml,
+                index766_toml: &index766_toml,
+                run_date: ingest::run_date(),
+                unit: opts.unit.clone(),
+            };
+            let content = crate::report::produce::content_hash(&made.report)?;
+            let (_, mpath) =
+                crate::run::job::write_manifest(&conn, &ctx, kind, &p, 1, &made, &content, t.elapsed().as_secs_f64())?;
+            println!("{}\n{}\n{}", made.pdf.display(), made.json.display(), mpath.display());
             Ok(Exit::Ok)
         }
         Command::Doctor => doctor(cli.db, cli.config.as_deref()),

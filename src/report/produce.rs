@@ -23,7 +23,7 @@ pub struct Produced {
 /// Builds the model of a report ("monthly" or "annual") for a period.
 pub fn model(conn: &Connection, kind: &str, p: &Period, o: &Options, cfg: &ReportConfig) -> Result<Report> {
     let m = metrics::compute(conn, p, o)?;
-    Ok(if kind == "annual" {
+    let mut r = if kind == "annual" {
         let months = p
             .months_within()
             .iter()
@@ -32,7 +32,11 @@ pub fn model(conn: &Connection, kind: &str, p: &Period, o: &Options, cfg: &Repor
         build::annual(&m, &months, p, cfg)
     } else {
         build::monthly(&m, p, cfg)
-    })
+    };
+    if let Some(u) = &o.unit {
+        r.header.subject = format!("{} của {u}", r.header.subject);
+    }
+    Ok(r)
 }
 
 /// The PDF's creation time: from the period and the data version, never the wall clock.
@@ -61,10 +65,7 @@ pub fn produce(
     typst: &Typst,
     out: &Path,
 ) -> Result<Produced> {
-    let mut report = model(conn, kind, p, o, cfg)?;
-    if let Some(u) = &o.unit {
-        report.header.subject = format!("{} của {u}", report.header.subject);
-    }
+    let report = model(conn, kind, p, o, cfg)?;
     let stem = match &o.unit {
         None => format!("{kind}-{}", p.key()),
         Some(u) => format!("{kind}-{}-{}", p.key(), slug(u)),

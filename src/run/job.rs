@@ -231,40 +231,15 @@ pub fn run(db: &Path, cfg: &Config, dry_run: bool) -> Result<Summary> {
             let typst = typst.as_ref().expect("typst outside dry runs");
             let t = Instant::now();
             let made = produce::render_model(report, kind, &p, typst, &cfg.run.out, &stem)?;
-            let pdf_bytes = std::fs::read(&made.pdf)?;
-            let json_bytes = std::fs::read(&made.json)?;
-            let config = serde_json::to_value(cfg)?;
-            let m = Manifest {
-                format: 1,
-                kind: kind.clone(),
-                period: p.key(),
-                convention: conv.name().into(),
-                version,
-                renderer: "typst".into(),
-                typst_version: typst::TYPST_VERSION.into(),
-                run_date: today.to_string(),
-                config_sha256: manifest::sha(config.to_string().as_bytes()),
-                config,
-                targets_toml: targets_toml.clone(),
-                index766_toml: index766_toml.clone(),
-                inputs: inputs(&conn)?,
-                sql: manifest::sql_hashes(),
-                templates: manifest::template_hashes(),
-                fonts: manifest::font_hashes(&cfg.report.fonts_dir)?,
-                report_json: Hashed {
-                    name: file_name(&made.json),
-                    sha256: manifest::sha(&json_bytes),
-                },
-                pdf: Hashed {
-                    name: file_name(&made.pdf),
-                    sha256: manifest::sha(&pdf_bytes),
-                },
-                content_sha256: content.clone(),
-                seconds: (t.elapsed().as_secs_f64() * 1000.0).round() / 1000.0,
-                outcome: "ok".into(),
+            let seconds = t.elapsed().as_secs_f64();
+            let ctx = ManifestContext {
+                cfg,
+                targets_toml: &targets_toml,
+                index766_toml: &index766_toml,
+                run_date: today,
+                unit: None,
             };
-            let mpath = cfg.run.out.join(format!("{stem}.manifest.json"));
-            produce::write_atomic(&mpath, (serde_json::to_string_pretty(&m)? + "\n").as_bytes())?;
+            let (m, mpath) = write_manifest(&conn, &ctx, kind, &p, version, &made, &content, seconds)?;
             conn.execute(
                 "INSERT INTO report_runs (kind, period, convention, version, content_sha256, pdf_path, pdf_sha256, manifest_path, renderer, seconds, outcome)
                  VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'typst', ?, 'ok')",
@@ -284,6 +259,66 @@ pub fn run(db: &Path, cfg: &Config, dry_run: bool) -> Result<Summary> {
         }
     }
     Ok(s)
+}
+
+/// What a manifest records besides the report itself.
+pub struct ManifestContext<'a> {
+    pub cfg: &'a Config,
+    pub targets_toml: &'a Option<String>,
+    pub index766_toml: &'a str,
+    pub run_date: NaiveDate,
+    pub unit: Option<String>,
+}
+
+/// Writes `<stem>.manifest.json` beside a rendered report; returns it and its path.
+#[allow(clippy::too_many_arguments)]
+pub fn write_manifest(
+    conn: &Connection,
+    ctx: &ManifestContext,
+    kind: &str,
+    p: &Period,
+    version: i64,
+    made: &produce::Produced,
+    content: &str,
+    seconds: f64,
+) -> Result<(Manifest, PathBuf)> {
+    let pdf_bytes = std::fs::read(&made.pdf)?;
+    let json_bytes = std::fs::read(&made.json)?;
+    let config = serde_json::to_value(ctx.cfg)?;
+    let m = Manifest {
+        format: 1,
+        kind: kind.to_string(),
+        period: p.key(),
+        convention: p.convention.name().into(),
+        version,
+        unit: ctx.unit.clone(),
+        renderer: "typst".into(),
+        typst_version: typst::TYPST_VERSION.into(),
+        run_date: ctx.run_date.to_string(),
+        config_sha256: manifest::sha(config.to_string().as_bytes()),
+        config,
+        targets_toml: ctx.targets_toml.clone(),
+        index766_toml: ctx.index766_toml.to_string(),
+        inputs: inputs(conn)?,
+        sql: manifest::sql_hashes(),
+        templates: manifest::template_hashes(),
+        fonts: manifest::font_hashes(&ctx.cfg.report.fonts_dir)?,
+        report_json: Hashed {
+            name: file_name(&made.json),
+            sha256: manifest::sha(&json_bytes),
+        },
+        pdf: Hashed {
+            name: file_name(&made.pdf),
+            sha256: manifest::sha(&pdf_bytes),
+        },
+        content_sha256: content.to_string(),
+        seconds: (seconds * 1000.0).round() / 1000.0,
+        outcome: "ok".into(),
+    };
+    let stem = m.pdf.name.trim_end_matches(".pdf").to_string();
+    let mpath = made.pdf.with_file_name(format!("{stem}.manifest.json"));
+    produce::write_atomic(&mpath, (serde_json::to_string_pretty(&m)? + "\n").as_bytes())?;
+    Ok((m, mpath))
 }
 
 fn file_name(p: &Path) -> String {

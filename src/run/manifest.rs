@@ -27,6 +27,9 @@ pub struct Manifest {
     pub period: String,
     pub convention: String,
     pub version: i64,
+    /// A department-level report's agency.
+    #[serde(default)]
+    pub unit: Option<String>,
     pub renderer: String,
     pub typst_version: String,
     /// The run date the inputs were checked against (future dates).

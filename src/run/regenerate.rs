@@ -82,6 +82,7 @@ pub fn regenerate(manifest_path: &Path) -> Result<Verdict> {
     if let Some(t) = &m.targets_toml {
         o.targets = Some(crate::metrics::targets::parse(t)?);
     }
+    o.unit = m.unit.clone();
     let conv = Convention::parse(&m.convention)?;
     let p = Period::parse(&m.period, conv)?;
     let report = produce::model(&conn, &m.kind, &p, &o, &cfg.report)?;

@@ -232,3 +232,12 @@ fn killed_runs_finish_with_the_same_outputs() {
         assert_eq!(scalar(&conn, "SELECT count(*) FROM ingest_files"), 3);
     }
 }
+
+#[test]
+fn committed_fixture_manifests_regenerate_to_match() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let (code, out, err) = run_in(&["regenerate", "--all", "fixtures/manifests"], root);
+    assert_eq!(code, 0, "{out}{err}");
+    assert_eq!(out.matches("MATCH fixtures/manifests/").count(), 2, "{out}");
+    assert!(!out.contains("MISMATCH"));
+}
