@@ -301,13 +301,15 @@ fn ranking(m: &Metrics) -> Vec<RankRow> {
 fn header(cfg: &ReportConfig, p: &Period, subject: String, m: &Metrics) -> Header {
     // The report is dated the day after its period ends: deterministic, never the wall clock.
     let date = p.to.succ_opt().unwrap_or(p.to);
+    let (issuer, place, footnote) = super::units::issuer(cfg, p);
     Header {
-        issuer: cfg.issuer.clone(),
+        issuer,
         number: cfg.number.clone(),
-        place_date: format!("{}, {}", cfg.place, long_date(date)),
+        place_date: format!("{place}, {}", long_date(date)),
         title: "BÁO CÁO".into(),
         subject,
         period_line: format!("({})", narrative::period_line(m)),
+        footnote,
     }
 }
 

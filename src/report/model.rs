@@ -29,6 +29,8 @@ pub struct Header {
     pub title: String,
     pub subject: String,
     pub period_line: String,
+    /// A note on the administrative units (the 2025 reorganisation), or null.
+    pub footnote: Option<String>,
 }
 
 /// A heading with its paragraphs.

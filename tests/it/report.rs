@@ -241,3 +241,38 @@ fn department_level_report_shows_only_that_agency() {
     assert!(t.contains("35,13%") && t.contains("281"), "{t}");
     assert!(!t.contains("21.969"));
 }
+
+#[test]
+fn a_year_straddling_the_2025_merger_is_issued_by_the_successor_with_a_footnote() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let csv = "Mã hồ sơ,Cơ quan giải quyết,Cấp,Trạng thái,Ngày tiếp nhận,Ngày hẹn trả,Ngày có kết quả,Hình thức nộp\n\
+               A,Sở Y tế,tinh,10,20/05/2025,30/05/2025,25/05/2025,2\nB,Sở Y tế,tinh,10,20/08/2025,30/08/2025,25/08/2025,1\n";
+    let f = dir.join("2025.csv");
+    std::fs::write(&f, csv).unwrap();
+    let db = dir.join("m.duckdb");
+    let (code, _, err) = run(&["--db", db.to_str().unwrap(), "ingest", f.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let cfg = fixture("ba-ria-vung-tau-2023/baocao.toml");
+    let out = dir.join("out");
+    let (code, stdout, err) = run_in(
+        &[
+            "--db",
+            db.to_str().unwrap(),
+            "--config",
+            cfg.to_str().unwrap(),
+            "report",
+            "annual",
+            "--year",
+            "2025",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        Path::new(env!("CARGO_MANIFEST_DIR")),
+    );
+    assert_eq!(code, 0, "{err}");
+    let t = text_of(&PathBuf::from(stdout.lines().next().unwrap()));
+    assert!(t.contains("THÀNH PHỐ HỒ CHÍ MINH"), "{t}");
+    assert!(t.contains("Thành phố Hồ Chí Minh, ngày 01 tháng 01 năm"), "{t}");
+    assert!(t.contains("202/2025/QH15"), "{t}");
+}

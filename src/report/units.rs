@@ -1,0 +1,111 @@
+//! Administrative units of their time (domain.md §9): a report for a period before
+//! 1/7/2025 is issued by the province of that time; a later or straddling one by its
+//! successor, with a footnote. The 63 → 34 mapping is data: fixtures/units.csv.
+
+use crate::config::ReportConfig;
+use crate::period::Period;
+use chrono::NaiveDate;
+
+/// The mapping shipped with the program.
+pub const UNITS_CSV: &str = include_str!("../../fixtures/units.csv");
+
+/// One provincial unit valid until `valid_to`, and its successor.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unit {
+    pub name: String,
+    pub kind: String,
+    pub valid_to: NaiveDate,
+    pub successor: String,
+    pub successor_kind: String,
+}
+
+/// Parses the mapping; malformed lines are skipped (the file is ours and tested).
+pub fn units() -> Vec<Unit> {
+    UNITS_CSV
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.starts_with("name,") && !l.trim().is_empty())
+        .filter_map(|l| {
+            let c: Vec<&str> = l.split(',').collect();
+            Some(Unit {
+                name: c.first()?.to_string(),
+                kind: c.get(1)?.to_string(),
+                valid_to: NaiveDate::parse_from_str(c.get(2)?, "%Y-%m-%d").ok()?,
+                successor: c.get(3)?.to_string(),
+                successor_kind: c.get(4)?.to_string(),
+            })
+        })
+        .collect()
+}
+
+/// Who issues a report for a period: issuer lines, place, and a footnote when the province
+/// was merged during or before the period.
+pub fn issuer(cfg: &ReportConfig, p: &Period) -> (Vec<String>, String, Option<String>) {
+    let same = (cfg.issuer.clone(), cfg.place.clone(), None);
+    let Some(u) = units().into_iter().find(|u| u.name == cfg.province) else {
+        return same;
+    };
+    if p.to <= u.valid_to || u.successor == u.name {
+        return same;
+    }
+    let kind_upper = u.successor_kind.to_uppercase();
+    let lines = vec![
+        "ỦY BAN NHÂN DÂN".to_string(),
+        format!("{kind_upper} {}", u.successor.to_uppercase()),
+    ];
+    let place = if u.successor_kind == "thành phố" {
+        format!("Thành phố {}", u.successor)
+    } else {
+        u.successor.clone()
+    };
+    let note = if p.from <= u.valid_to {
+        format!(
+            "Kỳ báo cáo bao gồm thời gian trước ngày 01/7/2025: số liệu của {} {} được tổng hợp vào {} {} theo Nghị quyết số 202/2025/QH15.",
+            u.kind, u.name, u.successor_kind, u.successor
+        )
+    } else {
+        format!(
+            "Từ ngày 01/7/2025, {} {} hợp nhất vào {} {} (Nghị quyết số 202/2025/QH15).",
+            u.kind, u.name, u.successor_kind, u.successor
+        )
+    };
+    (lines, place, Some(note))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::period::{Convention, Period};
+
+    #[test]
+    fn sixty_three_provinces_become_thirty_four() {
+        let u = units();
+        assert_eq!(u.len(), 63);
+        let mut new: Vec<&str> = u.iter().map(|x| x.successor.as_str()).collect();
+        new.sort();
+        new.dedup();
+        assert_eq!(new.len(), 34);
+    }
+
+    #[test]
+    fn issuer_follows_the_reorganisation() {
+        let cfg = ReportConfig {
+            province: "Bà Rịa - Vũng Tàu".into(),
+            issuer: vec!["ỦY BAN NHÂN DÂN".into(), "TỈNH BÀ RỊA - VŨNG TÀU".into()],
+            place: "Bà Rịa - Vũng Tàu".into(),
+            ..Default::default()
+        };
+        let y2023 = Period::parse("2023", Convention::Calendar).unwrap();
+        assert_eq!(issuer(&cfg, &y2023).0[1], "TỈNH BÀ RỊA - VŨNG TÀU");
+        let y2025 = Period::parse("2025", Convention::Calendar).unwrap();
+        let (lines, place, note) = issuer(&cfg, &y2025);
+        assert_eq!(lines[1], "THÀNH PHỐ HỒ CHÍ MINH");
+        assert_eq!(place, "Thành phố Hồ Chí Minh");
+        assert!(note
+            .unwrap()
+            .contains("tỉnh Bà Rịa - Vũng Tàu được tổng hợp vào thành phố Hồ Chí Minh"));
+        let aug = Period::parse("2025-08", Convention::Calendar).unwrap();
+        assert!(issuer(&cfg, &aug).2.unwrap().starts_with("Từ ngày 01/7/2025"));
+        let nghe_an = ReportConfig::default();
+        assert_eq!(issuer(&nghe_an, &y2025).2, None);
+    }
+}
