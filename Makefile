@@ -12,7 +12,7 @@ FONT_FILE     := /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.t
 DB       ?= data/baocao.duckdb
 FIXTURES := fixtures/small
 
-.PHONY: all build run test lint bench fixtures manifests tools typst fonts test-tools clean-db
+.PHONY: all build run test lint bench fixtures manifests install tools typst fonts test-tools clean-db
 
 all: build
 
@@ -67,6 +67,7 @@ bench: build
 	bash bench/ingest.sh
 	bash bench/metrics.sh
 	bash bench/report.sh
+	bash bench/run.sh
 
 # Regenerates the committed fixtures (deterministic: same bytes every time).
 fixtures: build
@@ -83,6 +84,11 @@ manifests: build tools
 	$(BIN) --db out/manifests/na.duckdb --config fixtures/nghe-an-2023-06/baocao.toml report monthly --period 2023-06 --out out/manifests
 	$(BIN) --db out/manifests/br.duckdb --config fixtures/ba-ria-vung-tau-2023/baocao.toml report annual --year 2023 --out out/manifests
 	cp out/manifests/*.manifest.json fixtures/manifests/
+
+# Installs the binary for cron (see README): PREFIX=/usr/local by default.
+PREFIX ?= /usr/local
+install: build tools
+	install -m 755 $(BIN) $(PREFIX)/bin/baocao
 
 clean-db:
 	rm -f data/*.duckdb data/*.duckdb.wal

@@ -144,6 +144,13 @@ fn inputs(conn: &Connection) -> Result<Vec<Input>> {
 /// Runs the job. `dry_run` says what would be ingested and rendered, touching nothing.
 pub fn run(db: &Path, cfg: &Config, dry_run: bool) -> Result<Summary> {
     let _lock = Lock::take(db)?;
+    // Test hook: hold the lock a while, so a second run can be started against it.
+    if let Some(ms) = std::env::var("BAOCAO_TEST_HOLD_LOCK_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        std::thread::sleep(std::time::Duration::from_millis(ms));
+    }
     let today = ingest::run_date();
     let mut s = Summary::default();
     let files = if cfg.run.inbox.is_dir() {

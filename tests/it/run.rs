@@ -241,3 +241,35 @@ fn committed_fixture_manifests_regenerate_to_match() {
     assert_eq!(out.matches("MATCH fixtures/manifests/").count(), 2, "{out}");
     assert!(!out.contains("MISMATCH"));
 }
+
+#[test]
+fn two_runs_at_once_one_works_the_other_exits_4() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    setup(d);
+    std::fs::copy(fixture("nghe-an-2023-06/dossiers.csv.gz"), d.join("inbox/na.csv.gz")).unwrap();
+    let first = Command::new(bin())
+        .current_dir(d)
+        .args(["--db", "data/b.duckdb", "run"])
+        .env("BAOCAO_TODAY", "2026-11-22")
+        .env("BAOCAO_TEST_HOLD_LOCK_MS", "1500")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait until the first run holds the lock.
+    let lock = d.join("data/b.duckdb.lock");
+    for _ in 0..200 {
+        if lock.exists() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let (code, _, err) = job(d, &["run"]);
+    assert_eq!(code, 4, "{err}");
+    let out = first.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(d.join("out/monthly-2023-06.pdf").exists());
+    let (code, out, _) = job(d, &["regenerate", "out/monthly-2023-06.manifest.json"]);
+    assert_eq!(code, 0, "{out}");
+}
