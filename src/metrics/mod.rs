@@ -148,12 +148,13 @@ fn comparison(conn: &Connection, p: &Period, current: &rates::Rates, o: &Options
     })
 }
 
-/// The files whose rows are in force, in load order.
+/// The files whose rows are in force, in load order (where they were archived, if they were).
 pub fn inputs(conn: &Connection) -> Result<Vec<Input>> {
     let mut st = conn.prepare(
-        "SELECT path, sha256, rows_loaded FROM ingest_files f
+        "SELECT coalesce(archived_path, path), sha256, rows_loaded FROM ingest_files f
          WHERE EXISTS (SELECT 1 FROM dossier_versions v WHERE v.file_id = f.file_id AND v.superseded_by IS NULL)
             OR EXISTS (SELECT 1 FROM feedback_versions v WHERE v.file_id = f.file_id AND v.superseded_by IS NULL)
+            OR EXISTS (SELECT 1 FROM catalogue_versions v WHERE v.file_id = f.file_id AND v.superseded_by IS NULL)
          ORDER BY file_id",
     )?;
     let rows = st.query_map([], |r| {

@@ -124,21 +124,10 @@ pub fn metric_options(cfg: &Config) -> Result<(Options, Option<String>, String)>
 
 /// The archived inputs behind the figures, in load order.
 fn inputs(conn: &Connection) -> Result<Vec<Input>> {
-    let mut st = conn.prepare(
-        "SELECT coalesce(archived_path, path), sha256, rows_loaded FROM ingest_files f
-         WHERE EXISTS (SELECT 1 FROM dossier_versions v WHERE v.file_id = f.file_id AND v.superseded_by IS NULL)
-            OR EXISTS (SELECT 1 FROM feedback_versions v WHERE v.file_id = f.file_id AND v.superseded_by IS NULL)
-            OR EXISTS (SELECT 1 FROM catalogue_versions v WHERE v.file_id = f.file_id AND v.superseded_by IS NULL)
-         ORDER BY file_id",
-    )?;
-    let rows = st.query_map([], |r| {
-        Ok(Input {
-            path: r.get(0)?,
-            sha256: r.get(1)?,
-            rows_loaded: r.get(2)?,
-        })
-    })?;
-    Ok(rows.collect::<duckdb::Result<Vec<_>>>()?)
+    Ok(metrics::inputs(conn)?
+        .into_iter()
+        .map(|i| Input { path: i.file, sha256: i.sha256, rows_loaded: i.rows_loaded })
+        .collect())
 }
 
 /// Runs the job. `dry_run` says what would be ingested and rendered, touching nothing.
