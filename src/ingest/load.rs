@@ -133,7 +133,24 @@ pub fn process_rows(
     Ok(c)
 }
 
-/// Loads a file in one transaction. On any error the database is left as before.
+/// Runs `f` in one transaction, then checkpoints so the file's rows are in the database
+/// file, not only the WAL. On any error the database is left as before.
+pub fn in_transaction<T>(conn: &Connection, f: impl FnOnce() -> Result<T>) -> Result<T> {
+    conn.execute_batch("BEGIN TRANSACTION")?;
+    match f() {
+        Ok(v) => {
+            conn.execute_batch("COMMIT").context("committing")?;
+            conn.execute_batch("CHECKPOINT").context("checkpointing")?;
+            Ok(v)
+        }
+        Err(e) => {
+            conn.execute_batch("ROLLBACK").ok();
+            Err(e)
+        }
+    }
+}
+
+/// Loads a dossier export in one transaction.
 pub fn load_file(
     conn: &Connection,
     path: &Path,
@@ -142,19 +159,7 @@ pub fn load_file(
     ctx: &Context,
     tick: Tick,
 ) -> Result<FileCounts> {
-    conn.execute_batch("BEGIN TRANSACTION")?;
-    match load_in_tx(conn, path, info, table, ctx, tick) {
-        Ok(c) => {
-            conn.execute_batch("COMMIT").context("committing")?;
-            // Each loaded file goes into the database file, not only the WAL.
-            conn.execute_batch("CHECKPOINT").context("checkpointing")?;
-            Ok(c)
-        }
-        Err(e) => {
-            conn.execute_batch("ROLLBACK").ok();
-            Err(e)
-        }
-    }
+    in_transaction(conn, || load_in_tx(conn, path, info, table, ctx, tick))
 }
 
 /// Where rows of one kind of input are stored.

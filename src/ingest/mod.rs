@@ -169,20 +169,7 @@ fn try_ingest(conn: &Connection, path: &Path, opts: &IngestOptions) -> Result<Ou
     };
     let counts = match other::kind_of(&table.layout.header) {
         None => load::load_file(conn, path, &info, table, &ctx, &mut tick)?,
-        Some(kind) => {
-            conn.execute_batch("BEGIN TRANSACTION")?;
-            match other::load(conn, kind, path, &info, table, &ctx, &mut tick) {
-                Ok(c) => {
-                    conn.execute_batch("COMMIT")?;
-                    conn.execute_batch("CHECKPOINT")?;
-                    c
-                }
-                Err(e) => {
-                    conn.execute_batch("ROLLBACK").ok();
-                    return Err(e);
-                }
-            }
-        }
+        Some(kind) => load::in_transaction(conn, || other::load(conn, kind, path, &info, table, &ctx, &mut tick))?,
     };
     bar.finish_and_clear();
     Ok(Outcome::Loaded {

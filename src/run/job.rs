@@ -126,7 +126,11 @@ pub fn metric_options(cfg: &Config) -> Result<(Options, Option<String>, String)>
 fn inputs(conn: &Connection) -> Result<Vec<Input>> {
     Ok(metrics::inputs(conn)?
         .into_iter()
-        .map(|i| Input { path: i.file, sha256: i.sha256, rows_loaded: i.rows_loaded })
+        .map(|i| Input {
+            path: i.file,
+            sha256: i.sha256,
+            rows_loaded: i.rows_loaded,
+        })
         .collect())
 }
 
