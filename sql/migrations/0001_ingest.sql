@@ -23,6 +23,7 @@ CREATE TABLE ingest_files (
     rows_in_force     BIGINT NOT NULL,           -- loaded rows that became the version in force
     rows_replaced     BIGINT NOT NULL,           -- earlier versions this file superseded
     superseded_by     INTEGER,                   -- set when none of its rows is in force any more
+    archived_path     VARCHAR,                   -- where `baocao run` moved the file
     loaded_at         TIMESTAMP NOT NULL DEFAULT current_timestamp
 );
 

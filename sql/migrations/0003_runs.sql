@@ -1,5 +1,6 @@
--- The scheduled job: where each input was archived, and every report rendered.
-ALTER TABLE ingest_files ADD COLUMN archived_path VARCHAR;
+-- The scheduled job: every report rendered.
+-- (No ALTER TABLE here: DuckDB 1.5 cannot replay from its WAL an ALTER of a table whose
+-- column defaults to nextval(), so ingest_files.archived_path is created in 0001.)
 
 CREATE SEQUENCE IF NOT EXISTS report_run_id START 1;
 CREATE TABLE report_runs (

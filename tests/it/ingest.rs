@@ -674,3 +674,22 @@ fn calibrated_fixtures_regenerate_byte_for_byte() {
         }
     }
 }
+
+#[test]
+fn a_crash_right_after_a_migration_leaves_an_openable_database() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("w.duckdb");
+    let out = std::process::Command::new(bin())
+        .args(["--db", db.to_str().unwrap(), "sql", "SELECT 1"])
+        .env("BAOCAO_FAULT_ABORT_AFTER_MIGRATION", "1")
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "the hook must kill the process");
+    // The WAL holds the first migration; replaying it must work, then the rest applies.
+    let conn = store::open(&db).unwrap();
+    assert_eq!(
+        scalar(&conn, "SELECT max(version) FROM schema_version"),
+        store::MIGRATIONS.last().unwrap().0 as i64
+    );
+    assert_eq!(scalar(&conn, "SELECT count(*) FROM dossiers"), 0);
+}
