@@ -19,9 +19,9 @@ best() { # command... → best wall seconds of 5
 }
 NA=(--db "$WORK/na.duckdb" --config fixtures/nghe-an-2023-06/baocao.toml)
 printf "%-52s %8s\n" report seconds
-printf "%-52s %8.3f\n" "monthly 2023-06 (21.969 dossiers, 5 pages)" \
+printf "%-52s %8.3f\n" "monthly 2023-06 (21.969 dossiers, 5 pages), Typst" \
   "$(best "$BIN" "${NA[@]}" report monthly --period 2023-06 --out "$WORK/out")"
-printf "%-52s %8.3f\n" "annual 2023 (27.500 dossiers, 10 pages)" \
+printf "%-52s %8.3f\n" "annual 2023 (27.500 dossiers, 10 pages), Typst" \
   "$(best "$BIN" --db "$WORK/br.duckdb" --config fixtures/ba-ria-vung-tau-2023/baocao.toml report annual --year 2023 --out "$WORK/out")"
 mapfile -t units < <("$BIN" "${NA[@]}" metrics --period 2023-06 --by agency --format csv | awk -F, '$1=="agency" && $2=="tinh" {print $3}')
 s=$(date +%s.%N)
@@ -31,3 +31,7 @@ done
 e=$(date +%s.%N)
 printf "%-52s %8.3f  (%.3f s per report)\n" "batch of 100 department-level monthly reports" \
   "$(awk "BEGIN{print $e-$s}")" "$(awk "BEGIN{print ($e-$s)/100}")"
+printf "%-52s %8.3f\n" "monthly 2023-06, built-in renderer" \
+  "$(best "$BIN" "${NA[@]}" --renderer builtin report monthly --period 2023-06 --out "$WORK/out-builtin")"
+printf "%-52s %8.3f\n" "annual 2023, built-in renderer" \
+  "$(best "$BIN" --db "$WORK/br.duckdb" --config fixtures/ba-ria-vung-tau-2023/baocao.toml --renderer builtin report annual --year 2023 --out "$WORK/out-builtin")"

@@ -26,6 +26,9 @@ pub struct Cli {
     /// Configuration file (default ./baocao.toml when present).
     #[arg(long, global = true)]
     pub config: Option<PathBuf>,
+    /// PDF renderer: typst, builtin or auto (default from the configuration, else auto).
+    #[arg(long, global = true)]
+    pub renderer: Option<String>,
     /// Log format on stderr: human or json.
     #[arg(long, global = true, default_value = "human")]
     pub log_format: String,
@@ -232,6 +235,10 @@ fn read_options(a: &IngestArgs) -> Result<ReadOptions> {
 }
 
 fn dispatch(cli: Cli) -> Result<Exit> {
+    if let Some(r) = &cli.renderer {
+        // Config::load reads this override (see config.rs).
+        std::env::set_var("BAOCAO_RENDERER", r);
+    }
     match cli.command {
         Command::Ingest(a) => {
             let conn = store::open(&store::resolve(cli.db))?;
@@ -312,13 +319,14 @@ fn dispatch(cli: Cli) -> Result<Exit> {
             };
             let mut opts = metric_options(&cfg, targets.as_deref())?;
             opts.unit = unit_filter;
-            let typst = crate::render::typst::Typst::new(
+            let renderer = crate::render::Renderer::choose(
+                &cfg.report.renderer,
                 &cfg.report.fonts_dir,
                 std::time::Duration::from_secs(cfg.report.render_timeout_s),
             )?;
             let conn = store::open(&store::resolve(cli.db))?;
             let t = std::time::Instant::now();
-            let made = crate::report::produce::produce(&conn, kind, &p, &opts, &cfg.report, &typst, &out)?;
+            let made = crate::report::produce::produce(&conn, kind, &p, &opts, &cfg.report, &renderer, &out)?;
             // The manifest records the configuration as used, with the targets file chosen.
             let mut used = cfg.clone();
             if let Some(t) = &targets {
@@ -331,6 +339,7 @@ fn dispatch(cli: Cli) -> Result<Exit> {
                 index766_toml: &index766_toml,
                 run_date: ingest::run_date(),
                 unit: opts.unit.clone(),
+                renderer: renderer.name(),
             };
             let content = crate::report::produce::content_hash(&made.report)?;
             let (_, mpath) =

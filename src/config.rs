@@ -69,6 +69,8 @@ pub struct ReportConfig {
     pub fonts_dir: PathBuf,
     /// Seconds before a hung typst compile is killed.
     pub render_timeout_s: u64,
+    /// typst, builtin, or auto (Typst when the pinned version is there, else built-in).
+    pub renderer: String,
 }
 
 impl Default for ReportConfig {
@@ -92,6 +94,7 @@ impl Default for ReportConfig {
             receiving_unit: "Văn phòng Chính phủ".into(),
             fonts_dir: PathBuf::from("/usr/share/fonts/truetype/liberation2"),
             render_timeout_s: 120,
+            renderer: "auto".into(),
         }
     }
 }
@@ -136,6 +139,14 @@ fn yes() -> bool {
 impl Config {
     /// Loads `path`, or ./baocao.toml when present, else the defaults.
     pub fn load(path: Option<&Path>) -> Result<Self> {
+        let mut c = Self::load_file(path)?;
+        if let Ok(r) = std::env::var("BAOCAO_RENDERER") {
+            c.report.renderer = r;
+        }
+        Ok(c)
+    }
+
+    fn load_file(path: Option<&Path>) -> Result<Self> {
         let p = match path {
             Some(p) => p.to_path_buf(),
             None if Path::new("baocao.toml").exists() => PathBuf::from("baocao.toml"),

@@ -5,7 +5,7 @@ use super::model::Report;
 use crate::config::ReportConfig;
 use crate::metrics::{self, Options};
 use crate::period::{Kind, Period};
-use crate::render::typst::Typst;
+use crate::render::Renderer;
 use anyhow::{Context, Result};
 use chrono::NaiveTime;
 use duckdb::Connection;
@@ -62,7 +62,7 @@ pub fn produce(
     p: &Period,
     o: &Options,
     cfg: &ReportConfig,
-    typst: &Typst,
+    renderer: &Renderer,
     out: &Path,
 ) -> Result<Produced> {
     let report = model(conn, kind, p, o, cfg)?;
@@ -70,21 +70,29 @@ pub fn produce(
         None => format!("{kind}-{}", p.key()),
         Some(u) => format!("{kind}-{}-{}", p.key(), slug(u)),
     };
-    render_model(report, kind, p, typst, out, &stem)
+    render_model(report, kind, p, renderer, out, &stem)
 }
 
 /// Writes a built model as `<out>/<stem>.report.json` and renders `<out>/<stem>.pdf`.
-pub fn render_model(report: Report, kind: &str, p: &Period, typst: &Typst, out: &Path, stem: &str) -> Result<Produced> {
+pub fn render_model(
+    report: Report,
+    kind: &str,
+    p: &Period,
+    renderer: &Renderer,
+    out: &Path,
+    stem: &str,
+) -> Result<Produced> {
     std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
     let json = out.join(format!("{stem}.report.json"));
     write_atomic(&json, (serde_json::to_string_pretty(&report)? + "\n").as_bytes())?;
     let pdf = out.join(format!("{stem}.pdf"));
-    typst.render(
-        &format!("{kind}.typ"),
-        &json,
-        &pdf,
-        creation_timestamp(p, &report.data_version),
-    )?;
+    let ts = creation_timestamp(p, &report.data_version);
+    match renderer {
+        Renderer::Typst(t) => t.render(&format!("{kind}.typ"), &json, &pdf, ts)?,
+        Renderer::Builtin { fonts_dir } => {
+            write_atomic(&pdf, &crate::render::builtin::render(&report, fonts_dir, ts)?)?
+        }
+    }
     Ok(Produced { pdf, json, report })
 }
 

@@ -8,7 +8,7 @@ use crate::error::Exit;
 use crate::ingest::{self, FileReport, IngestOptions, Outcome};
 use crate::metrics::{self, Options};
 use crate::period::{Convention, Kind, Period};
-use crate::render::typst::{self, Typst};
+use crate::render::{typst, Renderer};
 use crate::report::produce;
 use anyhow::{Context, Result};
 use chrono::{Datelike, NaiveDate};
@@ -191,10 +191,11 @@ pub fn run(db: &Path, cfg: &Config, dry_run: bool) -> Result<Summary> {
         .map(|p| Period::parse(p, conv))
         .transpose()?;
     let (opts, targets_toml, index766_toml) = metric_options(cfg)?;
-    let typst = if dry_run {
+    let renderer = if dry_run {
         None
     } else {
-        Some(Typst::new(
+        Some(Renderer::choose(
+            &cfg.report.renderer,
             &cfg.report.fonts_dir,
             std::time::Duration::from_secs(cfg.report.render_timeout_s),
         )?)
@@ -228,9 +229,9 @@ pub fn run(db: &Path, cfg: &Config, dry_run: bool) -> Result<Summary> {
                 println!("would render {}", cfg.run.out.join(format!("{stem}.pdf")).display());
                 continue;
             }
-            let typst = typst.as_ref().expect("typst outside dry runs");
+            let renderer = renderer.as_ref().expect("a renderer outside dry runs");
             let t = Instant::now();
-            let made = produce::render_model(report, kind, &p, typst, &cfg.run.out, &stem)?;
+            let made = produce::render_model(report, kind, &p, renderer, &cfg.run.out, &stem)?;
             let seconds = t.elapsed().as_secs_f64();
             let ctx = ManifestContext {
                 cfg,
@@ -238,11 +239,12 @@ pub fn run(db: &Path, cfg: &Config, dry_run: bool) -> Result<Summary> {
                 index766_toml: &index766_toml,
                 run_date: today,
                 unit: None,
+                renderer: renderer.name(),
             };
             let (m, mpath) = write_manifest(&conn, &ctx, kind, &p, version, &made, &content, seconds)?;
             conn.execute(
                 "INSERT INTO report_runs (kind, period, convention, version, content_sha256, pdf_path, pdf_sha256, manifest_path, renderer, seconds, outcome)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'typst', ?, 'ok')",
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'ok')",
                 duckdb::params![
                     kind,
                     p.key(),
@@ -252,6 +254,7 @@ pub fn run(db: &Path, cfg: &Config, dry_run: bool) -> Result<Summary> {
                     made.pdf.to_string_lossy().to_string(),
                     m.pdf.sha256,
                     mpath.to_string_lossy().to_string(),
+                    m.renderer.clone(),
                     m.seconds
                 ],
             )?;
@@ -268,6 +271,8 @@ pub struct ManifestContext<'a> {
     pub index766_toml: &'a str,
     pub run_date: NaiveDate,
     pub unit: Option<String>,
+    /// "typst" or "builtin".
+    pub renderer: &'static str,
 }
 
 /// Writes `<stem>.manifest.json` beside a rendered report; returns it and its path.
@@ -292,7 +297,7 @@ pub fn write_manifest(
         convention: p.convention.name().into(),
         version,
         unit: ctx.unit.clone(),
-        renderer: "typst".into(),
+        renderer: ctx.renderer.into(),
         typst_version: typst::TYPST_VERSION.into(),
         run_date: ctx.run_date.to_string(),
         config_sha256: manifest::sha(config.to_string().as_bytes()),

@@ -5,7 +5,7 @@ use super::manifest::{self, Hashed, Manifest};
 use crate::config::Config;
 use crate::ingest::{self, IngestOptions, Outcome};
 use crate::period::{Convention, Period};
-use crate::render::typst::{self, Typst};
+use crate::render::{typst, Renderer};
 use crate::report::produce;
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
@@ -45,10 +45,12 @@ pub fn regenerate(manifest_path: &Path) -> Result<Verdict> {
     differs.extend(diff("SQL", &m.sql, &manifest::sql_hashes()));
     differs.extend(diff("template", &m.templates, &manifest::template_hashes()));
     let cfg: Config = serde_json::from_value(m.config.clone()).context("the manifest's configuration")?;
-    match typst::find() {
-        Ok((_, v)) if v.split_whitespace().nth(1) == Some(m.typst_version.as_str()) => {}
-        Ok((_, v)) => differs.push(format!("typst is {v}, the manifest used {}", m.typst_version)),
-        Err(e) => differs.push(format!("typst: {e:#}")),
+    if m.renderer == "typst" {
+        match typst::find() {
+            Ok((_, v)) if v.split_whitespace().nth(1) == Some(m.typst_version.as_str()) => {}
+            Ok((_, v)) => differs.push(format!("typst is {v}, the manifest used {}", m.typst_version)),
+            Err(e) => differs.push(format!("typst: {e:#}")),
+        }
     }
     match manifest::font_hashes(&cfg.report.fonts_dir) {
         Ok(now) => differs.extend(diff("font", &m.fonts, &now)),
@@ -87,12 +89,16 @@ pub fn regenerate(manifest_path: &Path) -> Result<Verdict> {
     let p = Period::parse(&m.period, conv)?;
     let report = produce::model(&conn, &m.kind, &p, &o, &cfg.report)?;
     let tmp = tempdir()?;
-    let typst = Typst::new(
+    // The renderer that made the PDF (never "auto": a fallback would not reproduce it),
+    // unless --renderer says otherwise.
+    let name = std::env::var("BAOCAO_RENDERER").unwrap_or_else(|_| m.renderer.clone());
+    let renderer = Renderer::choose(
+        &name,
         &cfg.report.fonts_dir,
         std::time::Duration::from_secs(cfg.report.render_timeout_s),
     )?;
     let stem = m.pdf.name.trim_end_matches(".pdf").to_string();
-    let made = produce::render_model(report, &m.kind, &p, &typst, &tmp, &stem)?;
+    let made = produce::render_model(report, &m.kind, &p, &renderer, &tmp, &stem)?;
     let pdf = manifest::sha(&std::fs::read(&made.pdf)?);
     let json = manifest::sha(&std::fs::read(&made.json)?);
     std::fs::remove_dir_all(&tmp).ok();

@@ -1,5 +1,6 @@
 //! Integration tests, one module per stage, in one binary (DuckDB links once).
 
+mod builtin;
 mod common;
 mod golden;
 mod ingest;

@@ -188,6 +188,9 @@ fn missing_typst_or_font_is_exit_5_with_a_clear_message() {
         .args([
             "--db",
             db_s,
+            // Asked for Typst explicitly: no fallback (auto would use the built-in renderer).
+            "--renderer",
+            "typst",
             "report",
             "monthly",
             "--period",
