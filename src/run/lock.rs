@@ -1,69 +1,75 @@
-//! The run lock: a file beside the database holding the pid and start time of the run.
+//! The run lock: `<db>.lock`, held with an exclusive advisory lock (flock) for the whole
+//! run. The kernel releases it when the process ends, however it ends, so a dead run never
+//! blocks the next one; the file's text (pid and start time) is for people and logs.
 
 use crate::error::{Exit, Failure};
 use anyhow::{Context, Result};
-use std::io::Write;
+use std::fs::{File, OpenOptions, TryLockError};
+use std::io::{Read, Seek, Write};
 use std::path::{Path, PathBuf};
 
-/// Held for the whole run; removed on drop.
+/// Held for the whole run; emptied on drop (the file stays, so no two processes can ever
+/// lock two different files of the same name).
 #[derive(Debug)]
 pub struct Lock {
+    file: File,
     path: PathBuf,
 }
 
-fn alive(pid: u32) -> bool {
-    Path::new(&format!("/proc/{pid}")).exists()
-}
-
 impl Lock {
-    /// Takes the lock `<db>.lock`. Another live run: exit 4 at once. A lock left by a dead
-    /// process is taken over with a warning.
+    /// Takes the lock `<db>.lock`. Another live run: exit 4 at once, touching nothing. A
+    /// lock file left non-empty by a run that died is taken over with a warning.
     pub fn take(db: &Path) -> Result<Lock> {
         let path = PathBuf::from(format!("{}.lock", db.display()));
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)?;
         }
-        for _ in 0..2 {
-            match std::fs::OpenOptions::new().write(true).create_new(true).open(&path) {
-                Ok(mut f) => {
-                    let now = chrono::Utc::now().to_rfc3339();
-                    writeln!(f, "{} {now}", std::process::id()).context("writing the lock file")?;
-                    f.sync_all().ok();
-                    return Ok(Lock { path });
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                    let text = std::fs::read_to_string(&path).unwrap_or_default();
-                    let pid: Option<u32> = text.split_whitespace().next().and_then(|p| p.parse().ok());
-                    match pid {
-                        Some(p) if p != std::process::id() && alive(p) => {
-                            anyhow::bail!(Failure::new(
-                                Exit::Locked,
-                                format!(
-                                    "another run (pid {p}, started {}) holds {}",
-                                    text.split_whitespace().nth(1).unwrap_or("?"),
-                                    path.display()
-                                )
-                            ));
-                        }
-                        _ => {
-                            tracing::warn!(
-                                "taking over a stale lock {} left by a dead run: {}",
-                                path.display(),
-                                text.trim()
-                            );
-                            std::fs::remove_file(&path).ok();
-                        }
-                    }
-                }
-                Err(e) => return Err(e).with_context(|| format!("creating {}", path.display())),
+        let mut file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .with_context(|| format!("opening {}", path.display()))?;
+        let mut previous = String::new();
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(TryLockError::WouldBlock) => {
+                file.read_to_string(&mut previous).ok();
+                let mut w = previous.split_whitespace();
+                let (pid, started) = (w.next().unwrap_or("?"), w.next().unwrap_or("?"));
+                anyhow::bail!(Failure::new(
+                    Exit::Locked,
+                    format!("another run (pid {pid}, started {started}) holds {}", path.display())
+                ));
             }
+            Err(TryLockError::Error(e)) => return Err(e).with_context(|| format!("locking {}", path.display())),
         }
-        anyhow::bail!(Failure::new(Exit::Locked, format!("could not take {}", path.display())))
+        file.read_to_string(&mut previous).ok();
+        if !previous.trim().is_empty() {
+            tracing::warn!(
+                "taking over a stale lock {} left by a dead run: {}",
+                path.display(),
+                previous.trim()
+            );
+        }
+        file.set_len(0)?;
+        file.rewind()?;
+        writeln!(file, "{} {}", std::process::id(), chrono::Utc::now().to_rfc3339())
+            .context("writing the lock file")?;
+        file.sync_all().ok();
+        Ok(Lock { file, path })
+    }
+
+    /// The lock file.
+    pub fn path(&self) -> &Path {
+        &self.path
     }
 }
 
 impl Drop for Lock {
     fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.path);
+        // Empty means "no run died holding it"; the flock itself goes with the file handle.
+        let _ = self.file.set_len(0);
     }
 }
