@@ -174,6 +174,10 @@ impl Typst {
                 stderr.trim()
             )));
         }
+        // Test hook: die with the PDF complete under its temporary name.
+        if std::env::var_os("BAOCAO_FAULT_ABORT_BEFORE_RENAME").is_some() {
+            std::process::abort();
+        }
         std::fs::rename(&tmp, out).with_context(|| format!("moving the PDF to {}", out.display()))?;
         Ok(())
     }

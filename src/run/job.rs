@@ -65,6 +65,27 @@ pub fn archive_file(file: &Path, archive: &Path, today: NaiveDate) -> Result<Pat
     unreachable!()
 }
 
+/// True for our temporary names: `…pdf.tmp1234`, `….tmp1234`, `.name.tmp1234`.
+fn is_temp_name(name: &str) -> bool {
+    match name.rfind(".tmp") {
+        Some(i) => {
+            let rest = &name[i + 4..];
+            !rest.is_empty() && rest.chars().all(|c| c.is_ascii_digit())
+        }
+        None => false,
+    }
+}
+
+/// Removes the temporary files a killed run left under `dir`.
+fn remove_temp_files(dir: &Path) {
+    for e in walkdir::WalkDir::new(dir).into_iter().filter_map(|e| e.ok()) {
+        if e.file_type().is_file() && is_temp_name(&e.file_name().to_string_lossy()) {
+            tracing::warn!("removing {} left by an interrupted run", e.path().display());
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}
+
 /// The completed periods that have data, per kind.
 fn due_periods(
     conn: &Connection,
@@ -146,6 +167,11 @@ pub fn run(db: &Path, cfg: &Config, dry_run: bool) -> Result<Summary> {
     }
     let today = ingest::run_date();
     let mut s = Summary::default();
+    // Holding the lock, no other run is writing: temporary files are a killed run's leftovers.
+    if !dry_run {
+        remove_temp_files(&cfg.run.out);
+        remove_temp_files(&cfg.run.archive);
+    }
     let files = if cfg.run.inbox.is_dir() {
         ingest::collect_files(std::slice::from_ref(&cfg.run.inbox))?
     } else {

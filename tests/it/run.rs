@@ -181,7 +181,7 @@ fn killed_runs_finish_with_the_same_outputs() {
     assert!(code <= 1, "{err}");
     let want_pdf = std::fs::read(clean.join("out/monthly-2023-06.pdf")).unwrap();
     let want_json = std::fs::read(clean.join("out/monthly-2023-06.report.json")).unwrap();
-    for (k, how) in ["rows:3000", "rows:9000", "ms:150", "ms:400", "ms:900"]
+    for (k, how) in ["rows:3000", "rows:9000", "render", "ms:150", "ms:400", "ms:900"]
         .iter()
         .enumerate()
     {
@@ -195,6 +195,15 @@ fn killed_runs_finish_with_the_same_outputs() {
         if let Some(rows) = how.strip_prefix("rows:") {
             cmd.env("BAOCAO_FAULT_ABORT_AFTER_ROWS", rows);
             let _ = cmd.status();
+        } else if *how == "render" {
+            // Dies with the rendered PDF still under its temporary name.
+            cmd.env("BAOCAO_FAULT_ABORT_BEFORE_RENAME", "1");
+            let _ = cmd.status();
+            let temps = files_under(&d.join("out"))
+                .into_iter()
+                .filter(|f| f.to_string_lossy().contains(".pdf.tmp"))
+                .count();
+            assert_eq!(temps, 1, "the render fault leaves its temporary PDF");
         } else {
             let ms: u64 = how.strip_prefix("ms:").unwrap().parse().unwrap();
             let mut child = cmd.spawn().unwrap();
@@ -202,12 +211,27 @@ fn killed_runs_finish_with_the_same_outputs() {
             let _ = child.kill();
             let _ = child.wait();
         }
-        for f in files_under(&d.join("out")) {
-            let name = f.file_name().unwrap().to_string_lossy().to_string();
-            assert!(!name.contains(".tmp"), "partial file {name} after kill {how}");
+        // A PDF under its final name is always whole (written to a temporary name, renamed).
+        let final_pdf = d.join("out/monthly-2023-06.pdf");
+        if final_pdf.exists() {
+            assert_eq!(
+                std::fs::read(&final_pdf).unwrap(),
+                want_pdf,
+                "partial PDF after kill {how}"
+            );
         }
         let (code, _, err) = job(&d, &["run"]);
         assert!(code <= 1, "after kill {how}: {err}");
+        for f in files_under(&d.join("out"))
+            .into_iter()
+            .chain(files_under(&d.join("archive")))
+        {
+            let name = f.file_name().unwrap().to_string_lossy().to_string();
+            assert!(
+                !name.contains(".tmp"),
+                "temporary file {name} left after the run that followed kill {how}"
+            );
+        }
         assert_eq!(
             std::fs::read(d.join("out/monthly-2023-06.pdf")).unwrap(),
             want_pdf,
