@@ -184,10 +184,17 @@ pub fn compute(conn: &Connection, p: &Period, o: &Options) -> Result<Metrics> {
     } else {
         targets::summarise(&targets)
     };
+    let previous_period = comparison(conn, &p.previous(), &rt.total, o)?;
+    // For a nine-month or yearly period both comparisons are the year before: compute it once.
+    let previous_year = if p.previous_year() == p.previous() {
+        previous_period.clone()
+    } else {
+        comparison(conn, &p.previous_year(), &rt.total, o)?
+    };
     Ok(Metrics {
         period: p.into(),
-        previous_period: comparison(conn, &p.previous(), &rt.total, o)?,
-        previous_year: comparison(conn, &p.previous_year(), &rt.total, o)?,
+        previous_period,
+        previous_year,
         ii06a: table,
         rates: rt.total,
         rates_by_unit: rt.by_unit,

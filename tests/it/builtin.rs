@@ -173,40 +173,11 @@ fn builtin_appendix_paginates_and_missing_glyphs_fail() {
             "U{i},UBND xã Số {i:03},xa,10,20/05/2023,30/05/2023,29/05/2023,1\n"
         ));
     }
-    std::fs::write(d.join("units.csv"), &csv).unwrap();
-    let db = d.join("u.duckdb");
-    let (code, _, err) = run(&[
-        "--db",
-        db.to_str().unwrap(),
-        "ingest",
-        d.join("units.csv").to_str().unwrap(),
-    ]);
-    assert_eq!(code, 0, "{err}");
+    let db = ingest_text(d, "units.csv", &csv);
     let cfg = fixture("nghe-an-2023-06/baocao.toml");
-    let args = |out: &Path| -> Vec<String> {
-        [
-            "--db",
-            db.to_str().unwrap(),
-            "--config",
-            cfg.to_str().unwrap(),
-            "--renderer",
-            "builtin",
-            "report",
-            "monthly",
-            "--period",
-            "2023-06",
-            "--out",
-            out.to_str().unwrap(),
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect()
-    };
-    let a = args(&d.join("o1"));
-    let (code, out, err) = run_in(
-        &a.iter().map(String::as_str).collect::<Vec<_>>(),
-        Path::new(env!("CARGO_MANIFEST_DIR")),
-    );
+    let builtin = ["--renderer", "builtin"];
+    let monthly = ["monthly", "--period", "2023-06"];
+    let (code, out, err) = report(&db, &cfg, &builtin, &monthly, &d.join("o1"));
     assert_eq!(code, 0, "{err}");
     let t = pdftext(Path::new(out.lines().next().unwrap()));
     let pages: Vec<&str> = t.split('\u{c}').collect();
@@ -217,23 +188,15 @@ fn builtin_appendix_paginates_and_missing_glyphs_fail() {
     assert!(with_header >= 3, "header on {with_header} pages");
     assert!(t.contains("UBND xã Số 199"));
     // A character Liberation Serif does not have: an error, never a blank.
+    let cjk = d.join("cjk.csv");
     std::fs::write(
-        d.join("cjk.csv"),
+        &cjk,
         "Mã hồ sơ,Cơ quan giải quyết,Trạng thái,Ngày tiếp nhận\nZ,Sở 漢字,4,20/05/2023\n",
     )
     .unwrap();
-    let (code, _, err) = run(&[
-        "--db",
-        db.to_str().unwrap(),
-        "ingest",
-        d.join("cjk.csv").to_str().unwrap(),
-    ]);
+    let (code, _, err) = run(&["--db", db.to_str().unwrap(), "ingest", cjk.to_str().unwrap()]);
     assert_eq!(code, 0, "{err}");
-    let a = args(&d.join("o2"));
-    let (code, _, err) = run_in(
-        &a.iter().map(String::as_str).collect::<Vec<_>>(),
-        Path::new(env!("CARGO_MANIFEST_DIR")),
-    );
+    let (code, _, err) = report(&db, &cfg, &builtin, &monthly, &d.join("o2"));
     assert_eq!(code, 5, "{err}");
     assert!(err.contains("no glyph") && err.contains("漢"), "{err}");
 }

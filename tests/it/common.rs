@@ -75,3 +75,24 @@ pub fn fixture(rel: &str) -> PathBuf {
 pub fn scalar(conn: &Connection, sql: &str) -> i64 {
     conn.query_row(sql, [], |r| r.get(0)).unwrap()
 }
+
+/// Writes `body` to `<dir>/<name>` and ingests it into `<dir>/<name>.duckdb`; returns the database.
+pub fn ingest_text(dir: &Path, name: &str, body: &str) -> PathBuf {
+    let f = dir.join(name);
+    std::fs::write(&f, body).unwrap();
+    let db = dir.join(format!("{name}.duckdb"));
+    let (code, _, err) = run(&["--db", db.to_str().unwrap(), "ingest", f.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    db
+}
+
+/// Runs `baocao --db DB --config CFG <global…> report <args…> --out OUT` from the project
+/// root (configs name fixture files relative to it); returns (code, stdout, stderr).
+pub fn report(db: &Path, cfg: &Path, global: &[&str], args: &[&str], out: &Path) -> (i32, String, String) {
+    let mut all = vec!["--db", db.to_str().unwrap(), "--config", cfg.to_str().unwrap()];
+    all.extend_from_slice(global);
+    all.push("report");
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["--out", out.to_str().unwrap()]);
+    run_in(&all, Path::new(env!("CARGO_MANIFEST_DIR")))
+}

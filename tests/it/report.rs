@@ -139,29 +139,9 @@ fn hostile_names_print_literally_and_long_appendix_repeats_headers() {
             "U{i},UBND xã Số {i:03},xa,10,20/05/2023,30/05/2023,29/05/2023,1\n"
         ));
     }
-    let f = dir.join("hostile.csv");
-    std::fs::write(&f, csv).unwrap();
-    let db = dir.join("h.duckdb");
-    let db_s = db.to_str().unwrap();
-    let (code, _, err) = run(&["--db", db_s, "ingest", f.to_str().unwrap()]);
-    assert_eq!(code, 0, "{err}");
+    let db = ingest_text(dir, "hostile.csv", &csv);
     let cfg = fixture("nghe-an-2023-06/baocao.toml");
-    let out = dir.join("out");
-    let (code, stdout, err) = run_in(
-        &[
-            "--db",
-            db_s,
-            "--config",
-            cfg.to_str().unwrap(),
-            "report",
-            "monthly",
-            "--period",
-            "2023-06",
-            "--out",
-            out.to_str().unwrap(),
-        ],
-        Path::new(env!("CARGO_MANIFEST_DIR")),
-    );
+    let (code, stdout, err) = report(&db, &cfg, &[], &["monthly", "--period", "2023-06"], &dir.join("out"));
     assert_eq!(code, 0, "{err}");
     let pdf = PathBuf::from(stdout.lines().next().unwrap());
     let t = text_of(&pdf);
@@ -251,28 +231,9 @@ fn a_year_straddling_the_2025_merger_is_issued_by_the_successor_with_a_footnote(
     let dir = tmp.path();
     let csv = "Mã hồ sơ,Cơ quan giải quyết,Cấp,Trạng thái,Ngày tiếp nhận,Ngày hẹn trả,Ngày có kết quả,Hình thức nộp\n\
                A,Sở Y tế,tinh,10,20/05/2025,30/05/2025,25/05/2025,2\nB,Sở Y tế,tinh,10,20/08/2025,30/08/2025,25/08/2025,1\n";
-    let f = dir.join("2025.csv");
-    std::fs::write(&f, csv).unwrap();
-    let db = dir.join("m.duckdb");
-    let (code, _, err) = run(&["--db", db.to_str().unwrap(), "ingest", f.to_str().unwrap()]);
-    assert_eq!(code, 0, "{err}");
+    let db = ingest_text(dir, "2025.csv", csv);
     let cfg = fixture("ba-ria-vung-tau-2023/baocao.toml");
-    let out = dir.join("out");
-    let (code, stdout, err) = run_in(
-        &[
-            "--db",
-            db.to_str().unwrap(),
-            "--config",
-            cfg.to_str().unwrap(),
-            "report",
-            "annual",
-            "--year",
-            "2025",
-            "--out",
-            out.to_str().unwrap(),
-        ],
-        Path::new(env!("CARGO_MANIFEST_DIR")),
-    );
+    let (code, stdout, err) = report(&db, &cfg, &[], &["annual", "--year", "2025"], &dir.join("out"));
     assert_eq!(code, 0, "{err}");
     let t = text_of(&PathBuf::from(stdout.lines().next().unwrap()));
     assert!(t.contains("THÀNH PHỐ HỒ CHÍ MINH"), "{t}");
