@@ -1,5 +1,5 @@
 # baocao — build, run, test and benchmark. Everything builds in release mode into a
-# persistent target dir outside the checkout, so DuckDB (C++) compiles once per machine.
+# persistent target dir outside the checkout, so nothing compiles twice per machine.
 
 CARGO_TARGET_DIR ?= $(HOME)/.cache/baocao/target
 export CARGO_TARGET_DIR
@@ -10,19 +10,58 @@ TYPST_VERSION := 0.15.1
 export BAOCAO_TYPST ?= $(TOOLS_DIR)/bin/typst
 FONT_FILE     := /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf
 DB       ?= data/baocao.duckdb
+# Parallel make steps may install packages at the same time: wait for the dpkg lock.
+APT      := apt-get -o DPkg::Lock::Timeout=600
 FIXTURES := fixtures/small
 
-.PHONY: all build run test lint bench fixtures manifests install tools typst fonts test-tools clean-db
+# DuckDB: by default the official prebuilt library of the release our crate is written for
+# (duckdb = 1.10506.1 -> DuckDB 1.5.6), from the npm registry's package, integrity pinned
+# (the registry's sha512, in hex). BUNDLED=1 compiles DuckDB from C++ instead (~35 min).
+DUCKDB_VERSION := 1.5.6
+DUCKDB_NPM     := @duckdb/node-bindings-linux-x64@1.5.6-r.1
+DUCKDB_SHA512  := 21772b64913a904a8cd19e30c1d5671811d7fdface4b7dd53cd0300d743f43e16cf386f4e7c41ef78721ac208870d2651bc6375072145387817824315b998dd5
+DUCKDB_LIB_DIR ?= $(HOME)/.cache/baocao/duckdb-$(DUCKDB_VERSION)
+DUCKDB_LIB     := $(DUCKDB_LIB_DIR)/libduckdb.so
+ifeq ($(BUNDLED),1)
+CARGO_FEATURES := --features bundled
+DUCKDB_DEP     :=
+else
+CARGO_FEATURES :=
+DUCKDB_DEP     := $(DUCKDB_LIB)
+export DUCKDB_LIB_DIR
+endif
+CARGO_FLAGS := --release --locked $(CARGO_FEATURES)
+
+.PHONY: all build run test lint bench fixtures manifests install tools typst fonts test-tools clean-db duckdb-lib prepare
 
 all: build
 
-build:
-	cargo build --release --locked
+build: $(DUCKDB_DEP)
+	cargo build $(CARGO_FLAGS)
+
+# The official libduckdb.so, fetched once per machine by the ordinary npm client and
+# checked against the pinned hash before it is used.
+duckdb-lib: $(DUCKDB_DEP)
+$(DUCKDB_LIB):
+	@command -v npm >/dev/null || { echo "npm not found: install npm, or build DuckDB from source with make BUNDLED=1" >&2; exit 2; }
+	@set -e; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	  echo "fetching $(DUCKDB_NPM) (official DuckDB $(DUCKDB_VERSION) library)"; \
+	  (cd "$$tmp" && npm pack --silent --loglevel=error $(DUCKDB_NPM) >/dev/null); \
+	  echo "$(DUCKDB_SHA512)  $$(ls "$$tmp"/*.tgz)" | sha512sum -c --quiet - || \
+	    { echo "DuckDB package hash mismatch: refusing to use it" >&2; exit 2; }; \
+	  tar -xzf "$$tmp"/*.tgz -C "$$tmp" package/libduckdb.so package/LICENSE; \
+	  mkdir -p $(DUCKDB_LIB_DIR); \
+	  cp "$$tmp"/package/LICENSE $(DUCKDB_LIB_DIR)/LICENSE; \
+	  cp "$$tmp"/package/libduckdb.so $(DUCKDB_LIB).tmp && mv $(DUCKDB_LIB).tmp $(DUCKDB_LIB)
+
+# The binary and the Typst CLI build side by side (typst alone takes ~12 minutes).
+prepare:
+	@$(MAKE) --no-print-directory -j2 build tools
 
 # The main job on the bundled fixtures, on the embedded DuckDB files (one per province):
 # ingest with its summary, then the official figures. Exit 1 (rows quarantined) is
 # expected for the messy fixtures.
-run: build tools
+run: prepare
 	@mkdir -p $(dir $(DB))
 	$(BIN) --db $(DB) ingest $(FIXTURES) ; s=$$?; [ $$s -le 1 ] || exit $$s
 	$(BIN) --db data/nghe-an.duckdb ingest fixtures/nghe-an-2023-06 ; s=$$?; [ $$s -le 1 ] || exit $$s
@@ -35,14 +74,15 @@ run: build tools
 	$(BIN) --db data/ba-ria-vung-tau.duckdb --config fixtures/ba-ria-vung-tau-2023/baocao.toml \
 	  report annual --year 2023 --out out
 
-test: test-tools build
-	cargo test --release --locked
+test:
+	@$(MAKE) --no-print-directory -j3 build tools test-tools
+	cargo test $(CARGO_FLAGS)
 	cargo fmt --check
-	cargo clippy --release --locked --all-targets -- -D warnings
+	cargo clippy $(CARGO_FLAGS) --all-targets -- -D warnings
 
-lint:
+lint: $(DUCKDB_DEP)
 	cargo fmt --check
-	cargo clippy --release --locked --all-targets -- -D warnings
+	cargo clippy $(CARGO_FLAGS) --all-targets -- -D warnings
 
 # Typst CLI, pinned (about 12 minutes to build the first time), and Liberation Serif.
 tools: typst fonts
@@ -55,13 +95,13 @@ typst:
 	fi
 
 fonts:
-	@[ -f $(FONT_FILE) ] || { apt-get update -qq && apt-get install -y -qq fonts-liberation2; }
+	@[ -f $(FONT_FILE) ] || { $(APT) update -qq && $(APT) install -y -qq fonts-liberation2; }
 
 # Tools the tests use: clippy/rustfmt, pdftotext/pdffonts (poppler-utils), qpdf.
-test-tools: tools
+test-tools:
 	@rustup component list --installed 2>/dev/null | grep -q clippy || rustup component add clippy rustfmt
 	@command -v pdftotext >/dev/null && command -v pdffonts >/dev/null && command -v qpdf >/dev/null || \
-	  { apt-get update -qq && apt-get install -y -qq poppler-utils qpdf; }
+	  { $(APT) update -qq && $(APT) install -y -qq poppler-utils qpdf; }
 
 bench: build
 	bash bench/ingest.sh
@@ -87,8 +127,13 @@ manifests: build tools
 
 # Installs the binary for cron (see README): PREFIX=/usr/local by default.
 PREFIX ?= /usr/local
-install: build tools
+install: prepare
+	install -d $(PREFIX)/bin
 	install -m 755 $(BIN) $(PREFIX)/bin/baocao
+ifneq ($(BUNDLED),1)
+	install -d $(PREFIX)/lib/baocao
+	install -m 644 $(DUCKDB_LIB) $(DUCKDB_LIB_DIR)/LICENSE $(PREFIX)/lib/baocao/
+endif
 
 clean-db:
 	rm -f data/*.duckdb data/*.duckdb.wal

@@ -26,12 +26,12 @@ pub struct Cli {
     /// Configuration file (default ./baocao.toml when present).
     #[arg(long, global = true)]
     pub config: Option<PathBuf>,
-    /// PDF renderer: typst, builtin or auto (default from the configuration, else auto).
-    #[arg(long, global = true)]
-    pub renderer: Option<String>,
-    /// Log format on stderr: human or json.
-    #[arg(long, global = true, default_value = "human")]
-    pub log_format: String,
+    /// PDF renderer (default from the configuration, else auto).
+    #[arg(long, global = true, value_enum)]
+    pub renderer: Option<crate::choice::RendererChoice>,
+    /// Log format on stderr.
+    #[arg(long, global = true, value_enum, default_value_t)]
+    pub log_format: crate::choice::LogFormat,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -118,8 +118,8 @@ pub struct PeriodArgs {
     #[arg(long, requires = "from")]
     pub to: Option<chrono::NaiveDate>,
     /// cutoff15 (15th to 14th, Decree 09/2019) or calendar; default from the configuration.
-    #[arg(long)]
-    pub convention: Option<String>,
+    #[arg(long, value_enum)]
+    pub convention: Option<Convention>,
 }
 
 #[derive(Args, Debug)]
@@ -158,8 +158,8 @@ pub enum ReportCmd {
         #[arg(long)]
         year: i32,
         /// cutoff15 or calendar; default from the configuration.
-        #[arg(long)]
-        convention: Option<String>,
+        #[arg(long, value_enum)]
+        convention: Option<Convention>,
         /// Output folder.
         #[arg(long, default_value = "out")]
         out: PathBuf,
@@ -196,7 +196,7 @@ pub enum FixturesCmd {
 
 /// Runs a parsed command line and returns its exit code; errors are printed here.
 pub fn run(cli: Cli) -> Exit {
-    init_logging(&cli.log_format);
+    init_logging(cli.log_format);
     match dispatch(cli) {
         Ok(code) => code,
         Err(e) => {
@@ -208,12 +208,12 @@ pub fn run(cli: Cli) -> Exit {
     }
 }
 
-fn init_logging(format: &str) {
+fn init_logging(format: crate::choice::LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("BAOCAO_LOG").unwrap_or_else(|_| "warn".into());
     let b = tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_env_filter(filter);
-    let _ = if format == "json" {
+    let _ = if format == crate::choice::LogFormat::Json {
         b.json().try_init()
     } else {
         b.without_time().try_init()
@@ -235,10 +235,6 @@ fn read_options(a: &IngestArgs) -> Result<ReadOptions> {
 }
 
 fn dispatch(cli: Cli) -> Result<Exit> {
-    if let Some(r) = &cli.renderer {
-        // Config::load reads this override (see config.rs).
-        std::env::set_var("BAOCAO_RENDERER", r);
-    }
     match cli.command {
         Command::Ingest(a) => {
             let conn = store::open(&store::resolve(cli.db))?;
@@ -307,8 +303,7 @@ fn dispatch(cli: Cli) -> Result<Exit> {
                     out,
                     targets,
                 } => {
-                    let conv = Convention::parse(convention.as_deref().unwrap_or(&cfg.metrics.convention))
-                        .map_err(|e| usage(e.to_string()))?;
+                    let conv = convention.unwrap_or(cfg.metrics.convention);
                     (
                         "annual",
                         Period::of(crate::period::Kind::Year, year, conv).map_err(|e| usage(e.to_string()))?,
@@ -320,7 +315,7 @@ fn dispatch(cli: Cli) -> Result<Exit> {
             let mut opts = metric_options(&cfg, targets.as_deref())?;
             opts.unit = unit_filter;
             let renderer = crate::render::Renderer::choose(
-                &cfg.report.renderer,
+                cli.renderer.unwrap_or(cfg.report.renderer),
                 &cfg.report.fonts_dir,
                 std::time::Duration::from_secs(cfg.report.render_timeout_s),
             )?;
@@ -351,6 +346,10 @@ fn dispatch(cli: Cli) -> Result<Exit> {
         Command::Run { dry_run } => {
             let cfg = Config::load(cli.config.as_deref())?;
             let db = store::resolve(cli.db);
+            let mut cfg = cfg;
+            if let Some(r) = cli.renderer {
+                cfg.report.renderer = r;
+            }
             let s = crate::run::job::run(&db, &cfg, dry_run)?;
             if !s.files.is_empty() {
                 print!("{}", ingest::summary::render(&s.files));
@@ -387,7 +386,7 @@ fn dispatch(cli: Cli) -> Result<Exit> {
             };
             let mut all_match = true;
             for m in &manifests {
-                let v = crate::run::regenerate::regenerate(m)?;
+                let v = crate::run::regenerate::regenerate(m, cli.renderer)?;
                 bar.inc(1);
                 all_match &= v.matches;
                 if v.matches {
@@ -473,9 +472,19 @@ fn doctor(db: Option<PathBuf>, config: Option<&std::path::Path>) -> Result<Exit>
             println!("fonts: MISSING — {e:#}");
         }
     }
-    let conn = duckdb::Connection::open_in_memory()?;
-    let v: String = conn.query_row("SELECT library_version FROM pragma_version()", [], |r| r.get(0))?;
-    println!("duckdb: {v}");
+    match store::library() {
+        Ok(lib) => println!(
+            "duckdb: {} ({})",
+            lib.version,
+            lib.path
+                .map(|p| p.display().to_string())
+                .unwrap_or_else(|| "compiled into the binary".into())
+        ),
+        Err(e) => {
+            ok = false;
+            println!("duckdb: WRONG VERSION — {e:#}");
+        }
+    }
     let path = store::resolve(db);
     if path.exists() {
         let conn = store::open(&path)?;
@@ -501,8 +510,7 @@ fn usage(msg: String) -> Failure {
 
 /// The period named by the flags, in the flag's or the configuration's convention.
 fn period_of(a: &PeriodArgs, cfg: &Config) -> Result<Period> {
-    let conv = Convention::parse(a.convention.as_deref().unwrap_or(&cfg.metrics.convention))
-        .map_err(|e| usage(e.to_string()))?;
+    let conv = a.convention.unwrap_or(cfg.metrics.convention);
     match (&a.period, a.from, a.to) {
         (Some(p), _, _) => Period::parse(p, conv).map_err(|e| usage(e.to_string()).into()),
         (None, Some(f), Some(t)) => Period::custom(f, t, conv).map_err(|e| usage(e.to_string()).into()),

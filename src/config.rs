@@ -1,5 +1,6 @@
 //! baocao.toml: how figures are counted (and, later, who issues the reports).
 
+use crate::choice::{RendererChoice, ReportKind};
 use crate::period::Convention;
 use anyhow::{Context, Result};
 use serde::Deserialize;
@@ -27,8 +28,8 @@ pub struct RunConfig {
     pub archive: PathBuf,
     /// Reports and their manifests.
     pub out: PathBuf,
-    /// "monthly" and/or "annual".
-    pub reports: Vec<String>,
+    /// Which reports the job keeps up to date.
+    pub reports: Vec<ReportKind>,
     /// No report for periods before this one (e.g. "2023-01").
     pub first_period: Option<String>,
 }
@@ -39,7 +40,7 @@ impl Default for RunConfig {
             inbox: PathBuf::from("inbox"),
             archive: PathBuf::from("archive"),
             out: PathBuf::from("out"),
-            reports: vec!["monthly".into(), "annual".into()],
+            reports: vec![ReportKind::Monthly, ReportKind::Annual],
             first_period: None,
         }
     }
@@ -70,7 +71,7 @@ pub struct ReportConfig {
     /// Seconds before a hung typst compile is killed.
     pub render_timeout_s: u64,
     /// typst, builtin, or auto (Typst when the pinned version is there, else built-in).
-    pub renderer: String,
+    pub renderer: RendererChoice,
 }
 
 impl Default for ReportConfig {
@@ -94,7 +95,7 @@ impl Default for ReportConfig {
             receiving_unit: "Văn phòng Chính phủ".into(),
             fonts_dir: PathBuf::from("/usr/share/fonts/truetype/liberation2"),
             render_timeout_s: 120,
-            renderer: "auto".into(),
+            renderer: RendererChoice::Auto,
         }
     }
 }
@@ -105,7 +106,7 @@ impl Default for ReportConfig {
 pub struct MetricsConfig {
     /// `cutoff15` (Decree 09/2019) or `calendar`.
     #[serde(default = "default_convention")]
-    pub convention: String,
+    pub convention: Convention,
     /// Count withdrawn dossiers in columns (7) and (9) of II.06a, as the form's note says.
     #[serde(default = "yes")]
     pub withdrawn_in_resolved: bool,
@@ -128,8 +129,8 @@ impl Default for MetricsConfig {
     }
 }
 
-fn default_convention() -> String {
-    "cutoff15".into()
+fn default_convention() -> Convention {
+    Convention::Cutoff15
 }
 
 fn yes() -> bool {
@@ -139,22 +140,17 @@ fn yes() -> bool {
 impl Config {
     /// Loads `path`, or ./baocao.toml when present, else the defaults.
     pub fn load(path: Option<&Path>) -> Result<Self> {
-        let mut c = Self::load_file(path)?;
-        if let Ok(r) = std::env::var("BAOCAO_RENDERER") {
-            c.report.renderer = r;
-        }
-        Ok(c)
-    }
-
-    fn load_file(path: Option<&Path>) -> Result<Self> {
         let p = match path {
             Some(p) => p.to_path_buf(),
             None if Path::new("baocao.toml").exists() => PathBuf::from("baocao.toml"),
             None => return Ok(Config::default()),
         };
         let text = std::fs::read_to_string(&p).with_context(|| format!("reading {}", p.display()))?;
-        let c: Config = toml::from_str(&text).with_context(|| format!("parsing {}", p.display()))?;
-        Convention::parse(&c.metrics.convention).with_context(|| format!("{}: [metrics] convention", p.display()))?;
-        Ok(c)
+        toml::from_str(&text).map_err(|e| {
+            anyhow::Error::new(crate::error::Failure::new(
+                crate::error::Exit::Usage,
+                format!("{}: {}", p.display(), e.to_string().trim()),
+            ))
+        })
     }
 }

@@ -1,9 +1,11 @@
 //! baocao: agency dossier exports → DuckDB → official metrics → PDF reports.
 
+pub mod choice;
 pub mod cli;
 pub mod config;
 pub mod error;
 pub mod fixtures;
+pub mod fsx;
 pub mod ingest;
 pub mod metrics;
 pub mod period;

@@ -7,7 +7,7 @@ use serde::Serialize;
 use std::fmt;
 
 /// How period boundaries are cut.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum Convention {
     /// Month M = 15th of M−1 to the 14th of M (Decree 09/2019).

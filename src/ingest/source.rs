@@ -3,7 +3,6 @@
 use super::detect::{self, Encoding, Format};
 use super::record::Table;
 use anyhow::{anyhow, Context, Result};
-use sha2::{Digest, Sha256};
 use std::fs::File;
 use std::io::{Cursor, Read};
 use std::path::Path;
@@ -25,23 +24,10 @@ pub struct ReadOptions {
     pub delimiter: Option<char>,
 }
 
-/// SHA-256 of a file's bytes, hex.
-pub fn sha256_file(path: &Path) -> Result<(String, u64)> {
-    let mut f = File::open(path).with_context(|| format!("opening {}", path.display()))?;
-    let mut h = Sha256::new();
-    let n = std::io::copy(&mut f, &mut h).with_context(|| format!("reading {}", path.display()))?;
-    Ok((hex(&h.finalize()), n))
-}
-
-/// Lower-case hex of bytes.
-pub fn hex(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
-}
-
 /// Hashes the file and reads its metadata.
 pub fn info(path: &Path) -> Result<FileInfo> {
     let meta = std::fs::metadata(path).with_context(|| format!("reading {}", path.display()))?;
-    let (sha256, bytes) = sha256_file(path)?;
+    let (sha256, bytes) = crate::fsx::sha256_file(path)?;
     let mtime = meta
         .modified()
         .ok()

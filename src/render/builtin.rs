@@ -764,7 +764,7 @@ pub fn render(r: &Report, fonts_dir: &Path, creation_timestamp: i64) -> Result<V
 fn fix_ids(mut bytes: Vec<u8>, seed: &str) -> Vec<u8> {
     let needle = b"/ID";
     if let Some(pos) = bytes.windows(needle.len()).rposition(|w| w == needle) {
-        let id: Vec<u8> = crate::run::manifest::sha(seed.as_bytes()).bytes().take(32).collect();
+        let id: Vec<u8> = crate::fsx::sha256(seed.as_bytes()).bytes().take(32).collect();
         let mut i = pos + needle.len();
         let mut replaced = 0;
         while i < bytes.len() && replaced < 2 {

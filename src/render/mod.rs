@@ -3,7 +3,8 @@
 pub mod builtin;
 pub mod typst;
 
-use crate::error::{Exit, Failure};
+use crate::choice::RendererChoice;
+use crate::report::model::Report;
 use anyhow::Result;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -15,16 +16,16 @@ pub enum Renderer {
 }
 
 impl Renderer {
-    /// `typst`, `builtin`, or `auto` (Typst when the pinned version is available, else the
+    /// Typst, built-in, or auto (Typst when the pinned version is available, else the
     /// built-in renderer, with a warning).
-    pub fn choose(name: &str, fonts_dir: &Path, timeout: Duration) -> Result<Renderer> {
+    pub fn choose(choice: RendererChoice, fonts_dir: &Path, timeout: Duration) -> Result<Renderer> {
         typst::check_fonts(fonts_dir)?;
-        match name {
-            "typst" => Ok(Renderer::Typst(typst::Typst::new(fonts_dir, timeout)?)),
-            "builtin" => Ok(Renderer::Builtin {
+        match choice {
+            RendererChoice::Typst => Ok(Renderer::Typst(typst::Typst::new(fonts_dir, timeout)?)),
+            RendererChoice::Builtin => Ok(Renderer::Builtin {
                 fonts_dir: fonts_dir.to_path_buf(),
             }),
-            "auto" => match typst::Typst::new(fonts_dir, timeout) {
+            RendererChoice::Auto => match typst::Typst::new(fonts_dir, timeout) {
                 Ok(t) => Ok(Renderer::Typst(t)),
                 Err(e) => {
                     tracing::warn!("using the built-in renderer: {e:#}");
@@ -33,10 +34,17 @@ impl Renderer {
                     })
                 }
             },
-            other => Err(anyhow::Error::new(Failure::new(
-                Exit::Usage,
-                format!("unknown renderer '{other}' (typst, builtin or auto)"),
-            ))),
+        }
+    }
+
+    /// Renders a report model (already written as JSON to `json`) to `pdf`, atomically.
+    /// `creation_timestamp` comes from the report data, never the clock.
+    pub fn render(&self, report: &Report, json: &Path, pdf: &Path, creation_timestamp: i64) -> Result<()> {
+        match self {
+            Renderer::Typst(t) => t.render(&format!("{}.typ", report.kind), json, pdf, creation_timestamp),
+            Renderer::Builtin { fonts_dir } => {
+                crate::fsx::write_atomic(pdf, &builtin::render(report, fonts_dir, creation_timestamp)?)
+            }
         }
     }
 

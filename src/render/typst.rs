@@ -82,17 +82,12 @@ pub fn templates_dir() -> Result<PathBuf> {
         h.update(name.as_bytes());
         h.update(body.as_bytes());
     }
-    let dir = std::env::temp_dir().join(format!(
-        "baocao-templates-{}",
-        &crate::ingest::source::hex(&h.finalize())[..16]
-    ));
+    let dir = std::env::temp_dir().join(format!("baocao-templates-{}", &crate::fsx::hex(&h.finalize())[..16]));
     for (name, body) in TEMPLATES {
         let p = dir.join(name);
         if std::fs::read_to_string(&p).ok().as_deref() != Some(*body) {
             std::fs::create_dir_all(p.parent().unwrap_or(&dir))?;
-            let tmp = p.with_extension(format!("tmp{}", std::process::id()));
-            std::fs::write(&tmp, body)?;
-            std::fs::rename(&tmp, &p)?;
+            crate::fsx::write_atomic(&p, body.as_bytes())?;
         }
     }
     Ok(dir)
@@ -122,7 +117,7 @@ impl Typst {
     pub fn render(&self, template: &str, data: &Path, out: &Path, creation_timestamp: i64) -> Result<()> {
         let dir = templates_dir()?;
         let data = std::fs::canonicalize(data).with_context(|| format!("report data {}", data.display()))?;
-        let tmp = out.with_extension(format!("pdf.tmp{}", std::process::id()));
+        let tmp = crate::fsx::temp_path(out);
         let mut child = Command::new(&self.bin)
             .arg("compile")
             .arg("--root")
@@ -178,7 +173,7 @@ impl Typst {
         if std::env::var_os("BAOCAO_FAULT_ABORT_BEFORE_RENAME").is_some() {
             std::process::abort();
         }
-        std::fs::rename(&tmp, out).with_context(|| format!("moving the PDF to {}", out.display()))?;
+        crate::fsx::rename_into_place(&tmp, out)?;
         Ok(())
     }
 }

@@ -36,7 +36,7 @@ pub fn data_version(m: &Metrics) -> String {
         h.update(i.sha256.as_bytes());
         h.update(b"\n");
     }
-    crate::ingest::source::hex(&h.finalize())[..16].to_string()
+    crate::fsx::hex(&h.finalize())[..16].to_string()
 }
 
 fn appendix(m: &Metrics, cfg: &ReportConfig) -> Appendix {

@@ -9,7 +9,6 @@ use crate::render::Renderer;
 use anyhow::{Context, Result};
 use chrono::NaiveTime;
 use duckdb::Connection;
-use sha2::Digest;
 use std::path::{Path, PathBuf};
 
 /// What a report run wrote.
@@ -47,14 +46,6 @@ pub fn creation_timestamp(p: &Period, data_version: &str) -> i64 {
     base + offset
 }
 
-/// Writes a file through a temporary name, so it is never seen half-written.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-    std::fs::write(&tmp, bytes).with_context(|| format!("writing {}", tmp.display()))?;
-    std::fs::rename(&tmp, path).with_context(|| format!("writing {}", path.display()))?;
-    Ok(())
-}
-
 /// Writes `<out>/<kind>-<period>.report.json` and renders `<out>/<kind>-<period>.pdf`.
 pub fn produce(
     conn: &Connection,
@@ -70,29 +61,17 @@ pub fn produce(
         None => format!("{kind}-{}", p.key()),
         Some(u) => format!("{kind}-{}-{}", p.key(), slug(u)),
     };
-    render_model(report, kind, p, renderer, out, &stem)
+    render_model(report, p, renderer, out, &stem)
 }
 
 /// Writes a built model as `<out>/<stem>.report.json` and renders `<out>/<stem>.pdf`.
-pub fn render_model(
-    report: Report,
-    kind: &str,
-    p: &Period,
-    renderer: &Renderer,
-    out: &Path,
-    stem: &str,
-) -> Result<Produced> {
+pub fn render_model(report: Report, p: &Period, renderer: &Renderer, out: &Path, stem: &str) -> Result<Produced> {
     std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
     let json = out.join(format!("{stem}.report.json"));
-    write_atomic(&json, (serde_json::to_string_pretty(&report)? + "\n").as_bytes())?;
+    crate::fsx::write_atomic(&json, (serde_json::to_string_pretty(&report)? + "\n").as_bytes())?;
     let pdf = out.join(format!("{stem}.pdf"));
     let ts = creation_timestamp(p, &report.data_version);
-    match renderer {
-        Renderer::Typst(t) => t.render(&format!("{kind}.typ"), &json, &pdf, ts)?,
-        Renderer::Builtin { fonts_dir } => {
-            write_atomic(&pdf, &crate::render::builtin::render(&report, fonts_dir, ts)?)?
-        }
-    }
+    renderer.render(&report, &json, &pdf, ts)?;
     Ok(Produced { pdf, json, report })
 }
 
@@ -102,7 +81,7 @@ pub fn content_hash(report: &Report) -> Result<String> {
     let mut r = report.clone();
     r.data_version = String::new();
     let bytes = serde_json::to_vec(&r)?;
-    Ok(crate::ingest::source::hex(&sha2::Sha256::digest(&bytes)))
+    Ok(crate::fsx::sha256(&bytes))
 }
 
 /// A file-name form of an agency name: "Sở Y tế" → "so-y-te".

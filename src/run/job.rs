@@ -41,7 +41,7 @@ pub fn archive_file(file: &Path, archive: &Path, today: NaiveDate) -> Result<Pat
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_else(|| "input".into());
-    let (sha, _) = ingest::source::sha256_file(file)?;
+    let (sha, _) = crate::fsx::sha256_file(file)?;
     for n in 1.. {
         let candidate = if n == 1 {
             dir.join(&name)
@@ -49,37 +49,24 @@ pub fn archive_file(file: &Path, archive: &Path, today: NaiveDate) -> Result<Pat
             dir.join(format!("{n}-{name}"))
         };
         if candidate.exists() {
-            if ingest::source::sha256_file(&candidate)?.0 == sha {
+            if crate::fsx::sha256_file(&candidate)?.0 == sha {
                 std::fs::remove_file(file).ok();
                 return Ok(candidate);
             }
             continue;
         }
         // Copy then remove: the input survives a crash between the two.
-        let tmp = dir.join(format!(".{name}.tmp{}", std::process::id()));
-        std::fs::copy(file, &tmp).with_context(|| format!("archiving {}", file.display()))?;
-        std::fs::rename(&tmp, &candidate)?;
+        crate::fsx::copy_atomic(file, &candidate).with_context(|| format!("archiving {}", file.display()))?;
         std::fs::remove_file(file).with_context(|| format!("removing {} after archiving", file.display()))?;
         return Ok(candidate);
     }
     unreachable!()
 }
 
-/// True for our temporary names: `…pdf.tmp1234`, `….tmp1234`, `.name.tmp1234`.
-fn is_temp_name(name: &str) -> bool {
-    match name.rfind(".tmp") {
-        Some(i) => {
-            let rest = &name[i + 4..];
-            !rest.is_empty() && rest.chars().all(|c| c.is_ascii_digit())
-        }
-        None => false,
-    }
-}
-
 /// Removes the temporary files a killed run left under `dir`.
 fn remove_temp_files(dir: &Path) {
     for e in walkdir::WalkDir::new(dir).into_iter().filter_map(|e| e.ok()) {
-        if e.file_type().is_file() && is_temp_name(&e.file_name().to_string_lossy()) {
+        if e.file_type().is_file() && crate::fsx::is_temp_name(&e.file_name().to_string_lossy()) {
             tracing::warn!("removing {} left by an interrupted run", e.path().display());
             let _ = std::fs::remove_file(e.path());
         }
@@ -199,7 +186,7 @@ pub fn run(db: &Path, cfg: &Config, dry_run: bool) -> Result<Summary> {
             let keep = !matches!(report.outcome, Outcome::Rejected { .. });
             if keep {
                 let archived = archive_file(f, &cfg.run.archive, today)?;
-                let (sha, _) = ingest::source::sha256_file(&archived)?;
+                let (sha, _) = crate::fsx::sha256_file(&archived)?;
                 conn.execute(
                     "UPDATE ingest_files SET archived_path = ? WHERE sha256 = ? AND archived_path IS NULL",
                     duckdb::params![archived.to_string_lossy().to_string(), sha],
@@ -209,7 +196,7 @@ pub fn run(db: &Path, cfg: &Config, dry_run: bool) -> Result<Summary> {
             s.files.push(report);
         }
     }
-    let conv = Convention::parse(&cfg.metrics.convention)?;
+    let conv = cfg.metrics.convention;
     let first = cfg
         .run
         .first_period
@@ -221,12 +208,12 @@ pub fn run(db: &Path, cfg: &Config, dry_run: bool) -> Result<Summary> {
         None
     } else {
         Some(Renderer::choose(
-            &cfg.report.renderer,
+            cfg.report.renderer,
             &cfg.report.fonts_dir,
             std::time::Duration::from_secs(cfg.report.render_timeout_s),
         )?)
     };
-    for kind in &cfg.run.reports {
+    for kind in cfg.run.reports.iter().map(|k| k.name()) {
         for p in due_periods(&conn, kind, conv, today, first.as_ref())? {
             let report = produce::model(&conn, kind, &p, &opts, &cfg.report)?;
             let content = produce::content_hash(&report)?;
@@ -257,7 +244,7 @@ pub fn run(db: &Path, cfg: &Config, dry_run: bool) -> Result<Summary> {
             }
             let renderer = renderer.as_ref().expect("a renderer outside dry runs");
             let t = Instant::now();
-            let made = produce::render_model(report, kind, &p, renderer, &cfg.run.out, &stem)?;
+            let made = produce::render_model(report, &p, renderer, &cfg.run.out, &stem)?;
             let seconds = t.elapsed().as_secs_f64();
             let ctx = ManifestContext {
                 cfg,
@@ -326,7 +313,7 @@ pub fn write_manifest(
         renderer: ctx.renderer.into(),
         typst_version: typst::TYPST_VERSION.into(),
         run_date: ctx.run_date.to_string(),
-        config_sha256: manifest::sha(config.to_string().as_bytes()),
+        config_sha256: crate::fsx::sha256(config.to_string().as_bytes()),
         config,
         targets_toml: ctx.targets_toml.clone(),
         index766_toml: ctx.index766_toml.to_string(),
@@ -336,11 +323,11 @@ pub fn write_manifest(
         fonts: manifest::font_hashes(&ctx.cfg.report.fonts_dir)?,
         report_json: Hashed {
             name: file_name(&made.json),
-            sha256: manifest::sha(&json_bytes),
+            sha256: crate::fsx::sha256(&json_bytes),
         },
         pdf: Hashed {
             name: file_name(&made.pdf),
-            sha256: manifest::sha(&pdf_bytes),
+            sha256: crate::fsx::sha256(&pdf_bytes),
         },
         content_sha256: content.to_string(),
         seconds: (seconds * 1000.0).round() / 1000.0,
@@ -348,7 +335,7 @@ pub fn write_manifest(
     };
     let stem = m.pdf.name.trim_end_matches(".pdf").to_string();
     let mpath = made.pdf.with_file_name(format!("{stem}.manifest.json"));
-    produce::write_atomic(&mpath, (serde_json::to_string_pretty(&m)? + "\n").as_bytes())?;
+    crate::fsx::write_atomic(&mpath, (serde_json::to_string_pretty(&m)? + "\n").as_bytes())?;
     Ok((m, mpath))
 }
 

@@ -3,7 +3,6 @@
 
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use std::path::Path;
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -50,30 +49,25 @@ pub struct Manifest {
     pub outcome: String,
 }
 
-/// SHA-256 of bytes, hex.
-pub fn sha(bytes: &[u8]) -> String {
-    crate::ingest::source::hex(&Sha256::digest(bytes))
-}
-
 /// Every SQL text the figures depend on, with its hash.
 pub fn sql_hashes() -> Vec<Hashed> {
     let mut v: Vec<Hashed> = crate::store::MIGRATIONS
         .iter()
         .map(|(n, name, sql)| Hashed {
             name: format!("migrations/{n:04}_{name}.sql"),
-            sha256: sha(sql.as_bytes()),
+            sha256: crate::fsx::sha256(sql.as_bytes()),
         })
         .collect();
     for (name, sql) in crate::metrics::MACROS {
         v.push(Hashed {
             name: format!("metrics/{name}.sql"),
-            sha256: sha(sql.as_bytes()),
+            sha256: crate::fsx::sha256(sql.as_bytes()),
         });
     }
     for (name, sql) in crate::metrics::rates::FAMILIES {
         v.push(Hashed {
             name: format!("metrics/{name}.sql"),
-            sha256: sha(sql.as_bytes()),
+            sha256: crate::fsx::sha256(sql.as_bytes()),
         });
     }
     for (name, sql) in [
@@ -87,7 +81,7 @@ pub fn sql_hashes() -> Vec<Hashed> {
     ] {
         v.push(Hashed {
             name: name.into(),
-            sha256: sha(sql.as_bytes()),
+            sha256: crate::fsx::sha256(sql.as_bytes()),
         });
     }
     v
@@ -99,7 +93,7 @@ pub fn template_hashes() -> Vec<Hashed> {
         .iter()
         .map(|(n, t)| Hashed {
             name: n.to_string(),
-            sha256: sha(t.as_bytes()),
+            sha256: crate::fsx::sha256(t.as_bytes()),
         })
         .collect()
 }
@@ -112,7 +106,7 @@ pub fn font_hashes(dir: &Path) -> Result<Vec<Hashed>> {
             let bytes = std::fs::read(dir.join(f)).with_context(|| format!("reading font {f}"))?;
             Ok(Hashed {
                 name: f.to_string(),
-                sha256: sha(&bytes),
+                sha256: crate::fsx::sha256(&bytes),
             })
         })
         .collect()

@@ -2,6 +2,7 @@
 //! fresh database, and compares the PDF byte for byte.
 
 use super::manifest::{self, Hashed, Manifest};
+use crate::choice::RendererChoice;
 use crate::config::Config;
 use crate::ingest::{self, IngestOptions, Outcome};
 use crate::period::{Convention, Period};
@@ -31,12 +32,12 @@ fn diff(kind: &str, then: &[Hashed], now: &[Hashed]) -> Vec<String> {
     out
 }
 
-/// Regenerates the report of one manifest.
-pub fn regenerate(manifest_path: &Path) -> Result<Verdict> {
+/// Regenerates the report of one manifest, with the manifest's renderer unless one is given.
+pub fn regenerate(manifest_path: &Path, renderer: Option<RendererChoice>) -> Result<Verdict> {
     let m: Manifest = manifest::read(manifest_path)?;
     let mut differs = Vec::new();
     for i in &m.inputs {
-        match ingest::source::sha256_file(Path::new(&i.path)) {
+        match crate::fsx::sha256_file(Path::new(&i.path)) {
             Ok((sha, _)) if sha == i.sha256 => {}
             Ok(_) => differs.push(format!("input {} changed (sha256 differs)", i.path)),
             Err(_) => differs.push(format!("input {} is missing", i.path)),
@@ -91,16 +92,17 @@ pub fn regenerate(manifest_path: &Path) -> Result<Verdict> {
     let tmp = tempdir()?;
     // The renderer that made the PDF (never "auto": a fallback would not reproduce it),
     // unless --renderer says otherwise.
-    let name = std::env::var("BAOCAO_RENDERER").unwrap_or_else(|_| m.renderer.clone());
+    let recorded = <RendererChoice as clap::ValueEnum>::from_str(&m.renderer, false)
+        .map_err(|_| anyhow::anyhow!("the manifest names an unknown renderer '{}'", m.renderer))?;
     let renderer = Renderer::choose(
-        &name,
+        renderer.unwrap_or(recorded),
         &cfg.report.fonts_dir,
         std::time::Duration::from_secs(cfg.report.render_timeout_s),
     )?;
     let stem = m.pdf.name.trim_end_matches(".pdf").to_string();
-    let made = produce::render_model(report, &m.kind, &p, &renderer, &tmp, &stem)?;
-    let pdf = manifest::sha(&std::fs::read(&made.pdf)?);
-    let json = manifest::sha(&std::fs::read(&made.json)?);
+    let made = produce::render_model(report, &p, &renderer, &tmp, &stem)?;
+    let pdf = crate::fsx::sha256(&std::fs::read(&made.pdf)?);
+    let json = crate::fsx::sha256(&std::fs::read(&made.json)?);
     std::fs::remove_dir_all(&tmp).ok();
     if json != m.report_json.sha256 {
         differs.push("the report data (report.json) differs".into());

@@ -93,6 +93,46 @@ pub fn migrate(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
+/// The DuckDB release the pinned crate (duckdb = 1.10506.1) is written for.
+pub const EXPECTED_DUCKDB: &str = "v1.5.6";
+
+/// Which DuckDB this process runs: its version and where its library was loaded from.
+#[derive(Debug, Clone)]
+pub struct Library {
+    pub version: String,
+    /// The shared library file, or None when DuckDB is compiled into the binary (BUNDLED=1).
+    pub path: Option<PathBuf>,
+}
+
+/// The DuckDB library in use; an error when its version is not the one the crate expects.
+pub fn library() -> Result<Library> {
+    let conn = Connection::open_in_memory()?;
+    let version: String = conn.query_row("SELECT library_version FROM pragma_version()", [], |r| r.get(0))?;
+    // The dynamic loader's map of this process names the file libduckdb.so came from.
+    let path = std::fs::read_to_string("/proc/self/maps").ok().and_then(|maps| {
+        maps.lines()
+            .filter_map(|l| l.split_whitespace().nth(5))
+            .find(|f| f.contains("libduckdb"))
+            .map(PathBuf::from)
+    });
+    let lib = Library { version, path };
+    if lib.version != EXPECTED_DUCKDB {
+        anyhow::bail!(Failure::new(
+            Exit::Internal,
+            format!(
+                "DuckDB library {} ({}) is not {EXPECTED_DUCKDB}, the version this build is written for: \
+                 run `make` (it fetches the pinned library) or `make BUNDLED=1`",
+                lib.version,
+                lib.path
+                    .as_deref()
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_else(|| "compiled in".into())
+            )
+        ));
+    }
+    Ok(lib)
+}
+
 /// Resolves the database path: flag, then BAOCAO_DB, then the default.
 pub fn resolve(flag: Option<PathBuf>) -> PathBuf {
     flag.or_else(|| std::env::var_os("BAOCAO_DB").map(PathBuf::from))

@@ -1,0 +1,99 @@
+//! File helpers used everywhere: SHA-256 hashing and writes that are never seen half-done.
+
+use anyhow::{Context, Result};
+use sha2::{Digest, Sha256};
+use std::fs::File;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Lower-case hex of bytes.
+pub fn hex(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+/// SHA-256 of bytes, hex.
+pub fn sha256(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
+}
+
+/// SHA-256 of a file's bytes, hex, with its length.
+pub fn sha256_file(path: &Path) -> Result<(String, u64)> {
+    let mut f = File::open(path).with_context(|| format!("opening {}", path.display()))?;
+    let mut h = Sha256::new();
+    let n = std::io::copy(&mut f, &mut h).with_context(|| format!("reading {}", path.display()))?;
+    Ok((hex(&h.finalize()), n))
+}
+
+/// The temporary name a file is written under before it is renamed into place:
+/// `<name>.tmp<pid>` beside it (a killed run's leftovers are recognised by `is_temp_name`).
+pub fn temp_path(path: &Path) -> PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    path.with_file_name(format!("{name}.tmp{}", std::process::id()))
+}
+
+/// True for the names `temp_path` makes (and the older `.name.tmp1234` form).
+pub fn is_temp_name(name: &str) -> bool {
+    match name.rfind(".tmp") {
+        Some(i) => {
+            let rest = &name[i + 4..];
+            !rest.is_empty() && rest.chars().all(|c| c.is_ascii_digit())
+        }
+        None => false,
+    }
+}
+
+/// Writes a file through a temporary name, flushed to disk, then renamed into place.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let tmp = temp_path(path);
+    let res = (|| -> std::io::Result<()> {
+        let mut f = File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()
+    })();
+    if let Err(e) = res {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(anyhow::Error::new(e).context(format!("writing {}", path.display())));
+    }
+    rename_into_place(&tmp, path)
+}
+
+/// Copies a file through a temporary name, flushed to disk, then renamed into place.
+pub fn copy_atomic(from: &Path, to: &Path) -> Result<()> {
+    let tmp = temp_path(to);
+    let res = std::fs::copy(from, &tmp).and_then(|_| File::open(&tmp)?.sync_all());
+    if let Err(e) = res {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(anyhow::Error::new(e).context(format!("copying {} to {}", from.display(), to.display())));
+    }
+    rename_into_place(&tmp, to)
+}
+
+/// Renames a finished temporary file to its final name.
+pub fn rename_into_place(tmp: &Path, path: &Path) -> Result<()> {
+    std::fs::rename(tmp, path).with_context(|| format!("moving {} to {}", tmp.display(), path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn temp_names_are_recognised() {
+        let p = temp_path(Path::new("/x/monthly-2023-06.pdf"));
+        assert!(is_temp_name(&p.file_name().unwrap().to_string_lossy()));
+        assert!(is_temp_name(".a.csv.tmp12"));
+        assert!(!is_temp_name("monthly-2023-06.pdf"));
+        assert!(!is_temp_name("data.tmp"));
+    }
+
+    #[test]
+    fn sha256_of_abc() {
+        assert_eq!(
+            sha256(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+}
