@@ -2,6 +2,7 @@
 
 pub mod choice;
 pub mod cli;
+pub mod cmd;
 pub mod config;
 pub mod error;
 pub mod fixtures;
@@ -9,6 +10,7 @@ pub mod fsx;
 pub mod ingest;
 pub mod metrics;
 pub mod period;
+pub mod pipeline;
 pub mod render;
 pub mod report;
 pub mod run;

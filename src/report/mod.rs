@@ -4,5 +4,4 @@ pub mod build;
 pub mod format;
 pub mod model;
 pub mod narrative;
-pub mod produce;
 pub mod units;

@@ -1,26 +1,26 @@
-//! `baocao run`: the cron entry point. Lock, ingest the inbox, archive, render every due or
-//! changed report with its manifest. Unattended and idempotent.
+//! The scheduled job behind `baocao run`: lock, ingest the inbox, archive, then make every
+//! due or changed report through the pipeline. Unattended and idempotent.
 
 use super::lock::Lock;
-use super::manifest::{self, Hashed, Input, Manifest};
-use crate::config::Config;
+use crate::choice::ReportKind;
 use crate::error::Exit;
 use crate::ingest::{self, FileReport, IngestOptions, Outcome};
-use crate::metrics::{self, Options};
 use crate::period::{Convention, Kind, Period};
-use crate::render::{typst, Renderer};
-use crate::report::produce;
+use crate::pipeline::{self, Request, Settings};
 use anyhow::{Context, Result};
 use chrono::{Datelike, NaiveDate};
 use duckdb::Connection;
 use std::path::{Path, PathBuf};
-use std::time::Instant;
 
 /// What a run did.
 #[derive(Debug, Default)]
 pub struct Summary {
     pub files: Vec<FileReport>,
     pub archived: Vec<(PathBuf, PathBuf)>,
+    /// Dry run: the files a real run would ingest and archive.
+    pub would_ingest: Vec<PathBuf>,
+    /// Dry run: the PDFs a real run would write.
+    pub planned: Vec<PathBuf>,
     pub rendered: Vec<PathBuf>,
     pub up_to_date: usize,
 }
@@ -73,10 +73,10 @@ fn remove_temp_files(dir: &Path) {
     }
 }
 
-/// The completed periods that have data, per kind.
+/// The completed periods of a report kind that have data.
 fn due_periods(
     conn: &Connection,
-    kind: &str,
+    kind: ReportKind,
     c: Convention,
     today: NaiveDate,
     first: Option<&Period>,
@@ -92,8 +92,8 @@ fn due_periods(
     let mut out = Vec::new();
     for y in lo.year()..=hi.year() + 1 {
         let periods: Vec<Period> = match kind {
-            "annual" => vec![Period::of(Kind::Year, y, c)?],
-            _ => (1..=12)
+            ReportKind::Annual => vec![Period::of(Kind::Year, y, c)?],
+            ReportKind::Monthly => (1..=12)
                 .map(|m| Period::of(Kind::Month(m), y, c))
                 .collect::<Result<_>>()?,
         };
@@ -109,41 +109,32 @@ fn due_periods(
     Ok(out)
 }
 
-/// Options for the metrics from the configuration (targets and 766 read from their files).
-pub fn metric_options(cfg: &Config) -> Result<(Options, Option<String>, String)> {
-    let mut o = Options {
-        withdrawn_in_resolved: cfg.metrics.withdrawn_in_resolved,
-        ..Default::default()
+/// Ingests the inbox's files and archives each one that loaded.
+fn ingest_inbox(conn: &Connection, files: &[PathBuf], s: &Settings, sum: &mut Summary) -> Result<()> {
+    let opts = IngestOptions {
+        read: Default::default(),
+        today: s.run_date,
+        progress: true,
+        position: None,
     };
-    let index766 = match &cfg.metrics.index766 {
-        Some(p) => std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?,
-        None => metrics::index766::DEFAULT_CONFIG.to_string(),
-    };
-    o.index766 = metrics::index766::parse_config(&index766)?;
-    let targets = match &cfg.metrics.targets {
-        Some(p) => Some(std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?),
-        None => None,
-    };
-    if let Some(t) = &targets {
-        o.targets = Some(metrics::targets::parse(t)?);
+    for f in files {
+        let report = ingest::ingest_file(conn, f, &opts)?;
+        if !matches!(report.outcome, Outcome::Rejected { .. }) {
+            let archived = archive_file(f, &s.config.run.archive, s.run_date)?;
+            let (sha, _) = crate::fsx::sha256_file(&archived)?;
+            conn.execute(
+                "UPDATE ingest_files SET archived_path = ? WHERE sha256 = ? AND archived_path IS NULL",
+                duckdb::params![archived.to_string_lossy().to_string(), sha],
+            )?;
+            sum.archived.push((f.clone(), archived));
+        }
+        sum.files.push(report);
     }
-    Ok((o, targets, index766))
-}
-
-/// The archived inputs behind the figures, in load order.
-fn inputs(conn: &Connection) -> Result<Vec<Input>> {
-    Ok(metrics::inputs(conn)?
-        .into_iter()
-        .map(|i| Input {
-            path: i.file,
-            sha256: i.sha256,
-            rows_loaded: i.rows_loaded,
-        })
-        .collect())
+    Ok(())
 }
 
 /// Runs the job. `dry_run` says what would be ingested and rendered, touching nothing.
-pub fn run(db: &Path, cfg: &Config, dry_run: bool) -> Result<Summary> {
+pub fn run(db: &Path, s: &Settings, dry_run: bool) -> Result<Summary> {
     let _lock = Lock::take(db)?;
     // Test hook: hold the lock a while, so a second run can be started against it.
     if let Some(ms) = std::env::var("BAOCAO_TEST_HOLD_LOCK_MS")
@@ -152,8 +143,8 @@ pub fn run(db: &Path, cfg: &Config, dry_run: bool) -> Result<Summary> {
     {
         std::thread::sleep(std::time::Duration::from_millis(ms));
     }
-    let today = ingest::run_date();
-    let mut s = Summary::default();
+    let cfg = &s.config;
+    let mut sum = Summary::default();
     // Holding the lock, no other run is writing: temporary files are a killed run's leftovers.
     if !dry_run {
         remove_temp_files(&cfg.run.out);
@@ -164,37 +155,15 @@ pub fn run(db: &Path, cfg: &Config, dry_run: bool) -> Result<Summary> {
     } else {
         Vec::new()
     };
-    if dry_run {
-        for f in &files {
-            println!("would ingest and archive {}", f.display());
-        }
-    }
     let conn = if dry_run && !db.exists() {
         crate::store::open_in_memory()?
     } else {
         crate::store::open(db)?
     };
-    if !dry_run {
-        let opts = IngestOptions {
-            read: Default::default(),
-            today,
-            progress: true,
-            position: None,
-        };
-        for f in &files {
-            let report = ingest::ingest_file(&conn, f, &opts)?;
-            let keep = !matches!(report.outcome, Outcome::Rejected { .. });
-            if keep {
-                let archived = archive_file(f, &cfg.run.archive, today)?;
-                let (sha, _) = crate::fsx::sha256_file(&archived)?;
-                conn.execute(
-                    "UPDATE ingest_files SET archived_path = ? WHERE sha256 = ? AND archived_path IS NULL",
-                    duckdb::params![archived.to_string_lossy().to_string(), sha],
-                )?;
-                s.archived.push((f.clone(), archived));
-            }
-            s.files.push(report);
-        }
+    if dry_run {
+        sum.would_ingest = files;
+    } else {
+        ingest_inbox(&conn, &files, s, &mut sum)?;
     }
     let conv = cfg.metrics.convention;
     let first = cfg
@@ -203,144 +172,24 @@ pub fn run(db: &Path, cfg: &Config, dry_run: bool) -> Result<Summary> {
         .as_deref()
         .map(|p| Period::parse(p, conv))
         .transpose()?;
-    let (opts, targets_toml, index766_toml) = metric_options(cfg)?;
-    let renderer = if dry_run {
-        None
-    } else {
-        Some(Renderer::choose(
-            cfg.report.renderer,
-            &cfg.report.fonts_dir,
-            std::time::Duration::from_secs(cfg.report.render_timeout_s),
-        )?)
-    };
-    for kind in cfg.run.reports.iter().map(|k| k.name()) {
-        for p in due_periods(&conn, kind, conv, today, first.as_ref())? {
-            let report = produce::model(&conn, kind, &p, &opts, &cfg.report)?;
-            let content = produce::content_hash(&report)?;
-            let last: Option<(i64, String)> = conn
-                .query_row(
-                    "SELECT version, content_sha256 FROM report_runs WHERE kind = ? AND period = ? AND convention = ? AND outcome = 'ok'
-                     ORDER BY version DESC LIMIT 1",
-                    duckdb::params![kind, p.key(), conv.name()],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
-                )
-                .ok();
-            let version = match &last {
-                Some((_, c)) if *c == content => {
-                    s.up_to_date += 1;
-                    continue;
-                }
-                Some((v, _)) => v + 1,
-                None => 1,
-            };
-            let stem = if version == 1 {
-                format!("{kind}-{}", p.key())
-            } else {
-                format!("{kind}-{}-v{version}", p.key())
-            };
-            if dry_run {
-                println!("would render {}", cfg.run.out.join(format!("{stem}.pdf")).display());
-                continue;
-            }
-            let renderer = renderer.as_ref().expect("a renderer outside dry runs");
-            let t = Instant::now();
-            let made = produce::render_model(report, &p, renderer, &cfg.run.out, &stem)?;
-            let seconds = t.elapsed().as_secs_f64();
-            let ctx = ManifestContext {
-                cfg,
-                targets_toml: &targets_toml,
-                index766_toml: &index766_toml,
-                run_date: today,
+    let renderer = if dry_run { None } else { Some(s.renderer()?) };
+    for &kind in &cfg.run.reports {
+        for period in due_periods(&conn, kind, conv, s.run_date, first.as_ref())? {
+            let req = Request {
+                kind,
+                period,
                 unit: None,
-                renderer: renderer.name(),
             };
-            let (m, mpath) = write_manifest(&conn, &ctx, kind, &p, version, &made, &content, seconds)?;
-            conn.execute(
-                "INSERT INTO report_runs (kind, period, convention, version, content_sha256, pdf_path, pdf_sha256, manifest_path, renderer, seconds, outcome)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'ok')",
-                duckdb::params![
-                    kind,
-                    p.key(),
-                    conv.name(),
-                    version,
-                    content,
-                    made.pdf.to_string_lossy().to_string(),
-                    m.pdf.sha256,
-                    mpath.to_string_lossy().to_string(),
-                    m.renderer.clone(),
-                    m.seconds
-                ],
-            )?;
-            s.rendered.push(made.pdf);
+            let plan = pipeline::plan(&conn, &req, s)?;
+            if plan.unchanged {
+                sum.up_to_date += 1;
+            } else if let Some(r) = &renderer {
+                let made = pipeline::produce(&conn, &plan, s, r, &cfg.run.out)?;
+                sum.rendered.push(made.outputs.pdf);
+            } else {
+                sum.planned.push(cfg.run.out.join(format!("{}.pdf", plan.stem())));
+            }
         }
     }
-    Ok(s)
-}
-
-/// What a manifest records besides the report itself.
-pub struct ManifestContext<'a> {
-    pub cfg: &'a Config,
-    pub targets_toml: &'a Option<String>,
-    pub index766_toml: &'a str,
-    pub run_date: NaiveDate,
-    pub unit: Option<String>,
-    /// "typst" or "builtin".
-    pub renderer: &'static str,
-}
-
-/// Writes `<stem>.manifest.json` beside a rendered report; returns it and its path.
-#[allow(clippy::too_many_arguments)]
-pub fn write_manifest(
-    conn: &Connection,
-    ctx: &ManifestContext,
-    kind: &str,
-    p: &Period,
-    version: i64,
-    made: &produce::Produced,
-    content: &str,
-    seconds: f64,
-) -> Result<(Manifest, PathBuf)> {
-    let pdf_bytes = std::fs::read(&made.pdf)?;
-    let json_bytes = std::fs::read(&made.json)?;
-    let config = serde_json::to_value(ctx.cfg)?;
-    let m = Manifest {
-        format: 1,
-        kind: kind.to_string(),
-        period: p.key(),
-        convention: p.convention.name().into(),
-        version,
-        unit: ctx.unit.clone(),
-        renderer: ctx.renderer.into(),
-        typst_version: typst::TYPST_VERSION.into(),
-        run_date: ctx.run_date.to_string(),
-        config_sha256: crate::fsx::sha256(config.to_string().as_bytes()),
-        config,
-        targets_toml: ctx.targets_toml.clone(),
-        index766_toml: ctx.index766_toml.to_string(),
-        inputs: inputs(conn)?,
-        sql: manifest::sql_hashes(),
-        templates: manifest::template_hashes(),
-        fonts: manifest::font_hashes(&ctx.cfg.report.fonts_dir)?,
-        report_json: Hashed {
-            name: file_name(&made.json),
-            sha256: crate::fsx::sha256(&json_bytes),
-        },
-        pdf: Hashed {
-            name: file_name(&made.pdf),
-            sha256: crate::fsx::sha256(&pdf_bytes),
-        },
-        content_sha256: content.to_string(),
-        seconds: (seconds * 1000.0).round() / 1000.0,
-        outcome: "ok".into(),
-    };
-    let stem = m.pdf.name.trim_end_matches(".pdf").to_string();
-    let mpath = made.pdf.with_file_name(format!("{stem}.manifest.json"));
-    crate::fsx::write_atomic(&mpath, (serde_json::to_string_pretty(&m)? + "\n").as_bytes())?;
-    Ok((m, mpath))
-}
-
-fn file_name(p: &Path) -> String {
-    p.file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_default()
+    Ok(sum)
 }

@@ -117,3 +117,68 @@ pub fn read(path: &Path) -> Result<Manifest> {
     let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     serde_json::from_str(&text).with_context(|| format!("parsing {}", path.display()))
 }
+
+/// The manifest of a rendered report: its request, the settings, every input and
+/// ingredient with its hash, and the hashes of the files written.
+pub fn build(
+    conn: &duckdb::Connection,
+    plan: &crate::pipeline::Plan,
+    s: &crate::pipeline::Settings,
+    renderer: &str,
+    o: &crate::pipeline::Outputs,
+    seconds: f64,
+) -> Result<Manifest> {
+    let req = &plan.request;
+    let config = serde_json::to_value(&s.config)?;
+    let hashed = |p: &Path| -> Result<Hashed> {
+        Ok(Hashed {
+            name: file_name(p),
+            sha256: crate::fsx::sha256_file(p)?.0,
+        })
+    };
+    Ok(Manifest {
+        format: 1,
+        kind: req.kind.name().into(),
+        period: req.period.key(),
+        convention: req.period.convention.name().into(),
+        version: plan.version,
+        unit: req.unit.clone(),
+        renderer: renderer.into(),
+        typst_version: crate::render::typst::TYPST_VERSION.into(),
+        run_date: s.run_date.to_string(),
+        config_sha256: crate::fsx::sha256(config.to_string().as_bytes()),
+        config,
+        targets_toml: s.targets_toml.clone(),
+        index766_toml: s.index766_toml.clone(),
+        inputs: crate::metrics::inputs(conn)?
+            .into_iter()
+            .map(|i| Input {
+                path: i.file,
+                sha256: i.sha256,
+                rows_loaded: i.rows_loaded,
+            })
+            .collect(),
+        sql: sql_hashes(),
+        templates: template_hashes(),
+        fonts: font_hashes(&s.config.report.fonts_dir)?,
+        report_json: hashed(&o.json)?,
+        pdf: hashed(&o.pdf)?,
+        content_sha256: plan.content_sha256.clone(),
+        seconds: (seconds * 1000.0).round() / 1000.0,
+        outcome: "ok".into(),
+    })
+}
+
+/// Writes `<stem>.manifest.json` beside the PDF; returns its path.
+pub fn write(m: &Manifest, pdf: &Path) -> Result<std::path::PathBuf> {
+    let stem = m.pdf.name.trim_end_matches(".pdf");
+    let path = pdf.with_file_name(format!("{stem}.manifest.json"));
+    crate::fsx::write_atomic(&path, (serde_json::to_string_pretty(m)? + "\n").as_bytes())?;
+    Ok(path)
+}
+
+fn file_name(p: &Path) -> String {
+    p.file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default()
+}

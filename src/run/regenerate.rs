@@ -1,15 +1,13 @@
-//! `baocao regenerate`: rebuilds a report from the archived inputs in its manifest, in a
-//! fresh database, and compares the PDF byte for byte.
+//! `regenerate`: rebuilds a report from the archived inputs in its manifest, in a fresh
+//! database, through the same pipeline, and compares the PDF byte for byte.
 
 use super::manifest::{self, Hashed, Manifest};
-use crate::choice::RendererChoice;
-use crate::config::Config;
+use crate::choice::{RendererChoice, ReportKind};
 use crate::ingest::{self, IngestOptions, Outcome};
 use crate::period::{Convention, Period};
-use crate::render::{typst, Renderer};
-use crate::report::produce;
-use anyhow::{Context, Result};
-use chrono::NaiveDate;
+use crate::pipeline::{self, Request, Settings};
+use crate::render::typst;
+use anyhow::{anyhow, Result};
 use std::path::Path;
 
 /// The verdict on one manifest.
@@ -32,9 +30,8 @@ fn diff(kind: &str, then: &[Hashed], now: &[Hashed]) -> Vec<String> {
     out
 }
 
-/// Regenerates the report of one manifest, with the manifest's renderer unless one is given.
-pub fn regenerate(manifest_path: &Path, renderer: Option<RendererChoice>) -> Result<Verdict> {
-    let m: Manifest = manifest::read(manifest_path)?;
+/// What differs between the manifest's ingredients and this installation's.
+fn ingredients(m: &Manifest, s: &Settings) -> Vec<String> {
     let mut differs = Vec::new();
     for i in &m.inputs {
         match crate::fsx::sha256_file(Path::new(&i.path)) {
@@ -45,7 +42,6 @@ pub fn regenerate(manifest_path: &Path, renderer: Option<RendererChoice>) -> Res
     }
     differs.extend(diff("SQL", &m.sql, &manifest::sql_hashes()));
     differs.extend(diff("template", &m.templates, &manifest::template_hashes()));
-    let cfg: Config = serde_json::from_value(m.config.clone()).context("the manifest's configuration")?;
     if m.renderer == "typst" {
         match typst::find() {
             Ok((_, v)) if v.split_whitespace().nth(1) == Some(m.typst_version.as_str()) => {}
@@ -53,10 +49,19 @@ pub fn regenerate(manifest_path: &Path, renderer: Option<RendererChoice>) -> Res
             Err(e) => differs.push(format!("typst: {e:#}")),
         }
     }
-    match manifest::font_hashes(&cfg.report.fonts_dir) {
+    match manifest::font_hashes(&s.config.report.fonts_dir) {
         Ok(now) => differs.extend(diff("font", &m.fonts, &now)),
         Err(e) => differs.push(format!("fonts: {e:#}")),
     }
+    differs
+}
+
+/// Regenerates the report of one manifest, with the manifest's renderer unless one is given
+/// (never "auto": a fallback would not reproduce it).
+pub fn regenerate(manifest_path: &Path, renderer: Option<RendererChoice>) -> Result<Verdict> {
+    let m: Manifest = manifest::read(manifest_path)?;
+    let mut s = Settings::from_manifest(&m)?;
+    let mut differs = ingredients(&m, &s);
     if differs.iter().any(|d| d.starts_with("input")) {
         return Ok(Verdict {
             matches: false,
@@ -64,10 +69,9 @@ pub fn regenerate(manifest_path: &Path, renderer: Option<RendererChoice>) -> Res
         });
     }
     let conn = crate::store::open_in_memory()?;
-    let today = NaiveDate::parse_from_str(&m.run_date, "%Y-%m-%d").context("run_date")?;
     let opts = IngestOptions {
         read: Default::default(),
-        today,
+        today: s.run_date,
         progress: false,
         position: None,
     };
@@ -77,52 +81,53 @@ pub fn regenerate(manifest_path: &Path, renderer: Option<RendererChoice>) -> Res
             differs.push(format!("input {} no longer loads: {reason}", i.path));
         }
     }
-    let mut o = crate::metrics::Options {
-        withdrawn_in_resolved: cfg.metrics.withdrawn_in_resolved,
-        ..Default::default()
+    let kind = ReportKind::parse(&m.kind).ok_or_else(|| anyhow!("the manifest names an unknown kind '{}'", m.kind))?;
+    let conv = <Convention as clap::ValueEnum>::from_str(&m.convention, false)
+        .map_err(|_| anyhow!("the manifest names an unknown convention '{}'", m.convention))?;
+    let req = Request {
+        kind,
+        period: Period::parse(&m.period, conv)?,
+        unit: m.unit.clone(),
     };
-    o.index766 = crate::metrics::index766::parse_config(&m.index766_toml)?;
-    if let Some(t) = &m.targets_toml {
-        o.targets = Some(crate::metrics::targets::parse(t)?);
-    }
-    o.unit = m.unit.clone();
-    let conv = Convention::parse(&m.convention)?;
-    let p = Period::parse(&m.period, conv)?;
-    let report = produce::model(&conn, &m.kind, &p, &o, &cfg.report)?;
-    let tmp = tempdir()?;
-    // The renderer that made the PDF (never "auto": a fallback would not reproduce it),
-    // unless --renderer says otherwise.
-    let recorded = <RendererChoice as clap::ValueEnum>::from_str(&m.renderer, false)
-        .map_err(|_| anyhow::anyhow!("the manifest names an unknown renderer '{}'", m.renderer))?;
-    let renderer = Renderer::choose(
-        renderer.unwrap_or(recorded),
-        &cfg.report.fonts_dir,
-        std::time::Duration::from_secs(cfg.report.render_timeout_s),
-    )?;
+    s.config.report.renderer = match renderer {
+        Some(r) => r,
+        None => <RendererChoice as clap::ValueEnum>::from_str(&m.renderer, false)
+            .map_err(|_| anyhow!("the manifest names an unknown renderer '{}'", m.renderer))?,
+    };
+    let report = pipeline::model(&conn, &req, &s)?;
+    let tmp = tempfile_dir()?;
     let stem = m.pdf.name.trim_end_matches(".pdf").to_string();
-    let made = produce::render_model(report, &p, &renderer, &tmp, &stem)?;
-    let pdf = crate::fsx::sha256(&std::fs::read(&made.pdf)?);
-    let json = crate::fsx::sha256(&std::fs::read(&made.json)?);
-    std::fs::remove_dir_all(&tmp).ok();
-    if json != m.report_json.sha256 {
+    let made = pipeline::render_outputs(&report, &req.period, &s.renderer()?, tmp.path(), &stem);
+    let made = made?;
+    if crate::fsx::sha256_file(&made.json)?.0 != m.report_json.sha256 {
         differs.push("the report data (report.json) differs".into());
     }
-    let matches = pdf == m.pdf.sha256;
+    let matches = crate::fsx::sha256_file(&made.pdf)?.0 == m.pdf.sha256;
     if !matches && differs.is_empty() {
         differs.push("the PDF differs although every recorded ingredient is the same".into());
     }
     Ok(Verdict { matches, differs })
 }
 
-fn tempdir() -> Result<std::path::PathBuf> {
-    let d = std::env::temp_dir().join(format!("baocao-regenerate-{}-{}", std::process::id(), rand_suffix()));
-    std::fs::create_dir_all(&d)?;
-    Ok(d)
+/// A private temporary folder, removed when dropped.
+struct TempDir(std::path::PathBuf);
+
+impl TempDir {
+    fn path(&self) -> &Path {
+        &self.0
+    }
 }
 
-fn rand_suffix() -> u128 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or(0)
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn tempfile_dir() -> Result<TempDir> {
+    static N: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let d = std::env::temp_dir().join(format!("baocao-regenerate-{}-{n}", std::process::id()));
+    std::fs::create_dir_all(&d)?;
+    Ok(TempDir(d))
 }

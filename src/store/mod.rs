@@ -20,6 +20,11 @@ pub const MIGRATIONS: &[(i32, &str, &str)] = &[
         include_str!("../../sql/migrations/0002_feedback_catalogue.sql"),
     ),
     (3, "runs", include_str!("../../sql/migrations/0003_runs.sql")),
+    (
+        4,
+        "report_units",
+        include_str!("../../sql/migrations/0004_report_units.sql"),
+    ),
 ];
 
 /// Opens (creating if needed) the database and brings its schema up to date.

@@ -1,0 +1,73 @@
+//! `baocao doctor`: checks what a report needs — the pinned Typst, the fonts, the DuckDB
+//! library (version and file) and the database — and says what is missing.
+
+use super::Global;
+use crate::error::Exit;
+use anyhow::Result;
+use std::io::Write;
+
+const EXAMPLES: &str = "Examples:
+  baocao doctor
+  baocao --db data/nghe-an.duckdb --config baocao.toml doctor";
+
+/// No arguments.
+#[derive(clap::Args, Debug)]
+#[command(after_help = EXAMPLES)]
+pub struct Args {}
+
+/// Runs `doctor`: exit 0 when everything is there, 5 when a report could not be rendered.
+pub fn run(_a: &Args, g: &Global) -> Result<Exit> {
+    let mut ok = true;
+    let cfg = g.config()?;
+    let mut out = std::io::stdout().lock();
+    match crate::render::typst::find() {
+        Ok((bin, v)) => writeln!(out, "typst: {v} ({})", bin.display())?,
+        Err(e) => {
+            ok = false;
+            writeln!(out, "typst: MISSING — {e:#}")?;
+        }
+    }
+    match crate::render::typst::check_fonts(&cfg.report.fonts_dir) {
+        Ok(files) => {
+            for f in files {
+                writeln!(out, "font: {}", f.display())?;
+            }
+        }
+        Err(e) => {
+            ok = false;
+            writeln!(out, "fonts: MISSING — {e:#}")?;
+        }
+    }
+    match crate::store::library() {
+        Ok(lib) => writeln!(
+            out,
+            "duckdb: {} ({})",
+            lib.version,
+            lib.path
+                .map(|p| p.display().to_string())
+                .unwrap_or_else(|| "compiled into the binary".into())
+        )?,
+        Err(e) => {
+            ok = false;
+            writeln!(out, "duckdb: WRONG VERSION — {e:#}")?;
+        }
+    }
+    let path = g.db();
+    if path.exists() {
+        let conn = crate::store::open(&path)?;
+        let (ver, files, dossiers, quarantined): (i64, i64, i64, i64) = conn.query_row(
+            "SELECT (SELECT max(version) FROM schema_version), (SELECT count(*) FROM ingest_files),
+                    (SELECT count(*) FROM dossiers), (SELECT count(*) FROM quarantine)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )?;
+        writeln!(
+            out,
+            "database: {} (schema {ver}; {files} files, {dossiers} dossiers in force, {quarantined} quarantine rows)",
+            path.display()
+        )?;
+    } else {
+        writeln!(out, "database: {} does not exist yet", path.display())?;
+    }
+    Ok(if ok { Exit::Ok } else { Exit::Render })
+}

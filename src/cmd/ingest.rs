@@ -1,0 +1,83 @@
+//! `baocao ingest PATH…`: loads dossier, feedback and catalogue exports (files or folders,
+//! recursively) into the database, quarantining bad rows, and prints what each file gave.
+
+use super::Global;
+use crate::error::{Exit, Failure};
+use crate::ingest::{self, detect::Encoding, source::ReadOptions, IngestOptions};
+use anyhow::Result;
+use std::io::Write;
+use std::path::PathBuf;
+
+const EXAMPLES: &str = "Examples:
+  baocao ingest fixtures/nghe-an-2023-06
+  baocao --db data/nghe-an.duckdb ingest exports/2023-06/*.xlsx
+  baocao ingest --encoding windows-1258 --delimiter ';' old-export.csv";
+
+/// Files to read and how to read them (shared with `validate`).
+#[derive(clap::Args, Debug)]
+#[command(after_help = EXAMPLES)]
+pub struct Args {
+    /// Files or folders (searched recursively).
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// XLSX sheet to read (default: the first).
+    #[arg(long)]
+    pub sheet: Option<String>,
+    /// Force the text encoding: utf-8, utf-16le, utf-16be, windows-1258.
+    #[arg(long)]
+    pub encoding: Option<String>,
+    /// Force the CSV separator.
+    #[arg(long)]
+    pub delimiter: Option<char>,
+    /// Print the summary as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Runs `ingest`.
+pub fn run(a: &Args, g: &Global) -> Result<Exit> {
+    load(&g.open_db()?, a, false)
+}
+
+/// Loads the files into `conn` and prints the summary (`validate` uses an in-memory store).
+pub fn load(conn: &duckdb::Connection, a: &Args, validate_only: bool) -> Result<Exit> {
+    let files = ingest::collect_files(&a.paths)?;
+    if files.is_empty() {
+        anyhow::bail!(Failure::new(
+            Exit::Usage,
+            "no input files found (looked for .csv .txt .tsv .xlsx .json .ndjson .jsonl .gz)"
+        ));
+    }
+    let encoding = match &a.encoding {
+        Some(e) => Some(Encoding::parse(e).ok_or_else(|| super::usage(format!("unknown encoding '{e}'")))?),
+        None => None,
+    };
+    let mut opts = IngestOptions {
+        read: ReadOptions {
+            sheet: a.sheet.clone(),
+            encoding,
+            delimiter: a.delimiter,
+        },
+        today: ingest::run_date(),
+        progress: true,
+        position: None,
+    };
+    let mut reports = Vec::new();
+    for (i, f) in files.iter().enumerate() {
+        opts.position = Some((i + 1, files.len()));
+        reports.push(ingest::ingest_file(conn, f, &opts)?);
+    }
+    let mut out = std::io::stdout().lock();
+    if a.json {
+        writeln!(out, "{}", serde_json::to_string_pretty(&reports)?)?;
+    } else {
+        if validate_only {
+            writeln!(out, "Validation only: nothing was written.")?;
+        }
+        write!(out, "{}", ingest::summary::render(&reports))?;
+        if !validate_only {
+            write!(out, "{}", ingest::summary::agency_counts(conn)?)?;
+        }
+    }
+    Ok(ingest::exit_for(&reports))
+}

@@ -1,0 +1,96 @@
+//! `baocao report monthly|annual`: one official PDF report (with its report JSON and
+//! manifest) through the same pipeline as the scheduled job; a report whose content
+//! changed since its last rendering becomes a new version (`-v2`, …).
+
+use super::{Global, PeriodArgs};
+use crate::choice::ReportKind;
+use crate::error::Exit;
+use crate::period::{Convention, Kind, Period};
+use crate::pipeline::{self, Request};
+use anyhow::Result;
+use std::io::Write;
+use std::path::PathBuf;
+
+const EXAMPLES: &str = "Examples:
+  baocao --config baocao.toml report monthly --period 2023-06 --out out
+  baocao report monthly --period 2023-06 --unit \"Sở Y tế\" --out out
+  baocao --config baocao.toml report annual --year 2023 --convention calendar --out out";
+
+/// Where the report goes and which targets apply.
+#[derive(clap::Args, Debug)]
+pub struct Common {
+    /// Output folder.
+    #[arg(long, default_value = "out")]
+    pub out: PathBuf,
+    /// Targets file of the year (TOML).
+    #[arg(long)]
+    pub targets: Option<PathBuf>,
+}
+
+/// Which report.
+#[derive(clap::Subcommand, Debug)]
+pub enum Args {
+    /// "Tình hình, kết quả giải quyết TTHC" for a period, with the II.06a appendix.
+    #[command(after_help = EXAMPLES)]
+    Monthly {
+        #[command(flatten)]
+        period: PeriodArgs,
+        #[command(flatten)]
+        common: Common,
+        /// A department-level report: only this agency (exact name).
+        #[arg(long)]
+        unit: Option<String>,
+    },
+    /// The year-end review of administrative reform and digital transformation.
+    #[command(after_help = EXAMPLES)]
+    Annual {
+        #[arg(long)]
+        year: i32,
+        /// cutoff15 or calendar; default from the configuration.
+        #[arg(long, value_enum)]
+        convention: Option<Convention>,
+        #[command(flatten)]
+        common: Common,
+    },
+}
+
+/// Runs `report`: prints the PDF, the report JSON and the manifest written.
+pub fn run(a: &Args, g: &Global) -> Result<Exit> {
+    let cfg = g.config()?;
+    let (req, common) = match a {
+        Args::Monthly { period, common, unit } => (
+            Request {
+                kind: ReportKind::Monthly,
+                period: period.period(&cfg)?,
+                unit: unit.clone(),
+            },
+            common,
+        ),
+        Args::Annual {
+            year,
+            convention,
+            common,
+        } => {
+            let conv = convention.unwrap_or(cfg.metrics.convention);
+            let period = Period::of(Kind::Year, *year, conv).map_err(|e| super::usage(e.to_string()))?;
+            (
+                Request {
+                    kind: ReportKind::Annual,
+                    period,
+                    unit: None,
+                },
+                common,
+            )
+        }
+    };
+    let s = g.settings(&cfg, common.targets.clone())?;
+    let renderer = s.renderer()?;
+    let conn = g.open_db()?;
+    let plan = pipeline::plan(&conn, &req, &s)?;
+    let made = pipeline::produce(&conn, &plan, &s, &renderer, &common.out)?;
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{}", made.outputs.pdf.display())?;
+    writeln!(out, "{}", made.outputs.json.display())?;
+    writeln!(out, "{}", made.manifest.display())?;
+    Ok(Exit::Ok)
+}

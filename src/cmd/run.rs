@@ -1,0 +1,52 @@
+//! `baocao run`: the cron entry point. Takes the run lock, ingests the inbox, archives it,
+//! renders every due or changed report with its manifest. Unattended and idempotent.
+
+use super::Global;
+use crate::error::Exit;
+use anyhow::Result;
+use std::io::Write;
+
+const EXAMPLES: &str = "Examples:
+  baocao --config baocao.toml run
+  baocao --config baocao.toml run --dry-run
+  baocao --db data/baocao.duckdb --config baocao.toml --log-format json run >> /var/log/baocao.log 2>&1";
+
+/// How to run the job.
+#[derive(clap::Args, Debug)]
+#[command(after_help = EXAMPLES)]
+pub struct Args {
+    /// Print what would be ingested and rendered; change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// Runs the job and prints what it did.
+pub fn run(a: &Args, g: &Global) -> Result<Exit> {
+    let cfg = g.config()?;
+    let s = g.settings(&cfg, None)?;
+    let summary = crate::run::job::run(&g.db(), &s, a.dry_run)?;
+    let mut out = std::io::stdout().lock();
+    for f in &summary.would_ingest {
+        writeln!(out, "would ingest and archive {}", f.display())?;
+    }
+    if !summary.files.is_empty() {
+        write!(out, "{}", crate::ingest::summary::render(&summary.files))?;
+    }
+    for (from, to) in &summary.archived {
+        writeln!(out, "archived {} → {}", from.display(), to.display())?;
+    }
+    for p in &summary.planned {
+        writeln!(out, "would render {}", p.display())?;
+    }
+    for p in &summary.rendered {
+        writeln!(out, "rendered {}", p.display())?;
+    }
+    if summary.files.is_empty() && summary.rendered.is_empty() && !a.dry_run {
+        writeln!(
+            out,
+            "nothing to do: no new input, {} report(s) up to date",
+            summary.up_to_date
+        )?;
+    }
+    Ok(summary.exit())
+}

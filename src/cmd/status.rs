@@ -1,0 +1,52 @@
+//! `baocao status`: the last reports produced and the quarantined rows awaiting attention.
+
+use super::Global;
+use crate::error::Exit;
+use anyhow::Result;
+use std::io::Write;
+
+const EXAMPLES: &str = "Examples:
+  baocao status
+  baocao --db data/nghe-an.duckdb status";
+
+/// No arguments.
+#[derive(clap::Args, Debug)]
+#[command(after_help = EXAMPLES)]
+pub struct Args {}
+
+/// Runs `status`.
+pub fn run(_a: &Args, g: &Global) -> Result<Exit> {
+    let conn = g.open_db()?;
+    let mut out = std::io::stdout().lock();
+    let mut st = conn.prepare(
+        "SELECT r.kind, r.period, r.version, u.unit, r.pdf_path, r.outcome, r.rendered_at
+         FROM report_runs r LEFT JOIN report_run_units u USING (run_id) ORDER BY r.run_id DESC LIMIT 20",
+    )?;
+    let rows = st.query_map([], |r| {
+        let unit: Option<String> = r.get(3)?;
+        Ok(format!(
+            "{} {}{} v{} {} {} ({})",
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            unit.map(|u| format!(" [{u}]")).unwrap_or_default(),
+            r.get::<_, i64>(2)?,
+            r.get::<_, String>(4)?,
+            r.get::<_, String>(5)?,
+            r.get::<_, chrono::NaiveDateTime>(6)?
+        ))
+    })?;
+    writeln!(out, "Last reports:")?;
+    for r in rows {
+        writeln!(out, "  {}", r?)?;
+    }
+    let (files, q): (i64, i64) = conn.query_row(
+        "SELECT (SELECT count(*) FROM ingest_files), (SELECT count(DISTINCT (file_id, source_row)) FROM quarantine)",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    writeln!(
+        out,
+        "Files ingested: {files}; quarantined rows awaiting attention: {q} (baocao quarantine list)"
+    )?;
+    Ok(Exit::Ok)
+}

@@ -1,0 +1,315 @@
+//! The one way to make a report, used alike by `report`, `run` and `regenerate`:
+//! settings → metrics → report model → outputs → manifest and `report_runs` row.
+
+use crate::choice::{RendererChoice, ReportKind};
+use crate::config::Config;
+use crate::error::{Exit, Failure};
+use crate::metrics::{self, index766, targets};
+use crate::period::Period;
+use crate::render::Renderer;
+use crate::report::{build, model::Report};
+use crate::run::manifest::{self, Manifest};
+use anyhow::{Context, Result};
+use chrono::{NaiveDate, NaiveTime};
+use duckdb::Connection;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// Everything a report depends on besides the data: the configuration as used, the
+/// metric options, and the texts of the targets and 766 files (recorded in manifests).
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub config: Config,
+    pub metrics: metrics::Options,
+    pub targets_toml: Option<String>,
+    pub index766_toml: String,
+    /// The run date: rows dated after it are quarantined; recorded for `regenerate`.
+    pub run_date: NaiveDate,
+}
+
+/// What the command line may change of the configuration.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    pub targets: Option<PathBuf>,
+    pub renderer: Option<RendererChoice>,
+}
+
+fn usage(msg: String) -> anyhow::Error {
+    anyhow::Error::new(Failure::new(Exit::Usage, msg))
+}
+
+fn read_text(path: &Path, what: &str) -> Result<String> {
+    std::fs::read_to_string(path).map_err(|e| usage(format!("reading the {what} {}: {e}", path.display())))
+}
+
+impl Settings {
+    /// The one settings builder. Every problem with the configuration, the targets file or
+    /// the 766 configuration is a usage error (exit 2), whichever command asks.
+    pub fn build(cfg: &Config, o: &Overrides, run_date: NaiveDate) -> Result<Settings> {
+        let mut config = cfg.clone();
+        if let Some(t) = &o.targets {
+            config.metrics.targets = Some(t.clone());
+        }
+        if let Some(r) = o.renderer {
+            config.report.renderer = r;
+        }
+        let index766_toml = match &config.metrics.index766 {
+            Some(p) => read_text(p, "766 configuration")?,
+            None => index766::DEFAULT_CONFIG.to_string(),
+        };
+        let targets_toml = match &config.metrics.targets {
+            Some(p) => Some(read_text(p, "targets file")?),
+            None => None,
+        };
+        Self::from_texts(config, targets_toml, index766_toml, run_date)
+    }
+
+    /// Settings from the texts a manifest recorded (`regenerate`).
+    pub fn from_manifest(m: &Manifest) -> Result<Settings> {
+        let config: Config = serde_json::from_value(m.config.clone()).context("the manifest's configuration")?;
+        let run_date = NaiveDate::parse_from_str(&m.run_date, "%Y-%m-%d").context("the manifest's run_date")?;
+        Self::from_texts(config, m.targets_toml.clone(), m.index766_toml.clone(), run_date)
+    }
+
+    fn from_texts(
+        config: Config,
+        targets_toml: Option<String>,
+        index766_toml: String,
+        run_date: NaiveDate,
+    ) -> Result<Settings> {
+        let index766 =
+            index766::parse_config(&index766_toml).map_err(|e| usage(format!("766 configuration: {e:#}")))?;
+        let targets = match &targets_toml {
+            Some(t) => Some(targets::parse(t).map_err(|e| usage(format!("targets file: {e:#}")))?),
+            None => None,
+        };
+        let metrics = metrics::Options {
+            withdrawn_in_resolved: config.metrics.withdrawn_in_resolved,
+            index766,
+            targets,
+            unit: None,
+        };
+        Ok(Settings {
+            config,
+            metrics,
+            targets_toml,
+            index766_toml,
+            run_date,
+        })
+    }
+
+    /// The renderer the settings name (Typst, built-in, or auto with its fallback).
+    pub fn renderer(&self) -> Result<Renderer> {
+        let r = &self.config.report;
+        Renderer::choose(r.renderer, &r.fonts_dir, Duration::from_secs(r.render_timeout_s))
+    }
+}
+
+/// Which report: kind, period, and an agency for a department-level report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Request {
+    pub kind: ReportKind,
+    pub period: Period,
+    pub unit: Option<String>,
+}
+
+impl Request {
+    /// The file name stem of a version: `monthly-2023-06`, `monthly-2023-06-so-y-te-v2`.
+    pub fn stem(&self, version: i64) -> String {
+        let mut s = format!("{}-{}", self.kind.name(), self.period.key());
+        if let Some(u) = &self.unit {
+            s = format!("{s}-{}", slug(u));
+        }
+        if version > 1 {
+            s = format!("{s}-v{version}");
+        }
+        s
+    }
+}
+
+/// Builds the model of a report: metrics of the period (and of each month for a year-end
+/// review), then the words and tables.
+pub fn model(conn: &Connection, req: &Request, s: &Settings) -> Result<Report> {
+    let mut o = s.metrics.clone();
+    o.unit = req.unit.clone();
+    let m = metrics::compute(conn, &req.period, &o)?;
+    let cfg = &s.config.report;
+    let mut r = match req.kind {
+        ReportKind::Monthly => build::monthly(&m, &req.period, cfg),
+        ReportKind::Annual => {
+            let months = req
+                .period
+                .months_within()
+                .iter()
+                .map(|mp| metrics::compute(conn, mp, &o))
+                .collect::<Result<Vec<_>>>()?;
+            build::annual(&m, &months, &req.period, cfg)
+        }
+    };
+    if let Some(u) = &req.unit {
+        r.header.subject = format!("{} của {u}", r.header.subject);
+    }
+    Ok(r)
+}
+
+/// A report ready to render: its model, the hash of what it says, and its version.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub request: Request,
+    pub report: Report,
+    pub content_sha256: String,
+    pub version: i64,
+    /// True when the newest rendered version already says exactly this.
+    pub unchanged: bool,
+}
+
+impl Plan {
+    /// The file name stem of this version.
+    pub fn stem(&self) -> String {
+        self.request.stem(self.version)
+    }
+}
+
+/// The hash of what a report says (its model without the data version): a new version is
+/// made only when this changes.
+pub fn content_hash(report: &Report) -> Result<String> {
+    let mut r = report.clone();
+    r.data_version = String::new();
+    Ok(crate::fsx::sha256(&serde_json::to_vec(&r)?))
+}
+
+/// The newest version rendered for a request, with what it said.
+fn last_version(conn: &Connection, req: &Request) -> Result<Option<(i64, String)>> {
+    let mut st = conn.prepare(
+        "SELECT r.version, r.content_sha256 FROM report_runs r LEFT JOIN report_run_units u USING (run_id)
+         WHERE r.kind = ? AND r.period = ? AND r.convention = ? AND r.outcome = 'ok'
+           AND u.unit IS NOT DISTINCT FROM ?
+         ORDER BY r.version DESC, r.run_id DESC LIMIT 1",
+    )?;
+    let mut rows = st.query(duckdb::params![
+        req.kind.name(),
+        req.period.key(),
+        req.period.convention.name(),
+        req.unit
+    ])?;
+    Ok(match rows.next()? {
+        Some(r) => Some((r.get(0)?, r.get(1)?)),
+        None => None,
+    })
+}
+
+/// Computes a report and decides its version: the newest one if it says the same, else the next.
+pub fn plan(conn: &Connection, req: &Request, s: &Settings) -> Result<Plan> {
+    let report = model(conn, req, s)?;
+    let content_sha256 = content_hash(&report)?;
+    let (version, unchanged) = match last_version(conn, req)? {
+        Some((v, c)) if c == content_sha256 => (v, true),
+        Some((v, _)) => (v + 1, false),
+        None => (1, false),
+    };
+    Ok(Plan {
+        request: req.clone(),
+        report,
+        content_sha256,
+        version,
+        unchanged,
+    })
+}
+
+/// The files one rendering wrote.
+#[derive(Debug, Clone)]
+pub struct Outputs {
+    pub json: PathBuf,
+    pub pdf: PathBuf,
+}
+
+/// The PDF's creation time: from the period and the data version, never the wall clock.
+pub fn creation_timestamp(p: &Period, data_version: &str) -> i64 {
+    let day = p.to.succ_opt().unwrap_or(p.to);
+    let base = day.and_time(NaiveTime::MIN).and_utc().timestamp();
+    let offset = i64::from_str_radix(&data_version[..4.min(data_version.len())], 16).unwrap_or(0) % 36_000;
+    base + offset
+}
+
+/// Writes `<dir>/<stem>.report.json` and renders `<dir>/<stem>.pdf`, each atomically.
+pub fn render_outputs(report: &Report, p: &Period, renderer: &Renderer, dir: &Path, stem: &str) -> Result<Outputs> {
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let json = dir.join(format!("{stem}.report.json"));
+    crate::fsx::write_atomic(&json, (serde_json::to_string_pretty(report)? + "\n").as_bytes())?;
+    let pdf = dir.join(format!("{stem}.pdf"));
+    renderer.render(report, &json, &pdf, creation_timestamp(p, &report.data_version))?;
+    Ok(Outputs { json, pdf })
+}
+
+/// What producing a report wrote.
+#[derive(Debug, Clone)]
+pub struct Produced {
+    pub outputs: Outputs,
+    pub manifest: PathBuf,
+    pub version: i64,
+}
+
+/// Renders a planned report into `out`, writes its manifest and records it in
+/// `report_runs` (unless this very version was already recorded).
+pub fn produce(conn: &Connection, plan: &Plan, s: &Settings, renderer: &Renderer, out: &Path) -> Result<Produced> {
+    let t = Instant::now();
+    let req = &plan.request;
+    let outputs = render_outputs(&plan.report, &req.period, renderer, out, &plan.stem())?;
+    let seconds = t.elapsed().as_secs_f64();
+    let m = manifest::build(conn, plan, s, renderer.name(), &outputs, seconds)?;
+    let mpath = manifest::write(&m, &outputs.pdf)?;
+    if !plan.unchanged {
+        record(conn, plan, &m, &outputs, &mpath)?;
+    }
+    Ok(Produced {
+        outputs,
+        manifest: mpath,
+        version: plan.version,
+    })
+}
+
+/// Adds the `report_runs` row of a rendered version (and its agency, for a department report).
+fn record(conn: &Connection, plan: &Plan, m: &Manifest, o: &Outputs, mpath: &Path) -> Result<()> {
+    let req = &plan.request;
+    let run_id: i64 = conn.query_row(
+        "INSERT INTO report_runs (kind, period, convention, version, content_sha256, pdf_path, pdf_sha256, manifest_path, renderer, seconds, outcome)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'ok') RETURNING run_id",
+        duckdb::params![
+            req.kind.name(),
+            req.period.key(),
+            req.period.convention.name(),
+            plan.version,
+            plan.content_sha256,
+            o.pdf.to_string_lossy().to_string(),
+            m.pdf.sha256,
+            mpath.to_string_lossy().to_string(),
+            m.renderer,
+            m.seconds
+        ],
+        |r| r.get(0),
+    )?;
+    if let Some(u) = &req.unit {
+        conn.execute(
+            "INSERT INTO report_run_units (run_id, unit) VALUES (?, ?)",
+            duckdb::params![run_id, u],
+        )?;
+    }
+    Ok(())
+}
+
+/// A file-name form of an agency name: "Sở Y tế" → "so-y-te".
+pub fn slug(name: &str) -> String {
+    let folded: String = unicode_normalization::UnicodeNormalization::nfd(name)
+        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+        .map(|c| if c == 'đ' || c == 'Đ' { 'd' } else { c })
+        .collect();
+    let mut out = String::new();
+    for c in folded.to_lowercase().chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').to_string()
+}
