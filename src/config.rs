@@ -2,7 +2,7 @@
 
 use crate::choice::{RendererChoice, ReportKind};
 use crate::period::Convention;
-use anyhow::{Context, Result};
+use anyhow::Result;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
@@ -137,6 +137,10 @@ fn yes() -> bool {
     true
 }
 
+fn usage(msg: String) -> anyhow::Error {
+    anyhow::Error::new(crate::error::Failure::new(crate::error::Exit::Usage, msg))
+}
+
 impl Config {
     /// Loads `path`, or ./baocao.toml when present, else the defaults.
     pub fn load(path: Option<&Path>) -> Result<Self> {
@@ -145,12 +149,34 @@ impl Config {
             None if Path::new("baocao.toml").exists() => PathBuf::from("baocao.toml"),
             None => return Ok(Config::default()),
         };
-        let text = std::fs::read_to_string(&p).with_context(|| format!("reading {}", p.display()))?;
-        toml::from_str(&text).map_err(|e| {
-            anyhow::Error::new(crate::error::Failure::new(
-                crate::error::Exit::Usage,
-                format!("{}: {}", p.display(), e.to_string().trim()),
-            ))
-        })
+        let text = std::fs::read_to_string(&p).map_err(|e| usage(format!("reading {}: {e}", p.display())))?;
+        let mut c: Config =
+            toml::from_str(&text).map_err(|e| usage(format!("{}: {}", p.display(), e.to_string().trim())))?;
+        c.resolve_paths(p.parent().unwrap_or(Path::new("")));
+        Ok(c)
+    }
+
+    /// Relative paths in a configuration file mean "beside the file", wherever the
+    /// command runs from.
+    fn resolve_paths(&mut self, dir: &Path) {
+        let at = |p: &mut PathBuf| {
+            if p.is_relative() && !dir.as_os_str().is_empty() {
+                *p = dir.join(&*p);
+            }
+        };
+        for p in [&mut self.metrics.index766, &mut self.metrics.targets]
+            .into_iter()
+            .flatten()
+        {
+            at(p);
+        }
+        for p in [
+            &mut self.report.fonts_dir,
+            &mut self.run.inbox,
+            &mut self.run.archive,
+            &mut self.run.out,
+        ] {
+            at(p);
+        }
     }
 }

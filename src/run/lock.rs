@@ -13,7 +13,6 @@ use std::path::{Path, PathBuf};
 #[derive(Debug)]
 pub struct Lock {
     file: File,
-    path: PathBuf,
 }
 
 impl Lock {
@@ -58,12 +57,7 @@ impl Lock {
         writeln!(file, "{} {}", std::process::id(), chrono::Utc::now().to_rfc3339())
             .context("writing the lock file")?;
         file.sync_all().ok();
-        Ok(Lock { file, path })
-    }
-
-    /// The lock file.
-    pub fn path(&self) -> &Path {
-        &self.path
+        Ok(Lock { file })
     }
 }
 

@@ -2,6 +2,7 @@
 
 mod build;
 mod builtin;
+mod cli;
 mod common;
 mod golden;
 mod ingest;
