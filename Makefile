@@ -128,8 +128,10 @@ manifests: build tools
 # Installs the binary for cron (see README): PREFIX=/usr/local by default.
 PREFIX ?= /usr/local
 install: prepare
-	install -d $(PREFIX)/bin
+	install -d $(PREFIX)/bin $(PREFIX)/share/man/man1 $(PREFIX)/share/bash-completion/completions
 	install -m 755 $(BIN) $(PREFIX)/bin/baocao
+	$(BIN) man > $(PREFIX)/share/man/man1/baocao.1
+	$(BIN) completions bash > $(PREFIX)/share/bash-completion/completions/baocao
 ifneq ($(BUNDLED),1)
 	install -d $(PREFIX)/lib/baocao
 	install -m 644 $(DUCKDB_LIB) $(DUCKDB_LIB_DIR)/LICENSE $(PREFIX)/lib/baocao/

@@ -78,6 +78,9 @@ pub fn load(conn: &duckdb::Connection, a: &Args, validate_only: bool) -> Result<
         if !validate_only {
             write!(out, "{}", ingest::summary::agency_counts(conn)?)?;
         }
+        let mut attention = super::attention::Attention::default();
+        attention.files(&reports);
+        attention.print(&mut out)?;
     }
     Ok(ingest::exit_for(&reports))
 }

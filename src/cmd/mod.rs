@@ -2,6 +2,7 @@
 //! what the command does, holds its arguments with 1–3 examples for `--help`, and a small
 //! `run` that calls the library.
 
+pub mod attention;
 pub mod completions;
 pub mod doctor;
 pub mod explain;

@@ -92,5 +92,8 @@ pub fn run(a: &Args, g: &Global) -> Result<Exit> {
     writeln!(out, "{}", made.outputs.pdf.display())?;
     writeln!(out, "{}", made.outputs.json.display())?;
     writeln!(out, "{}", made.manifest.display())?;
+    let mut attention = super::attention::Attention::default();
+    attention.renderer(s.config.report.renderer, &renderer);
+    attention.print(&mut out)?;
     Ok(Exit::Ok)
 }

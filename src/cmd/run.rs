@@ -48,5 +48,11 @@ pub fn run(a: &Args, g: &Global) -> Result<Exit> {
             summary.up_to_date
         )?;
     }
+    let mut attention = super::attention::Attention::default();
+    attention.files(&summary.files);
+    if let Some(r) = &summary.renderer {
+        attention.renderer(s.config.report.renderer, r);
+    }
+    attention.print(&mut out)?;
     Ok(summary.exit())
 }

@@ -13,7 +13,7 @@ use duckdb::Connection;
 use std::path::{Path, PathBuf};
 
 /// What a run did.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct Summary {
     pub files: Vec<FileReport>,
     pub archived: Vec<(PathBuf, PathBuf)>,
@@ -23,6 +23,8 @@ pub struct Summary {
     pub planned: Vec<PathBuf>,
     pub rendered: Vec<PathBuf>,
     pub up_to_date: usize,
+    /// The renderer used (None in a dry run).
+    pub renderer: Option<crate::render::Renderer>,
 }
 
 impl Summary {
@@ -172,7 +174,7 @@ pub fn run(db: &Path, s: &Settings, dry_run: bool) -> Result<Summary> {
         .as_deref()
         .map(|p| Period::parse(p, conv))
         .transpose()?;
-    let renderer = if dry_run { None } else { Some(s.renderer()?) };
+    sum.renderer = if dry_run { None } else { Some(s.renderer()?) };
     for &kind in &cfg.run.reports {
         for period in due_periods(&conn, kind, conv, s.run_date, first.as_ref())? {
             let req = Request {
@@ -183,7 +185,7 @@ pub fn run(db: &Path, s: &Settings, dry_run: bool) -> Result<Summary> {
             let plan = pipeline::plan(&conn, &req, s)?;
             if plan.unchanged {
                 sum.up_to_date += 1;
-            } else if let Some(r) = &renderer {
+            } else if let Some(r) = &sum.renderer {
                 let made = pipeline::produce(&conn, &plan, s, r, &cfg.run.out)?;
                 sum.rendered.push(made.outputs.pdf);
             } else {

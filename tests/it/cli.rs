@@ -250,3 +250,31 @@ fn the_same_bad_input_gives_the_same_exit_code_from_every_command() {
         "{err}"
     );
 }
+
+#[test]
+fn what_needs_attention_is_summarised_in_one_block_at_the_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("m.duckdb");
+    let (code, out, err) = run(&[
+        "--db",
+        db.to_str().unwrap(),
+        "ingest",
+        fixture("small/messy-csv").to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1, "{err}");
+    let block = out
+        .split("Cần xử lý (needs attention):")
+        .nth(1)
+        .expect("an attention block");
+    let lines: Vec<&str> = block.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert!(
+        !lines.is_empty() && lines.iter().all(|l| l.starts_with("  - ")),
+        "{block}"
+    );
+    assert!(
+        lines[0].contains("quarantined") && lines[0].contains("quarantine list --file"),
+        "{block}"
+    );
+    // The block is the end of the output.
+    assert!(out.trim_end().ends_with(lines.last().unwrap().trim_end()), "{out}");
+}
