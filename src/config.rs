@@ -26,6 +26,9 @@ pub struct RunConfig {
     pub inbox: PathBuf,
     /// Processed exports are moved here, under YYYY/MM/ of the run date; never deleted.
     pub archive: PathBuf,
+    /// Files that could not be loaded are moved here, under YYYY/MM/, each with a
+    /// `<name>.reason.txt` beside it.
+    pub rejected: PathBuf,
     /// Reports and their manifests.
     pub out: PathBuf,
     /// Which reports the job keeps up to date.
@@ -39,6 +42,7 @@ impl Default for RunConfig {
         RunConfig {
             inbox: PathBuf::from("inbox"),
             archive: PathBuf::from("archive"),
+            rejected: PathBuf::from("rejected"),
             out: PathBuf::from("out"),
             reports: vec![ReportKind::Monthly, ReportKind::Annual],
             first_period: None,
@@ -174,6 +178,7 @@ impl Config {
             &mut self.report.fonts_dir,
             &mut self.run.inbox,
             &mut self.run.archive,
+            &mut self.run.rejected,
             &mut self.run.out,
         ] {
             at(p);

@@ -35,6 +35,9 @@ pub fn run(a: &Args, g: &Global) -> Result<Exit> {
     for (from, to) in &summary.archived {
         writeln!(out, "archived {} → {}", from.display(), to.display())?;
     }
+    for (from, to) in &summary.rejected {
+        writeln!(out, "rejected {} → {}", from.display(), to.display())?;
+    }
     for p in &summary.planned {
         writeln!(out, "would render {}", p.display())?;
     }
@@ -50,6 +53,15 @@ pub fn run(a: &Args, g: &Global) -> Result<Exit> {
     }
     let mut attention = super::attention::Attention::default();
     attention.files(&summary.files);
+    for (_, to) in &summary.rejected {
+        attention.push(format!(
+            "{} was moved there with its reason: fix it and put it back in the inbox",
+            to.display()
+        ));
+    }
+    for s in &summary.skipped {
+        attention.push(s.clone());
+    }
     if let Some(r) = &summary.renderer {
         attention.renderer(s.config.report.renderer, r);
     }

@@ -48,5 +48,28 @@ pub fn run(_a: &Args, g: &Global) -> Result<Exit> {
         out,
         "Files ingested: {files}; quarantined rows awaiting attention: {q} (baocao quarantine list)"
     )?;
+    let rejected = rejected_files(&g.config()?.run.rejected);
+    if !rejected.is_empty() {
+        writeln!(out, "Rejected files (fix and put back in the inbox):")?;
+        for (file, reason) in rejected {
+            writeln!(out, "  {} — {reason}", file.display())?;
+        }
+    }
     Ok(Exit::Ok)
+}
+
+/// The files `run` moved to the rejected folder, each with the first line of its reason.
+fn rejected_files(dir: &std::path::Path) -> Vec<(std::path::PathBuf, String)> {
+    walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .filter_map(|e| {
+            let name = e.file_name().to_string_lossy().to_string();
+            let file = name.strip_suffix(".reason.txt")?;
+            let text = std::fs::read_to_string(e.path()).ok()?;
+            let reason = text.lines().nth(1).unwrap_or("").to_string();
+            Some((e.path().with_file_name(file), reason))
+        })
+        .collect()
 }

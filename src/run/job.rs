@@ -17,6 +17,10 @@ use std::path::{Path, PathBuf};
 pub struct Summary {
     pub files: Vec<FileReport>,
     pub archived: Vec<(PathBuf, PathBuf)>,
+    /// Files that could not be loaded, moved out of the inbox to the rejected folder.
+    pub rejected: Vec<(PathBuf, PathBuf)>,
+    /// Inbox entries not read, with why (links, special files, a missing inbox).
+    pub skipped: Vec<String>,
     /// Dry run: the files a real run would ingest and archive.
     pub would_ingest: Vec<PathBuf>,
     /// Dry run: the PDFs a real run would write.
@@ -34,8 +38,9 @@ impl Summary {
     }
 }
 
-/// Moves a processed file to `archive/YYYY/MM/`, never overwriting: a name taken by
+/// Moves a processed file to `<archive>/YYYY/MM/`, never overwriting: a name taken by
 /// different bytes gets a numbered suffix; the same bytes already there are not copied twice.
+/// The rejected folder is filed the same way.
 pub fn archive_file(file: &Path, archive: &Path, today: NaiveDate) -> Result<PathBuf> {
     let dir = archive.join(format!("{:04}/{:02}", today.year(), today.month()));
     std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
@@ -111,6 +116,40 @@ fn due_periods(
     Ok(out)
 }
 
+/// The exports waiting in the inbox. Links and special files are skipped, each with why; an
+/// inbox that is not a folder is a usage error (a job pointed at the wrong path).
+fn inbox_files(inbox: &Path, sum: &mut Summary) -> Result<Vec<PathBuf>> {
+    match std::fs::symlink_metadata(inbox) {
+        Err(_) => {
+            sum.skipped.push(format!(
+                "inbox {} does not exist: nothing was ingested",
+                inbox.display()
+            ));
+            return Ok(Vec::new());
+        }
+        Ok(m) if !m.is_dir() && !(m.file_type().is_symlink() && inbox.is_dir()) => {
+            anyhow::bail!(crate::error::Failure::new(
+                Exit::Usage,
+                format!("inbox {} is not a folder: check [run] inbox", inbox.display())
+            ))
+        }
+        Ok(_) => {}
+    }
+    for e in walkdir::WalkDir::new(inbox).min_depth(1).sort_by_file_name() {
+        let e = e?;
+        let t = e.file_type();
+        let what = if t.is_symlink() {
+            "a symbolic link (not followed: an export must be a plain file in the inbox)"
+        } else if !t.is_file() && !t.is_dir() {
+            "not a regular file (a device, pipe or socket)"
+        } else {
+            continue;
+        };
+        sum.skipped.push(format!("skipped {}: {what}", e.path().display()));
+    }
+    ingest::collect_files(&[inbox.to_path_buf()])
+}
+
 /// Ingests the inbox's files and archives each one that loaded.
 fn ingest_inbox(conn: &Connection, files: &[PathBuf], s: &Settings, sum: &mut Summary) -> Result<()> {
     let opts = IngestOptions {
@@ -121,7 +160,15 @@ fn ingest_inbox(conn: &Connection, files: &[PathBuf], s: &Settings, sum: &mut Su
     };
     for f in files {
         let report = ingest::ingest_file(conn, f, &opts)?;
-        if !matches!(report.outcome, Outcome::Rejected { .. }) {
+        if let Outcome::Rejected { reason } = &report.outcome {
+            let moved = archive_file(f, &s.config.run.rejected, s.run_date)?;
+            let note = moved.with_file_name(format!(
+                "{}.reason.txt",
+                moved.file_name().unwrap_or_default().to_string_lossy()
+            ));
+            crate::fsx::write_atomic(&note, format!("{}\n{reason}\n", f.display()).as_bytes())?;
+            sum.rejected.push((f.clone(), moved));
+        } else {
             let archived = archive_file(f, &s.config.run.archive, s.run_date)?;
             let (sha, _) = crate::fsx::sha256_file(&archived)?;
             conn.execute(
@@ -152,11 +199,7 @@ pub fn run(db: &Path, s: &Settings, dry_run: bool) -> Result<Summary> {
         remove_temp_files(&cfg.run.out);
         remove_temp_files(&cfg.run.archive);
     }
-    let files = if cfg.run.inbox.is_dir() {
-        ingest::collect_files(std::slice::from_ref(&cfg.run.inbox))?
-    } else {
-        Vec::new()
-    };
+    let files = inbox_files(&cfg.run.inbox, &mut sum)?;
     let conn = if dry_run && !db.exists() {
         crate::store::open_in_memory()?
     } else {

@@ -39,6 +39,14 @@ pub fn open(path: &Path) -> Result<Connection> {
                 Exit::Locked,
                 format!("database {} is in use by another process: {msg}", path.display()),
             ))
+        } else if msg.contains("not a valid DuckDB database") || msg.contains("storage version") {
+            anyhow::Error::new(Failure::new(
+                Exit::Usage,
+                format!(
+                    "{} is not a database this baocao can open (check --db / BAOCAO_DB; it was left untouched): {msg}",
+                    path.display()
+                ),
+            ))
         } else {
             anyhow::Error::new(e).context(format!("opening database {}", path.display()))
         }

@@ -278,3 +278,17 @@ fn what_needs_attention_is_summarised_in_one_block_at_the_end() {
     // The block is the end of the output.
     assert!(out.trim_end().ends_with(lines.last().unwrap().trim_end()), "{out}");
 }
+
+#[test]
+fn a_file_that_is_not_a_database_is_a_usage_error_and_stays_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("notes.duckdb");
+    std::fs::write(&db, "these are not the dossiers you are looking for\n").unwrap();
+    let (code, _, err) = run(&["--db", db.to_str().unwrap(), "status"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("notes.duckdb") && err.contains("not a database"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(&db).unwrap(),
+        "these are not the dossiers you are looking for\n"
+    );
+}

@@ -138,10 +138,44 @@ fn broken_file_in_the_inbox_does_not_stop_the_reports() {
     assert_eq!(code, 3, "{out}");
     assert!(out.contains("broken.csv") && out.contains("REJECTED"), "{out}");
     assert!(out.contains("rendered out/monthly-2023-06.pdf"), "{out}");
+    assert!(!d.join("inbox/broken.csv").exists(), "a rejected file leaves the inbox");
+    let moved = d.join("rejected/2026/11/broken.csv");
+    assert!(moved.exists(), "it is filed under rejected/YYYY/MM: {out}");
+    let reason = std::fs::read_to_string(d.join("rejected/2026/11/broken.csv.reason.txt")).unwrap();
+    assert!(reason.contains("broken.csv") && reason.lines().count() >= 2, "{reason}");
     assert!(
-        d.join("inbox/broken.csv").exists(),
-        "a rejected file stays in the inbox for the operator"
+        out.contains("Cần xử lý") && out.contains("rejected/2026/11/broken.csv"),
+        "{out}"
     );
+    // The next run does not report it again as new input; status lists it with its reason.
+    let (code, out, _) = job(d, &["run"]);
+    assert_eq!(code, 0, "{out}");
+    let (_, status, _) = job(d, &["status"]);
+    assert!(
+        status.contains("Rejected files") && status.contains("broken.csv —"),
+        "{status}"
+    );
+}
+
+#[test]
+fn an_inbox_that_is_a_file_is_refused_and_links_are_skipped_with_a_reason() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    setup(d);
+    std::fs::copy(fixture("small/csv-utf8-vietnamese/dossiers.csv"), d.join("real.csv")).unwrap();
+    std::os::unix::fs::symlink(d.join("real.csv"), d.join("inbox/link.csv")).unwrap();
+    let (code, out, err) = job(d, &["run"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("skipped") && out.contains("link.csv") && out.contains("symbolic link"),
+        "{out}"
+    );
+    assert!(d.join("real.csv").exists(), "the link's target is untouched");
+    std::fs::remove_dir_all(d.join("inbox")).unwrap();
+    std::fs::write(d.join("inbox"), "not a folder").unwrap();
+    let (code, _, err) = job(d, &["run"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("inbox") && err.contains("not a folder"), "{err}");
 }
 
 #[test]
