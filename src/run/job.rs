@@ -127,7 +127,8 @@ fn inbox_files(inbox: &Path, sum: &mut Summary) -> Result<Vec<PathBuf>> {
             ));
             return Ok(Vec::new());
         }
-        Ok(m) if !m.is_dir() && !(m.file_type().is_symlink() && inbox.is_dir()) => {
+        // is_dir follows a link: an inbox that is a link to a folder is a folder.
+        Ok(_) if !inbox.is_dir() => {
             anyhow::bail!(crate::error::Failure::new(
                 Exit::Usage,
                 format!("inbox {} is not a folder: check [run] inbox", inbox.display())
