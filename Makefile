@@ -32,7 +32,7 @@ export DUCKDB_LIB_DIR
 endif
 CARGO_FLAGS := --release --locked $(CARGO_FEATURES)
 
-.PHONY: all build run test lint bench fixtures manifests install tools typst fonts test-tools clean-db duckdb-lib prepare
+.PHONY: all build run test lint fuzz bench fixtures manifests install tools typst fonts test-tools clean-db duckdb-lib prepare
 
 all: build
 
@@ -108,6 +108,11 @@ bench: build
 	bash bench/metrics.sh
 	bash bench/report.sh
 	bash bench/run.sh
+
+# Property tests of the readers at scale: 100 000 fresh cases per reader (random seeds).
+FUZZ_CASES ?= 100000
+fuzz: build
+	BAOCAO_FUZZ_CASES=$(FUZZ_CASES) cargo test $(CARGO_FLAGS) --test it fuzz -- --nocapture --test-threads 2
 
 # Regenerates the committed fixtures (deterministic: same bytes every time).
 fixtures: build

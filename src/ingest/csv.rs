@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex};
 /// files and before skipped blank lines.)
 #[derive(Default)]
 struct LineIndex {
-    /// `\n` bytes already passed.
+    /// Line breaks already passed (`\n`, `\r\n`, or a lone `\r`).
     lines_before: u64,
     /// Offsets of `\r` / `\n` bytes not yet passed, with the byte.
     pending: VecDeque<(u64, u8)>,
@@ -26,7 +26,10 @@ impl LineIndex {
         while let Some(&(off, byte)) = self.pending.front() {
             if off <= b {
                 self.pending.pop_front();
-                if byte == b'\n' {
+                // A lone `\r` ends a record for the csv crate (and for spreadsheet programs):
+                // count it as a line, or two records would share one line number.
+                let crlf = byte == b'\r' && self.pending.front() == Some(&(off + 1, b'\n'));
+                if byte == b'\n' || (byte == b'\r' && !crlf) {
                     self.lines_before += 1;
                 }
                 if off == b {
