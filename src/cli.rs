@@ -14,6 +14,7 @@ const EXIT_CODES: &str = "Exit codes:
   3   input rejected (a whole file could not be loaded)
   4   another process holds the database
   5   rendering failed (typst or fonts missing, template error)
+  6   the system refused a write (disk full, read-only or unwritable folder)
   10  internal error (a bug: please report it)
 
 Examples:

@@ -11,6 +11,8 @@ pub enum Exit {
     Rejected = 3,
     Locked = 4,
     Render = 5,
+    /// The system refused a write: disk full, read-only or unwritable folder.
+    Io = 6,
     Internal = 10,
 }
 
@@ -39,10 +41,36 @@ impl Failure {
     }
 }
 
-/// The exit code for any error: a `Failure` anywhere in the chain decides, else internal.
+/// The exit code for any error: a `Failure` anywhere in the chain decides; a write the
+/// system refused (full disk, read-only or unwritable place) is 6; anything else internal.
 pub fn exit_code(err: &anyhow::Error) -> Exit {
-    err.chain()
-        .find_map(|e| e.downcast_ref::<Failure>())
-        .map(|f| f.exit)
-        .unwrap_or(Exit::Internal)
+    if let Some(f) = err.chain().find_map(|e| e.downcast_ref::<Failure>()) {
+        return f.exit;
+    }
+    if is_refused_write(err) {
+        return Exit::Io;
+    }
+    Exit::Internal
+}
+
+/// True when the system refused to write: full disk, quota, file too large, read-only
+/// file system, or no permission (from std's io errors or DuckDB's messages).
+fn is_refused_write(err: &anyhow::Error) -> bool {
+    use std::io::ErrorKind::*;
+    let io = err.chain().filter_map(|e| e.downcast_ref::<std::io::Error>()).any(|e| {
+        matches!(
+            e.kind(),
+            StorageFull | QuotaExceeded | FileTooLarge | ReadOnlyFilesystem | PermissionDenied
+        )
+    });
+    let text = format!("{err:#}");
+    io || [
+        "No space left on device",
+        "Read-only file system",
+        "Permission denied",
+        "File too large",
+        "Disk quota exceeded",
+    ]
+    .iter()
+    .any(|m| text.contains(m))
 }

@@ -4,6 +4,7 @@ mod build;
 mod builtin;
 mod cli;
 mod common;
+mod faults;
 mod fuzz;
 mod golden;
 mod ingest;
