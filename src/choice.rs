@@ -10,6 +10,12 @@ use serde::{Deserialize, Serialize};
 pub enum ReportKind {
     /// "Tình hình, kết quả giải quyết TTHC" of a month, with the II.06a appendix.
     Monthly,
+    /// The same report for a quarter (2023-Q2).
+    Quarterly,
+    /// The same report for the first or second half of a year (2023-H1).
+    HalfYear,
+    /// The same report for the first nine months of a year (2023-9M).
+    NineMonths,
     /// The year-end review of administrative reform and digital transformation.
     Annual,
 }
@@ -19,7 +25,35 @@ impl ReportKind {
     pub fn name(self) -> &'static str {
         match self {
             ReportKind::Monthly => "monthly",
+            ReportKind::Quarterly => "quarterly",
+            ReportKind::HalfYear => "half-year",
+            ReportKind::NineMonths => "nine-months",
             ReportKind::Annual => "annual",
+        }
+    }
+
+    /// The periods of a year this report is made for, in order.
+    pub fn periods_of_year(self) -> Vec<crate::period::Kind> {
+        use crate::period::Kind;
+        match self {
+            ReportKind::Monthly => (1..=12).map(Kind::Month).collect(),
+            ReportKind::Quarterly => (1..=4).map(Kind::Quarter).collect(),
+            ReportKind::HalfYear => vec![Kind::Half(1), Kind::Half(2)],
+            ReportKind::NineMonths => vec![Kind::NineMonths],
+            ReportKind::Annual => vec![Kind::Year],
+        }
+    }
+
+    /// True when a period of this kind can be reported by this report (a monthly report
+    /// also takes custom dates).
+    pub fn fits(self, k: crate::period::Kind) -> bool {
+        use crate::period::Kind;
+        match self {
+            ReportKind::Monthly => matches!(k, Kind::Month(_) | Kind::Custom),
+            ReportKind::Quarterly => matches!(k, Kind::Quarter(_)),
+            ReportKind::HalfYear => matches!(k, Kind::Half(_)),
+            ReportKind::NineMonths => matches!(k, Kind::NineMonths),
+            ReportKind::Annual => matches!(k, Kind::Year),
         }
     }
 

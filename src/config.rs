@@ -31,7 +31,7 @@ pub struct RunConfig {
     pub rejected: PathBuf,
     /// Reports and their manifests.
     pub out: PathBuf,
-    /// Which reports the job keeps up to date.
+    /// Which reports the job keeps up to date: monthly, quarterly, half-year, nine-months, annual.
     pub reports: Vec<ReportKind>,
     /// No report for periods before this one (e.g. "2023-01").
     pub first_period: Option<String>,

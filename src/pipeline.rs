@@ -130,12 +130,30 @@ impl Request {
 /// Builds the model of a report: metrics of the period (and of each month for a year-end
 /// review), then the words and tables.
 pub fn model(conn: &Connection, req: &Request, s: &Settings) -> Result<Report> {
+    if !req.kind.fits(req.period.kind) {
+        return Err(usage(format!(
+            "a {} report is not made for the period {}: use {}",
+            req.kind.name(),
+            req.period.key(),
+            match req.kind {
+                ReportKind::Monthly => "a month such as 2023-06 (or --from/--to)",
+                ReportKind::Quarterly => "a quarter such as 2023-Q2",
+                ReportKind::HalfYear => "a half-year such as 2023-H1",
+                ReportKind::NineMonths => "nine months such as 2023-9M",
+                ReportKind::Annual => "a year such as 2023",
+            }
+        )));
+    }
     let mut o = s.metrics.clone();
     o.unit = req.unit.clone();
     let m = metrics::compute(conn, &req.period, &o)?;
     let cfg = &s.config.report;
     let mut r = match req.kind {
-        ReportKind::Monthly => build::monthly(&m, &req.period, cfg),
+        // A quarter, a half-year or nine months is reported like a month, over its own
+        // dates ("… quý II năm 2023").
+        ReportKind::Monthly | ReportKind::Quarterly | ReportKind::HalfYear | ReportKind::NineMonths => {
+            build::monthly(&m, &req.period, cfg)
+        }
         ReportKind::Annual => {
             let months = req
                 .period

@@ -13,6 +13,7 @@ use std::path::PathBuf;
 
 const EXAMPLES: &str = "Examples:
   baocao --config baocao.toml report monthly --period 2023-06 --out out
+  baocao --config baocao.toml report quarterly --period 2023-Q2 --out out
   baocao report monthly --period 2023-06 --unit \"Sở Y tế\" --out out
   baocao --config baocao.toml report annual --year 2023 --convention calendar --out out";
 
@@ -41,6 +42,30 @@ pub enum Args {
         #[arg(long)]
         unit: Option<String>,
     },
+    /// The report of a quarter (2023-Q2), with the II.06a appendix.
+    #[command(after_help = EXAMPLES)]
+    Quarterly {
+        #[command(flatten)]
+        period: PeriodArgs,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// The report of a half-year (2023-H1 or 2023-H2), with the II.06a appendix.
+    #[command(after_help = EXAMPLES)]
+    HalfYear {
+        #[command(flatten)]
+        period: PeriodArgs,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// The report of the first nine months of a year (2023-9M), with the II.06a appendix.
+    #[command(after_help = EXAMPLES)]
+    NineMonths {
+        #[command(flatten)]
+        period: PeriodArgs,
+        #[command(flatten)]
+        common: Common,
+    },
     /// The year-end review of administrative reform and digital transformation.
     #[command(after_help = EXAMPLES)]
     Annual {
@@ -66,6 +91,23 @@ pub fn run(a: &Args, g: &Global) -> Result<Exit> {
             },
             common,
         ),
+        Args::Quarterly { period, common }
+        | Args::HalfYear { period, common }
+        | Args::NineMonths { period, common } => {
+            let kind = match a {
+                Args::Quarterly { .. } => ReportKind::Quarterly,
+                Args::HalfYear { .. } => ReportKind::HalfYear,
+                _ => ReportKind::NineMonths,
+            };
+            (
+                Request {
+                    kind,
+                    period: period.period(&cfg)?,
+                    unit: None,
+                },
+                common,
+            )
+        }
         Args::Annual {
             year,
             convention,

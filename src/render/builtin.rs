@@ -264,7 +264,14 @@ fn load_faces(doc: &mut PdfDocument, dir: &Path) -> Result<Vec<Face>> {
         let font = ParsedFont::from_bytes(&bytes, 0, &mut Vec::new())
             .ok_or_else(|| failure(format!("cannot parse font {f}")))?;
         let upem = font.font_metrics.units_per_em as f32;
-        let id = doc.add_font(&font);
+        // Our own resource name: printpdf's add_font names fonts from a process-wide
+        // counter, so a second report in the same process (a `run`) got other bytes. Its
+        // first six letters are the subset tag (`BAOCAA+LiberationSerif`): capitals only.
+        let id = FontId(format!("BAOCA{}", char::from(b'A' + faces.len() as u8)));
+        doc.resources
+            .fonts
+            .map
+            .insert(id.clone(), printpdf::PdfFont::new(font.clone()));
         faces.push(Face { font, id, upem });
     }
     Ok(faces)

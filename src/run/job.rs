@@ -5,7 +5,7 @@ use super::lock::Lock;
 use crate::choice::ReportKind;
 use crate::error::Exit;
 use crate::ingest::{self, FileReport, IngestOptions, Outcome};
-use crate::period::{Convention, Kind, Period};
+use crate::period::{Convention, Period};
 use crate::pipeline::{self, Request, Settings};
 use anyhow::{Context, Result};
 use chrono::{Datelike, NaiveDate};
@@ -98,12 +98,11 @@ fn due_periods(
     };
     let mut out = Vec::new();
     for y in lo.year()..=hi.year() + 1 {
-        let periods: Vec<Period> = match kind {
-            ReportKind::Annual => vec![Period::of(Kind::Year, y, c)?],
-            ReportKind::Monthly => (1..=12)
-                .map(|m| Period::of(Kind::Month(m), y, c))
-                .collect::<Result<_>>()?,
-        };
+        let periods: Vec<Period> = kind
+            .periods_of_year()
+            .into_iter()
+            .map(|k| Period::of(k, y, c))
+            .collect::<Result<_>>()?;
         for p in periods {
             let complete = p.is_complete(today);
             let has_data = p.to >= lo && p.from <= hi;

@@ -8,6 +8,7 @@ mod faults;
 mod fuzz;
 mod golden;
 mod ingest;
+mod kinds;
 mod metrics;
 mod report;
 mod run;
