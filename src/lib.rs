@@ -11,6 +11,7 @@ pub mod ingest;
 pub mod metrics;
 pub mod period;
 pub mod pipeline;
+pub mod registry;
 pub mod render;
 pub mod report;
 pub mod run;

@@ -6,8 +6,8 @@ SELECT metric, unit, numerator, denominator FROM (
                               AND (ngay_hen_xu_ly IS NULL OR CAST(ngay_xu_ly AS DATE) <= CAST(ngay_hen_xu_ly AS DATE))) AS numerator,
            count(*) AS denominator
     FROM feedback
-    WHERE CAST(ngay_tiep_nhan AS DATE) BETWEEN (SELECT t0 FROM period_bounds) AND (SELECT t1 FROM period_bounds)
-      AND ((SELECT unit FROM period_bounds) IS NULL OR ten_don_vi = (SELECT unit FROM period_bounds))
+    WHERE CAST(ngay_tiep_nhan AS DATE) BETWEEN (SELECT t0 FROM scope) AND (SELECT t1 FROM scope)
+      AND ((SELECT unit FROM scope) IS NULL OR ten_don_vi = (SELECT unit FROM scope))
     GROUP BY GROUPING SETS ((), (ten_don_vi))
 )
 WHERE g = 1 OR unit IS NOT NULL;

@@ -1,5 +1,5 @@
--- Biểu II.06a counts of the prepared period (period_flags), for the province, per level,
--- per agency and per field. grain: 'total' | 'level' | 'agency' | 'field'.
+-- Biểu II.06a counts of the period in scope (period_flags, see scope.sql), for the province,
+-- per level, per agency and per field. grain: 'total' | 'level' | 'agency' | 'field'.
 SELECT
     CASE
         WHEN grouping(cap_don_vi) = 1 AND grouping(ten_don_vi) = 1 AND grouping(ten_linh_vuc) = 1 THEN 'total'

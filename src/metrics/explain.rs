@@ -1,29 +1,20 @@
 //! `baocao explain`: the dossiers behind a count, with their source file and row.
 
+use super::scope::Scope;
 use crate::period::Period;
 use anyhow::{bail, Result};
 use chrono::NaiveDateTime;
 use duckdb::Connection;
 use serde::Serialize;
 
-/// The counts that can be explained (the columns of the ii06a_flags macro).
-pub const COUNTS: &[&str] = &[
-    "received_online",
-    "received_offline",
-    "carried_over",
-    "resolved",
-    "resolved_early",
-    "resolved_on_time",
-    "resolved_late",
-    "withdrawn",
-    "in_progress",
-    "in_progress_processing",
-    "waiting_supplement",
-    "paused",
-    "in_progress_within",
-    "in_progress_overdue",
-    "refused",
-];
+/// The counts that can be explained: every registered count but the total, which is a sum
+/// (each is a 0/1 column of the ii06a_flags macro).
+pub fn counts() -> impl Iterator<Item = &'static str> {
+    crate::registry::COUNTS
+        .iter()
+        .map(|e| e.key)
+        .filter(|k| *k != "total_handled")
+}
 
 /// One dossier behind a figure.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -40,26 +31,28 @@ pub struct Line {
 
 /// Lists the dossiers counted in `metric` for the period, optionally for one agency.
 pub fn explain(conn: &Connection, p: &Period, metric: &str, unit: Option<&str>) -> Result<Vec<Line>> {
-    if !COUNTS.contains(&metric) {
+    if !counts().any(|c| c == metric) {
         bail!(crate::error::Failure::new(
             crate::error::Exit::Usage,
-            format!("unknown metric '{metric}': one of {}", COUNTS.join(", "))
+            format!(
+                "unknown metric '{metric}': one of {}",
+                counts().collect::<Vec<_>>().join(", ")
+            )
         ));
     }
-    super::prepare(conn, p)?;
-    // `metric` is one of the fixed names above, so it can name the column.
-    let sql = format!(
+    // `metric` is one of the registered names, so it can name the column.
+    let body = format!(
         "SELECT d.ma_ho_so, x.ten_don_vi, x.trang_thai, d.ngay_tiep_nhan, d.ngay_hen_tra, d.ngay_ket_thuc,
                 f.path, x.source_row
          FROM period_flags x
          JOIN dossier_versions d ON d.file_id = x.file_id AND d.source_row = x.source_row
          JOIN ingest_files f ON f.file_id = x.file_id
-         WHERE x.{metric} = 1 AND ($1 IS NULL OR x.ten_don_vi = $1)
+         WHERE x.{metric} = 1
          ORDER BY d.ma_ho_so"
     );
-    let mut st = conn.prepare(&sql)?;
-    let rows = st.query_map(duckdb::params![unit], |r| {
-        Ok(Line {
+    let mut lines = Vec::new();
+    Scope::new(p, unit).query(conn, "explain", &body, |r, _| {
+        lines.push(Line {
             ma_ho_so: r.get(0)?,
             unit: r.get(1)?,
             status: r.get(2)?,
@@ -68,7 +61,8 @@ pub fn explain(conn: &Connection, p: &Period, metric: &str, unit: Option<&str>) 
             finished: r.get(5)?,
             file: r.get(6)?,
             row: r.get(7)?,
-        })
+        });
+        Ok(())
     })?;
-    Ok(rows.collect::<duckdb::Result<Vec<_>>>()?)
+    Ok(lines)
 }

@@ -1,30 +1,14 @@
 //! Biểu II.06a: the counts of domain.md §5, their identities, and the form's 11 columns.
 
-use crate::period::Period;
+use super::scope::Scope;
 use anyhow::Result;
 use duckdb::Connection;
 use serde::Serialize;
 
-/// The separate counts of §5 for one row of the table.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-pub struct Counts {
-    pub total_handled: i64,
-    pub received_online: i64,
-    pub received_offline: i64,
-    pub carried_over: i64,
-    pub resolved: i64,
-    pub resolved_early: i64,
-    pub resolved_on_time: i64,
-    pub resolved_late: i64,
-    pub withdrawn: i64,
-    pub in_progress: i64,
-    pub in_progress_processing: i64,
-    pub waiting_supplement: i64,
-    pub paused: i64,
-    pub in_progress_within: i64,
-    pub in_progress_overdue: i64,
-    pub refused: i64,
-}
+/// The II.06a query (sql/metrics/ii06a.sql).
+pub const SQL: &str = include_str!("../../sql/metrics/ii06a.sql");
+
+pub use crate::registry::Counts;
 
 /// The printed columns (3)–(13) of form II.06a/VPCP/KSTT.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -117,47 +101,30 @@ pub struct Table {
     pub rows: Vec<Row>,
 }
 
-/// Computes the table for a period. Any identity violation is an internal error (exit 10).
-pub fn compute(conn: &Connection, p: &Period, withdrawn_in_resolved: bool) -> Result<Table> {
-    super::prepare(conn, p)?;
-    from_prepared(conn, withdrawn_in_resolved)
-}
+/// The columns of ii06a.sql that name a row rather than count.
+const KEYS: &[&str] = &["grain", "level", "unit", "field"];
 
-/// Computes the table for the period last prepared with `metrics::prepare`.
-pub fn from_prepared(conn: &Connection, withdrawn_in_resolved: bool) -> Result<Table> {
-    let mut st = conn.prepare(include_str!("../../sql/metrics/ii06a.sql"))?;
-    let rows = st.query_map([], |r| {
-        let counts = Counts {
-            total_handled: r.get(4)?,
-            received_online: r.get(5)?,
-            received_offline: r.get(6)?,
-            carried_over: r.get(7)?,
-            resolved: r.get(8)?,
-            resolved_early: r.get(9)?,
-            resolved_on_time: r.get(10)?,
-            resolved_late: r.get(11)?,
-            withdrawn: r.get(12)?,
-            in_progress: r.get(13)?,
-            in_progress_processing: r.get(14)?,
-            waiting_supplement: r.get(15)?,
-            paused: r.get(16)?,
-            in_progress_within: r.get(17)?,
-            in_progress_overdue: r.get(18)?,
-            refused: r.get(19)?,
-        };
-        Ok(Row {
-            grain: r.get(0)?,
-            level: r.get(1)?,
-            unit: r.get(2)?,
-            field: r.get(3)?,
+/// Computes the table for a scope. Any identity violation is an internal error (exit 10).
+pub fn compute(conn: &Connection, scope: &Scope, withdrawn_in_resolved: bool) -> Result<Table> {
+    let mut all = Vec::new();
+    scope.query(conn, "sql/metrics/ii06a.sql", SQL, |r, names| {
+        crate::registry::check_columns("sql/metrics/ii06a.sql", names, KEYS, crate::registry::COUNTS)?;
+        let mut counts = Counts::default();
+        for (i, n) in names.iter().enumerate() {
+            if let Some(slot) = counts.slot(n) {
+                *slot = r.get(i)?;
+            }
+        }
+        all.push(Row {
+            grain: r.get("grain")?,
+            level: r.get("level")?,
+            unit: r.get("unit")?,
+            field: r.get("field")?,
             form: counts.form(withdrawn_in_resolved),
             counts,
-        })
+        });
+        Ok(())
     })?;
-    let mut all = Vec::new();
-    for r in rows {
-        all.push(r?);
-    }
     for r in &all {
         let v = r.counts.identity_violations();
         if !v.is_empty() {

@@ -2,9 +2,7 @@
 //! versioned configuration (sql/index766.toml).
 
 use super::rates::{Rate, Rates};
-use crate::period::Period;
 use anyhow::{bail, Context, Result};
-use duckdb::Connection;
 use serde::{Deserialize, Serialize};
 
 /// The configuration shipped with the program.
@@ -116,28 +114,11 @@ pub fn parse_config(text: &str) -> Result<Config> {
     Ok(c)
 }
 
-/// The 766 on-time rate (sql/metrics/index766.sql).
-pub fn on_time_766(conn: &Connection, p: &Period) -> Result<Rate> {
-    super::prepare(conn, p)?;
-    on_time_766_prepared(conn)
-}
-
-/// The 766 on-time rate for the period last prepared with `metrics::prepare`.
-pub fn on_time_766_prepared(conn: &Connection) -> Result<Rate> {
-    let (n, d): (i64, i64) = conn.query_row(include_str!("../../sql/metrics/index766.sql"), [], |r| {
-        Ok((r.get(1)?, r.get(2)?))
-    })?;
-    Ok(Rate::new(n, d))
-}
-
-/// Scores the index from the rates.
-pub fn score(cfg: &Config, rates: &Rates, on_time: Rate) -> Index766 {
+/// Scores the index from the rates (the 766 on-time rule among them).
+pub fn score(cfg: &Config, rates: &Rates) -> Index766 {
     let mut indicators = Vec::new();
     for i in &cfg.indicators {
-        let rate = match i.metric.as_str() {
-            "on_time_766" => Some(on_time),
-            m => rates.get(m),
-        };
+        let rate = rates.get(&i.metric);
         let points = rate.and_then(|r| r.percent).map(|p| match i.threshold {
             Some(t) if t > 0.0 => i.points * (p / t).min(1.0),
             _ => i.points * (p / 100.0).min(1.0),
@@ -195,9 +176,10 @@ mod tests {
         let rates = Rates {
             online_intake: Rate::new(25, 100),
             satisfaction: Rate::new(95, 100),
+            on_time_766: Rate::new(90, 100),
             ..Default::default()
         };
-        let idx = score(&cfg, &rates, Rate::new(90, 100));
+        let idx = score(&cfg, &rates);
         let get = |id: &str| idx.indicators.iter().find(|i| i.id == id).unwrap().points;
         assert_eq!(get("dung_han_766"), Some(18.0)); // 20 × 90 %
         assert_eq!(get("tiep_nhan_truc_tuyen"), Some(3.0)); // 6 × 25/50

@@ -4,37 +4,25 @@ pub mod explain;
 pub mod ii06a;
 pub mod index766;
 pub mod rates;
+pub mod scope;
 pub mod table;
 pub mod targets;
 
 use crate::period::Period;
 use anyhow::{Context, Result};
 use duckdb::Connection;
+use scope::Scope;
 use serde::Serialize;
 
 /// The SQL macros the metric queries build on, in dependency order.
 pub const MACROS: &[(&str, &str)] = &[("ii06a_flags", include_str!("../../sql/metrics/ii06a_flags.sql"))];
 
-/// Installs the metric macros on a connection (temporary: nothing is written).
+/// Installs the metric macros on a connection (temporary macros: nothing is written).
 pub fn install(conn: &Connection) -> Result<()> {
     for (name, sql) in MACROS {
         conn.execute_batch(sql)
             .with_context(|| format!("installing SQL macro {name}"))?;
     }
-    Ok(())
-}
-
-/// Prepares a period for the metric queries: temporary tables `period_bounds` and
-/// `period_flags` on this connection, replaced by the next call.
-pub fn prepare(conn: &Connection, p: &Period) -> Result<()> {
-    install(conn)?;
-    conn.execute(
-        include_str!("../../sql/metrics/period.sql"),
-        [p.from.to_string(), p.to.to_string()],
-    )
-    .context("preparing the period")?;
-    conn.execute_batch(include_str!("../../sql/metrics/period_flags.sql"))
-        .context("computing the II.06a flags")?;
     Ok(())
 }
 
@@ -115,29 +103,17 @@ impl Default for Options {
     }
 }
 
-/// Prepares a period, restricted to one agency when the options say so.
-fn prepare_for(conn: &Connection, p: &Period, o: &Options) -> Result<()> {
-    prepare(conn, p)?;
-    if let Some(u) = &o.unit {
-        conn.execute("DELETE FROM period_flags WHERE ten_don_vi IS DISTINCT FROM ?", [u])?;
-        conn.execute(
-            "CREATE OR REPLACE TEMP TABLE period_bounds AS SELECT t0, t1, CAST(? AS VARCHAR) AS unit FROM period_bounds",
-            [u],
-        )?;
-    }
-    Ok(())
-}
-
+/// The totals and rates of a comparison period, and the change of each rate in points.
 fn comparison(conn: &Connection, p: &Period, current: &rates::Rates, o: &Options) -> Result<Comparison> {
-    prepare_for(conn, p, o)?;
-    let t = ii06a::from_prepared(conn, o.withdrawn_in_resolved)?;
-    let r = rates::from_prepared(conn)?.total;
-    let change_pp = rates::NAMES
+    let scope = Scope::new(p, o.unit.as_deref());
+    let t = ii06a::compute(conn, &scope, o.withdrawn_in_resolved)?;
+    let r = rates::compute(conn, &scope)?.total;
+    let change_pp = crate::registry::RATES
         .iter()
-        .map(|n| {
-            let now = current.get(n).and_then(|x| x.percent);
-            let then = r.get(n).and_then(|x| x.percent);
-            (n.to_string(), now.zip(then).map(|(a, b)| a - b))
+        .map(|e| {
+            let now = current.get(e.key).and_then(|x| x.percent);
+            let then = r.get(e.key).and_then(|x| x.percent);
+            (e.key.to_string(), now.zip(then).map(|(a, b)| a - b))
         })
         .collect();
     Ok(Comparison {
@@ -169,11 +145,10 @@ pub fn inputs(conn: &Connection) -> Result<Vec<Input>> {
 
 /// Computes every metric for a period, with its comparisons.
 pub fn compute(conn: &Connection, p: &Period, o: &Options) -> Result<Metrics> {
-    prepare_for(conn, p, o)?;
-    let table = ii06a::from_prepared(conn, o.withdrawn_in_resolved)?;
-    let rt = rates::from_prepared(conn)?;
-    let on_time = index766::on_time_766_prepared(conn)?;
-    let idx = index766::score(&o.index766, &rt.total, on_time);
+    let scope = Scope::new(p, o.unit.as_deref());
+    let table = ii06a::compute(conn, &scope, o.withdrawn_in_resolved)?;
+    let rt = rates::compute(conn, &scope)?;
+    let idx = index766::score(&o.index766, &rt.total);
     let targets = o
         .targets
         .as_ref()

@@ -3,6 +3,7 @@
 use super::explain::Line;
 use super::ii06a::Row;
 use super::Metrics;
+use crate::registry::{COUNTS, RATES};
 use crate::report::format::{int, percent, points_change, short_date};
 use chrono::NaiveDate;
 use std::fmt::Write;
@@ -108,41 +109,11 @@ pub fn render(m: &Metrics, by: By) -> String {
     }
     let t = &m.ii06a.total.counts;
     let _ = writeln!(s, "\nSố liệu chi tiết (toàn tỉnh):");
-    for (label, v) in [
-        ("Tổng số hồ sơ giải quyết", t.total_handled),
-        ("Tiếp nhận mới trực tuyến", t.received_online),
-        ("Tiếp nhận mới trực tiếp, qua bưu chính", t.received_offline),
-        ("Kỳ trước chuyển qua", t.carried_over),
-        ("Đã giải quyết", t.resolved),
-        ("  trước hạn", t.resolved_early),
-        ("  đúng hạn", t.resolved_on_time),
-        ("  quá hạn", t.resolved_late),
-        ("Rút hồ sơ", t.withdrawn),
-        ("Đang giải quyết", t.in_progress),
-        ("  đang xử lý", t.in_progress_processing),
-        ("  chờ bổ sung", t.waiting_supplement),
-        ("  tạm dừng (chờ nghĩa vụ tài chính, dừng xử lý)", t.paused),
-        ("  trong hạn", t.in_progress_within),
-        ("  quá hạn", t.in_progress_overdue),
-        ("Không được tiếp nhận", t.refused),
-    ] {
-        let _ = writeln!(s, "  {label:<52} {:>10}", int(v));
+    for e in COUNTS {
+        let _ = writeln!(s, "  {:<52} {:>10}", e.label, int(t.get(e.key).unwrap_or(0)));
     }
     let _ = writeln!(s, "\nTỷ lệ (tử số / mẫu số):");
-    let labels = [
-        ("on_time", "Đúng hạn, trước hạn"),
-        ("late", "Quá hạn"),
-        ("online_intake", "Tiếp nhận trực tuyến"),
-        ("full_online", "Hồ sơ trực tuyến toàn trình"),
-        ("online_payment", "Thanh toán trực tuyến"),
-        ("digitised", "Số hóa hồ sơ"),
-        ("e_result", "Kết quả điện tử"),
-        ("reuse", "Tái sử dụng dữ liệu số hóa"),
-        ("synced", "Đồng bộ DVCQG"),
-        ("satisfaction", "Mức độ hài lòng"),
-        ("feedback_on_time", "Xử lý PAKN đúng hạn"),
-    ];
-    for (key, label) in labels {
+    for (key, label) in RATES.iter().map(|e| (e.key, e.label)) {
         let r = m.rates.get(key).unwrap_or_default();
         let _ = writeln!(
             s,
@@ -257,29 +228,14 @@ fn csv_field(v: &str) -> String {
 
 /// The II.06a rows as CSV (plain integers, for spreadsheets).
 pub fn csv(m: &Metrics, by: By) -> String {
-    let mut s = String::from(
-        "grain,level,unit,field,total_handled,received_online,received_offline,carried_over,resolved,resolved_early,resolved_on_time,resolved_late,withdrawn,in_progress,in_progress_processing,waiting_supplement,paused,in_progress_within,in_progress_overdue,refused\n",
-    );
+    let mut s = String::from("grain,level,unit,field");
+    for e in COUNTS {
+        s.push(',');
+        s.push_str(e.key);
+    }
+    s.push('\n');
     for r in std::iter::once(&m.ii06a.total).chain(m.ii06a.rows.iter().filter(|r| by.shows(&r.grain))) {
-        let c = &r.counts;
-        let nums = [
-            c.total_handled,
-            c.received_online,
-            c.received_offline,
-            c.carried_over,
-            c.resolved,
-            c.resolved_early,
-            c.resolved_on_time,
-            c.resolved_late,
-            c.withdrawn,
-            c.in_progress,
-            c.in_progress_processing,
-            c.waiting_supplement,
-            c.paused,
-            c.in_progress_within,
-            c.in_progress_overdue,
-            c.refused,
-        ];
+        let nums: Vec<i64> = COUNTS.iter().map(|e| r.counts.get(e.key).unwrap_or(0)).collect();
         let _ = writeln!(
             s,
             "{},{},{},{},{}",

@@ -1,6 +1,7 @@
 //! Targets (chỉ tiêu) of a year: computed from the rates, or reported from the targets file.
 
-use super::rates::{Rates, NAMES};
+use super::rates::Rates;
+use crate::registry::RATES;
 use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -105,12 +106,12 @@ pub fn parse(text: &str) -> Result<TargetsFile> {
             );
         }
         match (&t.metric, t.actual) {
-            (Some(m), None) if NAMES.contains(&m.as_str()) => {}
+            (Some(m), None) if RATES.iter().any(|e| e.key == m) => {}
             (Some(m), None) => bail!(
                 "{}: target {}: unknown metric '{m}' (one of {})",
                 path.display(),
                 t.id,
-                NAMES.join(", ")
+                RATES.iter().map(|e| e.key).collect::<Vec<_>>().join(", ")
             ),
             (None, Some(_)) if t.source.is_some() => {}
             (None, Some(_)) => bail!("{}: target {}: a reported value needs its source", path.display(), t.id),

@@ -71,13 +71,8 @@ pub fn sql_hashes() -> Vec<Hashed> {
         });
     }
     for (name, sql) in [
-        ("metrics/ii06a.sql", include_str!("../../sql/metrics/ii06a.sql")),
-        ("metrics/index766.sql", include_str!("../../sql/metrics/index766.sql")),
-        ("metrics/period.sql", include_str!("../../sql/metrics/period.sql")),
-        (
-            "metrics/period_flags.sql",
-            include_str!("../../sql/metrics/period_flags.sql"),
-        ),
+        ("metrics/ii06a.sql", crate::metrics::ii06a::SQL),
+        ("metrics/scope.sql", crate::metrics::scope::SCOPE_SQL),
     ] {
         v.push(Hashed {
             name: name.into(),

@@ -642,7 +642,9 @@ fn feedback_and_catalogue_load_with_the_same_rules() {
     );
     counts(&ingest(&conn, &dossiers));
     let p = baocao::period::Period::parse("2023-06", baocao::period::Convention::Calendar).unwrap();
-    let r = baocao::metrics::rates::compute(&conn, &p).unwrap().total;
+    let r = baocao::metrics::rates::compute(&conn, &baocao::metrics::scope::Scope::new(&p, None))
+        .unwrap()
+        .total;
     assert_eq!((r.online_payment.numerator, r.online_payment.denominator), (1, 2));
     assert_eq!((r.full_online.numerator, r.full_online.denominator), (1, 3));
     assert_eq!((r.feedback_on_time.numerator, r.feedback_on_time.denominator), (1, 2));

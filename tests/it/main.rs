@@ -10,5 +10,6 @@ mod golden;
 mod ingest;
 mod kinds;
 mod metrics;
+mod registry;
 mod report;
 mod run;

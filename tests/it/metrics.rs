@@ -209,7 +209,7 @@ fn ii06a_sql_matches_reference_on_random_sets() {
             app.flush().unwrap();
         }
         let want = reference(&set, p.from, p.to);
-        let got = ii06a::compute(&conn, &p, true).unwrap();
+        let got = ii06a::compute(&conn, &baocao::metrics::scope::Scope::new(&p, None), true).unwrap();
         assert_eq!(got.total.counts, want, "iteration {iter}, period {p}, set {set:#?}");
         for unit in ["Sở Y tế", "Sở Tư pháp", "UBND xã Nghi Phú"] {
             let sub: Vec<D> = set.iter().filter(|d| d.unit == unit).cloned().collect();
@@ -280,7 +280,7 @@ fn ii06a_identities_hold_and_form_columns_follow_the_note() {
 fn empty_period_gives_zeros() {
     let conn = store::open_in_memory().unwrap();
     let p = Period::parse("2030-01", Convention::Calendar).unwrap();
-    let t = ii06a::compute(&conn, &p, true).unwrap();
+    let t = ii06a::compute(&conn, &baocao::metrics::scope::Scope::new(&p, None), true).unwrap();
     assert_eq!(t.total.counts, Counts::default());
     assert!(t.rows.is_empty());
 }

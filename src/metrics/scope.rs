@@ -1,0 +1,60 @@
+//! A period scope as a value: the dates and an optional agency, bound into each query with
+//! the CTEs of sql/metrics/scope.sql. No query reads state another query left behind, so
+//! the order in which periods are computed cannot change a figure.
+
+use crate::period::Period;
+use anyhow::{Context, Result};
+use duckdb::Connection;
+
+/// The CTEs (`scope`, `period_flags`) every metric query starts with.
+pub const SCOPE_SQL: &str = include_str!("../../sql/metrics/scope.sql");
+
+/// The dates and agency a figure is computed for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scope {
+    pub from: chrono::NaiveDate,
+    pub to: chrono::NaiveDate,
+    pub unit: Option<String>,
+}
+
+impl Scope {
+    /// The scope of a period, for the whole province or one agency.
+    pub fn new(p: &Period, unit: Option<&str>) -> Self {
+        Scope {
+            from: p.from,
+            to: p.to,
+            unit: unit.map(str::to_string),
+        }
+    }
+
+    /// Runs `body` (a query over `scope` and `period_flags`) in this scope, calling `row`
+    /// with each result row and the result's column names.
+    pub fn query(
+        &self,
+        conn: &Connection,
+        name: &str,
+        body: &str,
+        mut row: impl FnMut(&duckdb::Row, &[String]) -> Result<()>,
+    ) -> Result<()> {
+        super::install(conn)?;
+        let sql = format!("{SCOPE_SQL}\n{}", body.trim().trim_end_matches(';'));
+        let mut st = conn.prepare(&sql).with_context(|| format!("preparing {name}"))?;
+        let mut rows = st
+            .query(duckdb::params![self.from.to_string(), self.to.to_string(), self.unit])
+            .with_context(|| format!("running {name}"))?;
+        let names: Vec<String> = rows.as_ref().map(|s| s.column_names()).unwrap_or_default();
+        while let Some(r) = rows.next()? {
+            row(r, &names)?;
+        }
+        Ok(())
+    }
+}
+
+/// Joins query bodies with the same columns into one statement (one scan of the store).
+pub fn union_all(bodies: &[(&str, &str)]) -> String {
+    bodies
+        .iter()
+        .map(|(_, b)| format!("SELECT * FROM (\n{}\n)", b.trim().trim_end_matches(';')))
+        .collect::<Vec<_>>()
+        .join("\nUNION ALL\n")
+}

@@ -1,0 +1,142 @@
+//! Every count and rate the reports use, in one place: its key (the SQL column or metric
+//! name and the JSON key), its Vietnamese label and its unit. Rust reads SQL results by
+//! these names; a name the registry does not know, or a registered name the SQL does not
+//! return, is an internal error (exit 10), caught by the tests.
+
+use crate::error::{Exit, Failure};
+use serde::Serialize;
+
+/// One registered figure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Entry {
+    /// SQL column (counts) or metric name (rates), and JSON key.
+    pub key: &'static str,
+    /// Vietnamese label, as printed in tables.
+    pub label: &'static str,
+    /// "hồ sơ" for counts, "%" for rates.
+    pub unit: &'static str,
+}
+
+/// Defines a struct with one field per entry and the matching registry list, so the two
+/// can never disagree.
+macro_rules! registry {
+    ($(#[$m:meta])* $name:ident of $ty:ty, $list:ident, $unit:expr, { $($key:ident => $label:expr),* $(,)? }) => {
+        $(#[$m])*
+        pub struct $name {
+            $(#[doc = $label] pub $key: $ty,)*
+        }
+
+        /// The registry entries of this struct, in its field order (the JSON order).
+        pub const $list: &[Entry] = &[$(Entry { key: stringify!($key), label: $label, unit: $unit },)*];
+
+        impl $name {
+            /// A figure by key.
+            pub fn get(&self, key: &str) -> Option<$ty> {
+                match key {
+                    $(stringify!($key) => Some(self.$key),)*
+                    _ => None,
+                }
+            }
+
+            /// The place of a figure by key.
+            pub fn slot(&mut self, key: &str) -> Option<&mut $ty> {
+                match key {
+                    $(stringify!($key) => Some(&mut self.$key),)*
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+registry! {
+    /// The separate counts of domain.md §5 for one row of Biểu II.06a.
+    #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+    Counts of i64, COUNTS, "hồ sơ", {
+        total_handled => "Tổng số hồ sơ giải quyết",
+        received_online => "Tiếp nhận mới trực tuyến",
+        received_offline => "Tiếp nhận mới trực tiếp, qua bưu chính",
+        carried_over => "Kỳ trước chuyển qua",
+        resolved => "Đã giải quyết",
+        resolved_early => "Giải quyết trước hạn",
+        resolved_on_time => "Giải quyết đúng hạn",
+        resolved_late => "Giải quyết quá hạn",
+        withdrawn => "Rút hồ sơ",
+        in_progress => "Đang giải quyết",
+        in_progress_processing => "Đang xử lý",
+        waiting_supplement => "Chờ bổ sung",
+        paused => "Tạm dừng (chờ nghĩa vụ tài chính, dừng xử lý)",
+        in_progress_within => "Đang giải quyết trong hạn",
+        in_progress_overdue => "Đang giải quyết quá hạn",
+        refused => "Không được tiếp nhận",
+    }
+}
+
+/// One rate. `percent` is None when the denominator is zero ("không phát sinh").
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct Rate {
+    pub numerator: i64,
+    pub denominator: i64,
+    pub percent: Option<f64>,
+}
+
+impl Rate {
+    /// A rate from its two counts.
+    pub fn new(numerator: i64, denominator: i64) -> Self {
+        let percent = (denominator > 0).then(|| numerator as f64 * 100.0 / denominator as f64);
+        Rate {
+            numerator,
+            denominator,
+            percent,
+        }
+    }
+}
+
+registry! {
+    /// Every rate of domain.md §6 (and the 766 on-time rule of §7), in a fixed order.
+    #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+    Rates of Rate, RATES, "%", {
+        on_time => "Đúng hạn, trước hạn",
+        late => "Quá hạn",
+        online_intake => "Tiếp nhận trực tuyến",
+        full_online => "Hồ sơ trực tuyến toàn trình",
+        online_payment => "Thanh toán trực tuyến",
+        digitised => "Số hóa hồ sơ",
+        e_result => "Kết quả điện tử",
+        reuse => "Tái sử dụng dữ liệu số hóa",
+        synced => "Đồng bộ DVCQG",
+        satisfaction => "Mức độ hài lòng",
+        feedback_on_time => "Xử lý PAKN đúng hạn",
+        on_time_766 => "Đúng hạn theo QĐ 766",
+    }
+}
+
+/// An internal error: SQL and registry disagree (a bug no input can cause).
+pub fn mismatch(msg: String) -> anyhow::Error {
+    anyhow::Error::new(Failure::new(Exit::Internal, msg))
+}
+
+/// Checks that a query's figure columns are exactly the registered ones.
+pub fn check_columns(query: &str, columns: &[String], keys: &[&str], registry: &[Entry]) -> anyhow::Result<()> {
+    for c in columns.iter().filter(|c| !keys.contains(&c.as_str())) {
+        if !registry.iter().any(|e| e.key == c) {
+            return Err(mismatch(format!("{query}: column '{c}' is not in the registry")));
+        }
+    }
+    for e in registry {
+        if !columns.iter().any(|c| c == e.key) {
+            return Err(mismatch(format!("{query}: registered '{}' is not returned", e.key)));
+        }
+    }
+    Ok(())
+}
+
+/// The label of a registered key (counts and rates), or the key itself.
+pub fn label(key: &str) -> &str {
+    COUNTS
+        .iter()
+        .chain(RATES)
+        .find(|e| e.key == key)
+        .map(|e| e.label)
+        .unwrap_or(key)
+}
