@@ -41,7 +41,7 @@ impl Renderer {
     /// `creation_timestamp` comes from the report data, never the clock.
     pub fn render(&self, report: &Report, json: &Path, pdf: &Path, creation_timestamp: i64) -> Result<()> {
         match self {
-            Renderer::Typst(t) => t.render(&format!("{}.typ", report.kind), json, pdf, creation_timestamp),
+            Renderer::Typst(t) => t.render("report.typ", json, pdf, creation_timestamp),
             Renderer::Builtin { fonts_dir } => {
                 crate::fsx::write_atomic(pdf, &builtin::render(report, fonts_dir, creation_timestamp)?)
             }

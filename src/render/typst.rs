@@ -14,8 +14,7 @@ pub const TYPST_VERSION: &str = "0.15.1";
 /// The templates, embedded so a report renders the same wherever the binary runs.
 pub const TEMPLATES: &[(&str, &str)] = &[
     ("lib/decree30.typ", include_str!("../../reports/lib/decree30.typ")),
-    ("monthly.typ", include_str!("../../reports/monthly.typ")),
-    ("annual.typ", include_str!("../../reports/annual.typ")),
+    ("report.typ", include_str!("../../reports/report.typ")),
 ];
 
 /// The font files the templates need, with every Vietnamese glyph.
@@ -112,7 +111,7 @@ impl Typst {
         })
     }
 
-    /// Compiles `template` (monthly.typ / annual.typ) with `data` into `out`. Output goes
+    /// Compiles `template` (report.typ) with `data` into `out`. Output goes
     /// to a temporary file renamed into place, so a crash never leaves a partial PDF.
     pub fn render(&self, template: &str, data: &Path, out: &Path, creation_timestamp: i64) -> Result<()> {
         let dir = templates_dir()?;

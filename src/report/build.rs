@@ -91,6 +91,24 @@ fn appendix(m: &Metrics, cfg: &ReportConfig) -> Appendix {
     }
     Appendix {
         form: "Biểu số II.06a/VPCP/KSTT".into(),
+        head: AppendixHeader {
+            stt: "STT".into(),
+            name: "Tên đơn vị / lĩnh vực".into(),
+            received: "Số hồ sơ nhận giải quyết".into(),
+            results: "Kết quả giải quyết".into(),
+            total: "Tổng số".into(),
+            of_which: "Trong đó".into(),
+            resolved: "Số hồ sơ đã giải quyết".into(),
+            in_progress: "Số hồ sơ đang giải quyết".into(),
+            received_cols: vec![
+                "Số mới tiếp nhận trực tuyến".into(),
+                "Số mới tiếp nhận trực tiếp hoặc qua BCCI".into(),
+                "Số kỳ trước chuyển qua".into(),
+            ],
+            resolved_cols: vec!["Trả trước hạn".into(), "Trả đúng hạn".into(), "Trả quá hạn".into()],
+            in_progress_cols: vec!["Chưa đến hạn".into(), "Quá hạn".into()],
+            numbers: (1..=13).map(|i| format!("({i})")).collect(),
+        },
         title: "TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH".into(),
         period_line: format!(
             "Kỳ báo cáo: {} ({})",
@@ -148,49 +166,78 @@ fn chart(
     }
 }
 
-fn key_figures(m: &Metrics) -> Vec<Figure> {
+fn col(title: &str, width_mm: Option<f32>, align: &str) -> Column {
+    Column {
+        title: title.into(),
+        width_mm,
+        align: align.into(),
+    }
+}
+
+fn row(cells: Vec<String>) -> TableRow {
+    TableRow { cells, strong: false }
+}
+
+/// The key figures: this period, the previous one, the change.
+fn key_figures(m: &Metrics, heading: String, now_title: &str) -> Table {
     let t = &m.ii06a.total.counts;
     let p = &m.previous_period.ii06a;
-    let count = |label: &str, now: i64, before: i64| Figure {
-        label: label.into(),
-        value: int(now),
-        previous: int(before),
-        change: if before == 0 {
-            "—".into()
-        } else {
-            format!("{}{}", if now >= before { "+" } else { "" }, int(now - before))
-        },
+    let count = |label: &str, now: i64, before: i64| {
+        row(vec![
+            label.into(),
+            int(now),
+            int(before),
+            if before == 0 {
+                "—".into()
+            } else {
+                format!("{}{}", if now >= before { "+" } else { "" }, int(now - before))
+            },
+        ])
     };
     let rate = |label: &str, key: &str| {
         let now = m.rates.get(key).unwrap_or_default();
         let before = m.previous_period.rates.get(key).unwrap_or_default();
-        Figure {
-            label: label.into(),
-            value: percent(now.percent),
-            previous: percent(before.percent),
-            change: points_change(m.previous_period.change_pp.get(key).copied().flatten()),
-        }
+        row(vec![
+            label.into(),
+            percent(now.percent),
+            percent(before.percent),
+            points_change(m.previous_period.change_pp.get(key).copied().flatten()),
+        ])
     };
-    vec![
-        count("Tổng số hồ sơ giải quyết", t.total_handled, p.total_handled),
-        count(
-            "Tiếp nhận mới",
-            t.received_online + t.received_offline,
-            p.received_online + p.received_offline,
-        ),
-        count("Kỳ trước chuyển qua", t.carried_over, p.carried_over),
-        count("Đã giải quyết", t.resolved, p.resolved),
-        count("Quá hạn", t.resolved_late, p.resolved_late),
-        count("Đang giải quyết", t.in_progress, p.in_progress),
-        rate("Tỷ lệ đúng hạn, trước hạn", "on_time"),
-        rate("Tỷ lệ tiếp nhận trực tuyến", "online_intake"),
-        rate("Tỷ lệ thanh toán trực tuyến", "online_payment"),
-        rate("Tỷ lệ số hóa hồ sơ", "digitised"),
-        rate("Mức độ hài lòng", "satisfaction"),
-    ]
+    Table {
+        id: "key_figures".into(),
+        heading,
+        intro: Vec::new(),
+        columns: vec![
+            col("Chỉ tiêu", None, "left"),
+            col(now_title, Some(32.0), "right"),
+            col("Kỳ trước", Some(32.0), "right"),
+            col("Thay đổi", Some(32.0), "right"),
+        ],
+        rows: vec![
+            count("Tổng số hồ sơ giải quyết", t.total_handled, p.total_handled),
+            count(
+                "Tiếp nhận mới",
+                t.received_online + t.received_offline,
+                p.received_online + p.received_offline,
+            ),
+            count("Kỳ trước chuyển qua", t.carried_over, p.carried_over),
+            count("Đã giải quyết", t.resolved, p.resolved),
+            count("Quá hạn", t.resolved_late, p.resolved_late),
+            count("Đang giải quyết", t.in_progress, p.in_progress),
+            rate("Tỷ lệ đúng hạn, trước hạn", "on_time"),
+            rate("Tỷ lệ tiếp nhận trực tuyến", "online_intake"),
+            rate("Tỷ lệ thanh toán trực tuyến", "online_payment"),
+            rate("Tỷ lệ số hóa hồ sơ", "digitised"),
+            rate("Mức độ hài lòng", "satisfaction"),
+        ],
+        notes: Vec::new(),
+        size: 11.5,
+    }
 }
 
-fn targets(m: &Metrics) -> Option<Targets> {
+/// The targets of the year with their verdicts; None without a targets file.
+fn targets(m: &Metrics, heading: String) -> Option<Table> {
     if m.targets.is_empty() {
         return None;
     }
@@ -211,26 +258,28 @@ fn targets(m: &Metrics) -> Option<Targets> {
                 (Some(a), _, _, _) if t.unit == "%" => percent(Some(a)),
                 (Some(a), _, _, _) => format!("{}{unit}", decimal(a, 2)),
             };
-            TargetRow {
-                id: t.id.clone(),
-                label: t.label.clone(),
-                target: format!(
-                    "{} {}{unit}",
-                    t.comparator.replace(">=", "≥").replace("<=", "≤"),
-                    decimal(t.threshold, 2)
-                ),
-                actual,
-                verdict: match t.verdict {
-                    Verdict::Met => "Đạt".into(),
-                    Verdict::NotMet => "Không đạt".into(),
-                    Verdict::NoData => "Không có số liệu".into(),
-                },
-                met: t.verdict == Verdict::Met,
-                note: if t.origin == "reported" {
-                    format!("{}; số liệu báo cáo: {}", t.set_by, t.source.as_deref().unwrap_or(""))
-                } else {
-                    format!("{}; tính từ dữ liệu hồ sơ", t.set_by)
-                },
+            let note = if t.origin == "reported" {
+                format!("{}; số liệu báo cáo: {}", t.set_by, t.source.as_deref().unwrap_or(""))
+            } else {
+                format!("{}; tính từ dữ liệu hồ sơ", t.set_by)
+            };
+            TableRow {
+                cells: vec![
+                    t.id.clone(),
+                    format!("{} ({note})", t.label),
+                    format!(
+                        "{} {}{unit}",
+                        t.comparator.replace(">=", "≥").replace("<=", "≤"),
+                        decimal(t.threshold, 2)
+                    ),
+                    actual,
+                    match t.verdict {
+                        Verdict::Met => "Đạt".into(),
+                        Verdict::NotMet => "Không đạt".into(),
+                        Verdict::NoData => "Không có số liệu".into(),
+                    },
+                ],
+                strong: false,
             }
         })
         .collect();
@@ -242,37 +291,61 @@ fn targets(m: &Metrics) -> Option<Targets> {
             Some(g) => format!("{g}: {}/{} chỉ tiêu đạt và vượt", s.met, s.total),
         })
         .collect();
-    Some(Targets { rows, summary })
+    Some(Table {
+        id: "targets".into(),
+        heading,
+        intro: Vec::new(),
+        columns: vec![
+            col("Mã", Some(17.0), "center"),
+            col("Chỉ tiêu", None, "left"),
+            col("Kế hoạch", Some(24.0), "center"),
+            col("Thực hiện", Some(30.0), "right"),
+            col("Đánh giá", Some(19.0), "center"),
+        ],
+        rows,
+        notes: summary,
+        size: 10.0,
+    })
 }
 
-fn index(m: &Metrics) -> Index {
+/// The Decision 766 score by group, with the configuration used.
+fn index(m: &Metrics, heading: String) -> Table {
     let i = &m.index766;
-    Index {
-        total: format!("{} điểm", decimal(i.total, 2)),
-        band: if i.band_confirmed {
-            i.band.clone()
-        } else {
-            format!("{} (ngưỡng xếp loại chưa được xác nhận)", i.band)
-        },
-        note: format!(
-            "Cấu hình {}: {} điểm chấm được từ dữ liệu; {} điểm không có số liệu, không tính.",
-            i.config_version,
-            decimal(i.max_scorable, 2),
-            decimal(i.unscorable_points, 2)
-        ),
-        groups: i
+    let band = if i.band_confirmed {
+        i.band.clone()
+    } else {
+        format!("{} (ngưỡng xếp loại chưa được xác nhận)", i.band)
+    };
+    let note = format!(
+        "Cấu hình {}: {} điểm chấm được từ dữ liệu; {} điểm không có số liệu, không tính.",
+        i.config_version,
+        decimal(i.max_scorable, 2),
+        decimal(i.unscorable_points, 2)
+    );
+    Table {
+        id: "index766".into(),
+        heading,
+        intro: vec![format!(
+            "Tổng điểm: {} điểm (xếp loại: {band}). {note}",
+            decimal(i.total, 2)
+        )],
+        columns: vec![
+            col("Nhóm chỉ số", None, "left"),
+            col("Điểm", Some(28.0), "right"),
+            col("Tối đa", Some(28.0), "right"),
+        ],
+        rows: i
             .groups
             .iter()
-            .map(|g| IndexGroup {
-                label: g.label.clone(),
-                points: decimal(g.points, 2),
-                max: decimal(g.max_points, 2),
-            })
+            .map(|g| row(vec![g.label.clone(), decimal(g.points, 2), decimal(g.max_points, 2)]))
             .collect(),
+        notes: Vec::new(),
+        size: 11.0,
     }
 }
 
-fn ranking(m: &Metrics) -> Vec<RankRow> {
+/// Departments ranked by on-time rate; None when none resolved a dossier.
+fn ranking(m: &Metrics, heading: String) -> Option<Table> {
     let mut rows: Vec<(String, crate::metrics::rates::Rates)> = departments(m)
         .into_iter()
         .filter_map(|u| Some((u.clone(), *m.rates_by_unit.get(&u)?)))
@@ -286,16 +359,36 @@ fn ranking(m: &Metrics) -> Vec<RankRow> {
             .then(b.1.on_time.denominator.cmp(&a.1.on_time.denominator))
             .then(a.0.cmp(&b.0))
     });
-    rows.into_iter()
-        .enumerate()
-        .map(|(i, (u, r))| RankRow {
-            rank: (i + 1).to_string(),
-            unit: u,
-            resolved: int(r.on_time.denominator),
-            on_time: percent(r.on_time.percent),
-            online: percent(r.online_intake.percent),
-        })
-        .collect()
+    if rows.is_empty() {
+        return None;
+    }
+    Some(Table {
+        id: "ranking".into(),
+        heading,
+        intro: Vec::new(),
+        columns: vec![
+            col("Hạng", Some(14.0), "center"),
+            col("Đơn vị", None, "left"),
+            col("Đã giải quyết", Some(28.0), "right"),
+            col("Đúng hạn", Some(28.0), "right"),
+            col("Trực tuyến", Some(28.0), "right"),
+        ],
+        rows: rows
+            .into_iter()
+            .enumerate()
+            .map(|(i, (u, r))| {
+                row(vec![
+                    (i + 1).to_string(),
+                    u,
+                    int(r.on_time.denominator),
+                    percent(r.on_time.percent),
+                    percent(r.online_intake.percent),
+                ])
+            })
+            .collect(),
+        notes: Vec::new(),
+        size: 10.5,
+    })
 }
 
 fn header(cfg: &ReportConfig, p: &Period, subject: String, m: &Metrics) -> Header {
@@ -304,6 +397,8 @@ fn header(cfg: &ReportConfig, p: &Period, subject: String, m: &Metrics) -> Heade
     let (issuer, place, footnote) = super::units::issuer(cfg, p);
     Header {
         issuer,
+        national_title: "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM".into(),
+        motto: "Độc lập - Tự do - Hạnh phúc".into(),
         number: cfg.number.clone(),
         place_date: format!("{place}, {}", long_date(date)),
         title: "BÁO CÁO".into(),
@@ -315,14 +410,39 @@ fn header(cfg: &ReportConfig, p: &Period, subject: String, m: &Metrics) -> Heade
 
 fn closing(cfg: &ReportConfig) -> Closing {
     Closing {
+        recipients_title: "Nơi nhận:".into(),
         recipients: cfg.recipients.clone(),
         signer_lines: cfg.signer_lines.clone(),
         signer_name: cfg.signer_name.clone(),
     }
 }
 
-/// The monthly report: narrative, key figures, two charts, the II.06a appendix.
-pub fn monthly(m: &Metrics, p: &Period, cfg: &ReportConfig) -> Report {
+/// Numbers the next top-level heading after `n` earlier ones: "III. …".
+fn numbered(n: &mut usize, title: &str) -> String {
+    *n += 1;
+    format!("{}. {title}", ROMAN.get(*n - 1).unwrap_or(&""))
+}
+
+/// The two charts by department: on-time and online intake.
+fn department_charts(m: &Metrics) -> [Block; 2] {
+    [
+        Block::Chart(chart(
+            m,
+            "Tỷ lệ giải quyết hồ sơ đúng hạn theo sở, ban, ngành",
+            "Tỷ lệ (%) trên số hồ sơ đã giải quyết trong kỳ",
+            |r| r.on_time,
+        )),
+        Block::Chart(chart(
+            m,
+            "Tỷ lệ tiếp nhận hồ sơ trực tuyến theo sở, ban, ngành",
+            "Tỷ lệ (%) trên số hồ sơ tiếp nhận mới trong kỳ",
+            |r| r.online_intake,
+        )),
+    ]
+}
+
+/// The narrative on handling dossiers in the period (section "TÌNH HÌNH, KẾT QUẢ …").
+fn handling(m: &Metrics) -> Vec<String> {
     let mut paragraphs = vec![narrative::intake(m), narrative::results(m), narrative::comparison(m)];
     if let Some(t) = narrative::targets(&m.targets) {
         paragraphs.push(t);
@@ -331,6 +451,23 @@ pub fn monthly(m: &Metrics, p: &Period, cfg: &ReportConfig) -> Report {
     depts.sort_by_key(|u| std::cmp::Reverse(m.rates_by_unit.get(u).map(|r| r.online_intake.denominator).unwrap_or(0)));
     depts.truncate(6);
     paragraphs.push(narrative::online_by_department(m, &depts));
+    paragraphs
+}
+
+/// The report of a month (or a quarter, half-year, nine months): narrative, targets when
+/// given, key figures, two charts, the II.06a appendix.
+pub fn monthly(m: &Metrics, p: &Period, cfg: &ReportConfig) -> Report {
+    let sections = vec![Section {
+        heading: "I. TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH".into(),
+        paragraphs: handling(m),
+    }];
+    let mut n = sections.len();
+    let mut blocks = Vec::new();
+    if let Some(t) = targets(m, numbered(&mut n, "KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU")) {
+        blocks.push(Block::Table(t));
+    }
+    blocks.push(Block::Table(key_figures(m, "Số liệu chủ yếu".into(), "Kỳ này")));
+    blocks.extend(department_charts(m));
     Report {
         kind: "monthly".into(),
         header: header(
@@ -339,42 +476,17 @@ pub fn monthly(m: &Metrics, p: &Period, cfg: &ReportConfig) -> Report {
             format!("Tình hình, kết quả giải quyết thủ tục hành chính {}", m.period.label),
             m,
         ),
-        sections: vec![Section {
-            heading: "I. TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH".into(),
-            paragraphs,
-        }],
-        key_figures: key_figures(m),
-        charts: vec![
-            chart(
-                m,
-                "Tỷ lệ giải quyết hồ sơ đúng hạn theo sở, ban, ngành",
-                "Tỷ lệ (%) trên số hồ sơ đã giải quyết trong kỳ",
-                |r| r.on_time,
-            ),
-            chart(
-                m,
-                "Tỷ lệ tiếp nhận hồ sơ trực tuyến theo sở, ban, ngành",
-                "Tỷ lệ (%) trên số hồ sơ tiếp nhận mới trong kỳ",
-                |r| r.online_intake,
-            ),
-        ],
-        targets: targets(m),
-        index766: None,
-        ranking: Vec::new(),
+        sections,
+        blocks,
         appendix: appendix(m, cfg),
         closing: closing(cfg),
         data_version: data_version(m),
     }
 }
 
-/// The year-end review: targets, year-over-year, monthly trend, ranking, 766, appendix.
+/// The year-end review: highlights, targets, key figures, monthly trend, ranking, 766,
+/// appendix.
 pub fn annual(m: &Metrics, months: &[Metrics], p: &Period, cfg: &ReportConfig) -> Report {
-    let mut r = monthly(m, p, cfg);
-    r.kind = "annual".into();
-    r.header.subject = format!(
-        "Tổng kết công tác cải cách hành chính và chuyển đổi số {}",
-        m.period.label
-    );
     let t = &m.ii06a.total.counts;
     let y = &m.previous_year;
     let mut review = vec![format!(
@@ -405,17 +517,22 @@ pub fn annual(m: &Metrics, months: &[Metrics], p: &Period, cfg: &ReportConfig) -
             percent(m.rates.feedback_on_time.percent)
         ));
     }
-    if let Some(tg) = &r.targets {
-        review.push(format!("Kết quả thực hiện chỉ tiêu: {}.", tg.summary.join("; ")));
+    let sections_count = 2;
+    let mut n = sections_count;
+    let targets = targets(m, numbered(&mut n, "KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU"));
+    if let Some(tg) = &targets {
+        review.push(format!("Kết quả thực hiện chỉ tiêu: {}.", tg.notes.join("; ")));
     }
-    r.sections.insert(
-        0,
+    let sections = vec![
         Section {
             heading: "I. KẾT QUẢ NỔI BẬT TRONG NĂM".into(),
             paragraphs: review,
         },
-    );
-    r.sections[1].heading = "II. TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH".into();
+        Section {
+            heading: "II. TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH".into(),
+            paragraphs: handling(m),
+        },
+    ];
     let trend = Chart {
         title: "Tỷ lệ giải quyết hồ sơ đúng hạn theo tháng".into(),
         note: "Tỷ lệ (%) trên số hồ sơ đã giải quyết trong tháng".into(),
@@ -431,8 +548,44 @@ pub fn annual(m: &Metrics, months: &[Metrics], p: &Period, cfg: &ReportConfig) -
             })
             .collect(),
     };
-    r.charts.insert(0, trend);
-    r.index766 = Some(index(m));
-    r.ranking = ranking(m);
-    r
+    let mut blocks: Vec<Block> = targets.into_iter().map(Block::Table).collect();
+    if blocks.is_empty() {
+        n -= 1; // no targets: the next heading takes their number
+    }
+    blocks.push(Block::Table(key_figures(
+        m,
+        numbered(&mut n, "SỐ LIỆU CHỦ YẾU"),
+        "Năm nay",
+    )));
+    blocks.push(Block::Chart(trend));
+    blocks.extend(department_charts(m));
+    if let Some(r) = ranking(
+        m,
+        numbered(&mut n, "XẾP HẠNG CÁC SỞ, BAN, NGÀNH THEO TỶ LỆ GIẢI QUYẾT ĐÚNG HẠN"),
+    ) {
+        blocks.push(Block::Table(r));
+    } else {
+        n -= 1;
+    }
+    blocks.push(Block::Table(index(
+        m,
+        numbered(&mut n, "CHỈ SỐ THEO QUYẾT ĐỊNH 766/QĐ-TTg"),
+    )));
+    Report {
+        kind: "annual".into(),
+        header: header(
+            cfg,
+            p,
+            format!(
+                "Tổng kết công tác cải cách hành chính và chuyển đổi số {}",
+                m.period.label
+            ),
+            m,
+        ),
+        sections,
+        blocks,
+        appendix: appendix(m, cfg),
+        closing: closing(cfg),
+        data_version: data_version(m),
+    }
 }

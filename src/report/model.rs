@@ -3,27 +3,78 @@
 
 use serde::Serialize;
 
-/// One report (monthly or annual).
+/// One report (monthly, quarterly, … or annual).
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
     pub kind: String,
     pub header: Header,
+    /// The narrative, section by section.
     pub sections: Vec<Section>,
-    pub key_figures: Vec<Figure>,
-    pub charts: Vec<Chart>,
-    pub targets: Option<Targets>,
-    pub index766: Option<Index>,
-    pub ranking: Vec<RankRow>,
-    pub appendix: Appendix,
+    /// After the narrative, in print order: tables (targets, key figures, ranking, 766) and charts.
+    pub blocks: Vec<Block>,
     pub closing: Closing,
+    pub appendix: Appendix,
     /// Data version: a hash of the input files behind the figures.
     pub data_version: String,
+}
+
+/// A table or a chart of the body.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Block {
+    Table(Table),
+    Chart(Chart),
+}
+
+/// A table with its heading and every word it prints. `id` names it for other outputs:
+/// `targets`, `key_figures`, `ranking`, `index766`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Table {
+    pub id: String,
+    pub heading: String,
+    /// Paragraphs printed between the heading and the table.
+    pub intro: Vec<String>,
+    pub columns: Vec<Column>,
+    pub rows: Vec<TableRow>,
+    /// Bold lines printed under the table (the targets summary).
+    pub notes: Vec<String>,
+    /// Font size of the cells, in points.
+    pub size: f32,
+}
+
+/// A column: its title, width (None: takes the rest of the line) and alignment.
+#[derive(Debug, Clone, Serialize)]
+pub struct Column {
+    pub title: String,
+    pub width_mm: Option<f32>,
+    /// "left", "center" or "right".
+    pub align: String,
+}
+
+/// A row of cells; totals are printed bold.
+#[derive(Debug, Clone, Serialize)]
+pub struct TableRow {
+    pub cells: Vec<String>,
+    pub strong: bool,
+}
+
+impl Report {
+    /// A table of the body by id.
+    pub fn table(&self, id: &str) -> Option<&Table> {
+        self.blocks.iter().find_map(|b| match b {
+            Block::Table(t) if t.id == id => Some(t),
+            _ => None,
+        })
+    }
 }
 
 /// The Decree 30 frame: issuer, number, national title, place and date, subject.
 #[derive(Debug, Clone, Serialize)]
 pub struct Header {
     pub issuer: Vec<String>,
+    /// "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" and "Độc lập - Tự do - Hạnh phúc".
+    pub national_title: String,
+    pub motto: String,
     pub number: String,
     pub place_date: String,
     pub title: String,
@@ -38,15 +89,6 @@ pub struct Header {
 pub struct Section {
     pub heading: String,
     pub paragraphs: Vec<String>,
-}
-
-/// A row of the key-figures table.
-#[derive(Debug, Clone, Serialize)]
-pub struct Figure {
-    pub label: String,
-    pub value: String,
-    pub previous: String,
-    pub change: String,
 }
 
 /// A bar chart: values in 0–100 for the bar length, labels and printed values as text.
@@ -65,54 +107,12 @@ pub struct Bar {
     pub value: String,
 }
 
-/// The targets table of a year-end review.
-#[derive(Debug, Clone, Serialize)]
-pub struct Targets {
-    pub rows: Vec<TargetRow>,
-    pub summary: Vec<String>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct TargetRow {
-    pub id: String,
-    pub label: String,
-    pub target: String,
-    pub actual: String,
-    pub verdict: String,
-    pub met: bool,
-    pub note: String,
-}
-
-/// The Decision 766 score.
-#[derive(Debug, Clone, Serialize)]
-pub struct Index {
-    pub total: String,
-    pub band: String,
-    pub note: String,
-    pub groups: Vec<IndexGroup>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct IndexGroup {
-    pub label: String,
-    pub points: String,
-    pub max: String,
-}
-
-/// A department in the ranking by on-time rate.
-#[derive(Debug, Clone, Serialize)]
-pub struct RankRow {
-    pub rank: String,
-    pub unit: String,
-    pub resolved: String,
-    pub on_time: String,
-    pub online: String,
-}
-
 /// Biểu II.06a as printed: header block and rows of formatted cells (3)–(13).
 #[derive(Debug, Clone, Serialize)]
 pub struct Appendix {
     pub form: String,
+    /// The three-level header: see `AppendixHeader`.
+    pub head: AppendixHeader,
     pub title: String,
     pub period_line: String,
     pub reporting_unit: String,
@@ -131,9 +131,30 @@ pub struct AppendixRow {
     pub cells: Vec<String>,
 }
 
+/// The words of the II.06a header: row labels, the two groups, their sub-groups, the eleven
+/// column titles and the column numbers (1)…(13).
+#[derive(Debug, Clone, Serialize)]
+pub struct AppendixHeader {
+    pub stt: String,
+    pub name: String,
+    pub received: String,
+    pub results: String,
+    pub total: String,
+    pub of_which: String,
+    pub resolved: String,
+    pub in_progress: String,
+    /// (4)…(6) and (8)…(10) and (12)…(13): the leaf titles under the groups.
+    pub received_cols: Vec<String>,
+    pub resolved_cols: Vec<String>,
+    pub in_progress_cols: Vec<String>,
+    pub numbers: Vec<String>,
+}
+
 /// "Nơi nhận" and the signature block.
 #[derive(Debug, Clone, Serialize)]
 pub struct Closing {
+    /// "Nơi nhận:".
+    pub recipients_title: String,
     pub recipients: Vec<String>,
     pub signer_lines: Vec<String>,
     pub signer_name: String,

@@ -10,6 +10,7 @@ mod golden;
 mod ingest;
 mod kinds;
 mod metrics;
+mod parity;
 mod registry;
 mod report;
 mod run;

@@ -1,0 +1,257 @@
+//! The Decree 30 document drawn by the built-in renderer from the report model: the
+//! header frame, the narrative, the body's tables and charts, "Nơi nhận" and the signature,
+//! and the II.06a appendix. Every word comes from the model.
+
+use super::layout::*;
+use crate::report::model::*;
+use anyhow::Result;
+
+/// Draws a whole report onto the layout's pages.
+pub(super) fn draw(l: &mut Layout, r: &Report) -> Result<()> {
+    header(l, &r.header)?;
+    for s in &r.sections {
+        heading(l, &s.heading)?;
+        for p in &s.paragraphs {
+            let (x, w) = (l.left(), l.width());
+            l.paragraph(x, w, &nfc(p), Style::Regular, 13.5, 1.0 * 28.35, None)?;
+        }
+    }
+    for b in &r.blocks {
+        match b {
+            Block::Table(t) => body_table(l, t)?,
+            Block::Chart(c) => chart(l, c)?,
+        }
+    }
+    closing(l, &r.closing)?;
+    appendix(l, &r.appendix)
+}
+
+/// A table of the body: its heading, intro paragraphs, the table, its bold notes.
+fn body_table(l: &mut Layout, t: &Table) -> Result<()> {
+    heading(l, &t.heading)?;
+    for p in &t.intro {
+        let (x, w) = (l.left(), l.width());
+        l.paragraph(x, w, &nfc(p), Style::Regular, 13.5, 28.35, None)?;
+    }
+    let fixed: f32 = t.columns.iter().filter_map(|c| c.width_mm).sum::<f32>() * MM;
+    let flexible = t.columns.iter().filter(|c| c.width_mm.is_none()).count().max(1) as f32;
+    let rest = (l.width() - fixed) / flexible;
+    let widths: Vec<f32> = t
+        .columns
+        .iter()
+        .map(|c| c.width_mm.map(|w| w * MM).unwrap_or(rest))
+        .collect();
+    let titles: Vec<String> = t.columns.iter().map(|c| nfc(&c.title)).collect();
+    let titles: Vec<&str> = titles.iter().map(String::as_str).collect();
+    let aligns: Vec<Align> = t
+        .columns
+        .iter()
+        .map(|c| match c.align.as_str() {
+            "center" => Align::Center,
+            "right" => Align::Right,
+            _ => Align::Left,
+        })
+        .collect();
+    let rows: Vec<(Vec<String>, bool)> = t.rows.iter().map(|r| (r.cells.clone(), r.strong)).collect();
+    table(
+        l,
+        &widths,
+        &|l: &mut Layout| simple_header(l, &widths, &titles, t.size),
+        &rows,
+        &aligns,
+        t.size,
+    )?;
+    for s in &t.notes {
+        let (x, w) = (l.left(), l.width());
+        l.paragraph(x, w, &nfc(s), Style::Bold, 13.0, 0.0, Some(Align::Left))?;
+    }
+    Ok(())
+}
+
+/// The Decree 30 header: issuer and number left, national title and motto right.
+pub(super) fn header(l: &mut Layout, h: &Header) -> Result<()> {
+    let x = l.left();
+    let w = l.width();
+    let lw = w * 0.4;
+    let rx = x + lw + 4.0 * MM;
+    let rw = w - lw - 4.0 * MM;
+    let top = l.y;
+    for line in &h.issuer {
+        l.centered(x, lw, &nfc(line), Style::Bold, 12.5)?;
+    }
+    let rule = lw * 0.4;
+    let ry = l.y + 1.0;
+    l.hline(x + (lw - rule) / 2.0, x + (lw + rule) / 2.0, ry, 0.6);
+    l.y += 5.0;
+    // The number keeps its spaces (the clerk writes the number in the gap).
+    let number = nfc(&h.number);
+    let nw = l.face(Style::Regular).width(&number, 13.0)?;
+    let ny = l.y;
+    l.text(x + (lw - nw) / 2.0, ny, &number, Style::Regular, 13.0);
+    l.y += 13.0 * 1.28;
+    let left_end = l.y;
+    l.y = top;
+    l.centered(rx, rw, &nfc(&h.national_title), Style::Bold, 12.5)?;
+    let motto = nfc(&h.motto);
+    let mw = l.face(Style::Bold).width(&motto, 13.5)?;
+    l.centered(rx, rw, &motto, Style::Bold, 13.5)?;
+    l.hline(rx + (rw - mw) / 2.0, rx + (rw + mw) / 2.0, l.y + 1.0, 0.6);
+    l.y += 6.0;
+    l.centered(rx, rw, &nfc(&h.place_date), Style::Italic, 13.5)?;
+    l.y = l.y.max(left_end) + 10.0;
+    l.centered(x, w, &nfc(&h.title), Style::Bold, 14.0)?;
+    l.centered(x, w, &nfc(&h.subject), Style::Bold, 14.0)?;
+    l.hline(x + w * 0.35, x + w * 0.65, l.y + 1.0, 0.6);
+    l.y += 4.0;
+    l.centered(x, w, &nfc(&h.period_line), Style::Italic, 13.0)?;
+    if let Some(f) = &h.footnote {
+        l.centered(x + w * 0.075, w * 0.85, &nfc(f), Style::Italic, 11.0)?;
+    }
+    l.y += 8.0;
+    Ok(())
+}
+
+pub(super) fn heading(l: &mut Layout, s: &str) -> Result<()> {
+    l.ensure(40.0);
+    l.y += 4.0;
+    let (x, w) = (l.left(), l.width());
+    l.paragraph(x, w, &nfc(s), Style::Bold, 13.5, 0.0, Some(Align::Left))
+}
+
+pub(super) fn chart(l: &mut Layout, c: &Chart) -> Result<()> {
+    let row = 11.0;
+    l.ensure(40.0 + row * c.bars.len().min(6) as f32);
+    l.y += 6.0;
+    let (x, w) = (l.left(), l.width());
+    l.centered(x, w, &nfc(&c.title), Style::Bold, 12.0)?;
+    l.centered(x, w, &nfc(&c.note), Style::Italic, 10.5)?;
+    l.y += 4.0;
+    let label_w = w * 0.42;
+    for b in &c.bars {
+        l.ensure(row);
+        let top = l.y;
+        let label = nfc(&b.label);
+        let lw = l.face(Style::Regular).width(&label, 9.5)?;
+        l.text(x + label_w - lw, top, &label, Style::Regular, 9.5);
+        let bx = x + label_w + 5.0;
+        let bw = (w - label_w - 5.0) * 0.62 * b.fraction as f32;
+        l.bar(bx, top + 1.0, bw.max(0.5), 8.0, 0.35);
+        l.text(bx + bw + 3.0, top, &nfc(&b.value), Style::Regular, 9.0);
+        l.y += row;
+    }
+    l.y += 6.0;
+    Ok(())
+}
+
+pub(super) fn closing(l: &mut Layout, c: &Closing) -> Result<()> {
+    let need = 30.0 + 12.0 * c.recipients.len().max(c.signer_lines.len() + 5) as f32;
+    l.ensure(need);
+    l.y += 12.0;
+    let (x, w) = (l.left(), l.width());
+    let top = l.y;
+    l.paragraph(
+        x,
+        w / 2.0,
+        &nfc(&c.recipients_title),
+        Style::BoldItalic,
+        12.0,
+        0.0,
+        Some(Align::Left),
+    )?;
+    for r in &c.recipients {
+        l.paragraph(
+            x,
+            w / 2.0,
+            &format!("- {}", nfc(r)),
+            Style::Regular,
+            11.0,
+            0.0,
+            Some(Align::Left),
+        )?;
+    }
+    let left_end = l.y;
+    l.y = top;
+    for s in &c.signer_lines {
+        l.centered(x + w / 2.0, w / 2.0, &nfc(s), Style::Bold, 13.0)?;
+    }
+    l.y += 22.0 * MM;
+    l.centered(x + w / 2.0, w / 2.0, &nfc(&c.signer_name), Style::Bold, 13.0)?;
+    l.y = l.y.max(left_end);
+    Ok(())
+}
+
+/// Biểu II.06a on landscape pages, its three-level header repeated on each.
+pub(super) fn appendix(l: &mut Layout, a: &Appendix) -> Result<()> {
+    l.new_page(true, (18.0 * MM, 15.0 * MM, 15.0 * MM, 20.0 * MM));
+    let (x, w) = (l.left(), l.width());
+    let top = l.y;
+    l.paragraph(x, w * 0.25, &nfc(&a.form), Style::Bold, 11.0, 0.0, Some(Align::Left))?;
+    l.y = top;
+    l.centered(x + w * 0.25, w * 0.45, &nfc(&a.title), Style::Bold, 13.0)?;
+    l.centered(x + w * 0.25, w * 0.45, &nfc(&a.period_line), Style::Italic, 11.0)?;
+    let mid = l.y;
+    l.y = top;
+    for s in [&a.reporting_unit, &a.receiving_unit, &a.unit_note] {
+        l.paragraph(
+            x + w * 0.72,
+            w * 0.28,
+            &nfc(s),
+            Style::Regular,
+            10.0,
+            0.0,
+            Some(Align::Left),
+        )?;
+    }
+    l.y = l.y.max(mid) + 6.0;
+    let num = 16.0 * MM;
+    let mut widths = vec![9.0 * MM, w - 9.0 * MM - 11.0 * num];
+    widths.extend(std::iter::repeat_n(num, 11));
+    let hdr = |l: &mut Layout| -> Result<()> {
+        let s = 8.5;
+        let (x0, t) = (l.left(), l.y);
+        let (h1, h2, h3, h4) = (14.0, 14.0, 44.0, 12.0);
+        let name_x = x0 + widths[0];
+        let c = |i: usize| x0 + widths[..i].iter().sum::<f32>();
+        let hd = &a.head;
+        header_cell(l, x0, t, widths[0], h1 + h2 + h3, &nfc(&hd.stt), s)?;
+        header_cell(l, name_x, t, widths[1], h1 + h2 + h3, &nfc(&hd.name), s)?;
+        header_cell(l, c(2), t, 4.0 * num, h1, &nfc(&hd.received), s)?;
+        header_cell(l, c(6), t, 7.0 * num, h1, &nfc(&hd.results), s)?;
+        header_cell(l, c(2), t + h1, num, h2 + h3, &nfc(&hd.total), s)?;
+        header_cell(l, c(3), t + h1, 3.0 * num, h2, &nfc(&hd.of_which), s)?;
+        header_cell(l, c(6), t + h1, 4.0 * num, h2, &nfc(&hd.resolved), s)?;
+        header_cell(l, c(10), t + h1, 3.0 * num, h2, &nfc(&hd.in_progress), s)?;
+        // Columns (4)–(13) under the groups: three received, (7) total resolved, three
+        // resolved, (11) total in progress, two in progress.
+        let third: Vec<&String> = hd
+            .received_cols
+            .iter()
+            .chain(std::iter::once(&hd.total))
+            .chain(&hd.resolved_cols)
+            .chain(std::iter::once(&hd.total))
+            .chain(&hd.in_progress_cols)
+            .collect();
+        for (k, title) in third.iter().enumerate() {
+            header_cell(l, c(3 + k), t + h1 + h2, num, h3, &nfc(title), s)?;
+        }
+        for (i, (wd, n)) in widths.iter().zip(&hd.numbers).enumerate() {
+            header_cell(l, c(i), t + h1 + h2 + h3, *wd, h4, n, s)?;
+        }
+        l.y = t + h1 + h2 + h3 + h4;
+        Ok(())
+    };
+    let rows: Vec<(Vec<String>, bool)> = a
+        .rows
+        .iter()
+        .map(|r| {
+            let mut cells = vec![r.stt.clone(), r.name.clone()];
+            cells.extend(r.cells.iter().cloned());
+            (cells, r.strong)
+        })
+        .collect();
+    let mut aligns = vec![Align::Center, Align::Left];
+    aligns.extend(std::iter::repeat_n(Align::Right, 11));
+    table(l, &widths, &hdr, &rows, &aligns, 9.0)?;
+    l.y += 4.0;
+    l.paragraph(x, w, &nfc(&a.note), Style::Italic, 10.0, 0.0, Some(Align::Left))
+}
