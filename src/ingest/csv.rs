@@ -1,7 +1,7 @@
 //! CSV/TXT reader: separator sniffing, title block, per-field decoding with encoding checks.
 
 use super::detect::Encoding;
-use super::headers::header_score;
+use super::kinds::header_score;
 use super::record::{export_date_in, Cell, Layout, RawRow, Table};
 use super::values::clean_text;
 use anyhow::{Context, Result};

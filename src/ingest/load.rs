@@ -1,7 +1,8 @@
 //! Loads one file into the store inside one transaction: versions, quarantine, supersede.
 
 use super::batch::{VersionBatch, BATCH_ROWS};
-use super::headers::{missing_message, HeaderMap};
+use super::fields::{missing_message, HeaderMap};
+use super::kinds::{Store, DOSSIERS};
 use super::record::{RawRow, Table};
 use super::source::FileInfo;
 use super::validate::{validate, Context, Dossier, Problem};
@@ -161,23 +162,6 @@ pub fn load_file(
 ) -> Result<FileCounts> {
     in_transaction(conn, || load_in_tx(conn, path, info, table, ctx, tick))
 }
-
-/// Where rows of one kind of input are stored.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Store {
-    pub kind: &'static str,
-    pub table: &'static str,
-    pub key: &'static str,
-    pub key_name: &'static str,
-}
-
-/// Dossier exports.
-pub const DOSSIERS: Store = Store {
-    kind: "dossiers",
-    table: "dossier_versions",
-    key: "ma_ho_so",
-    key_name: "MaHoSo",
-};
 
 /// Records the file in `ingest_files` (counts filled in at the end); returns its id.
 pub fn register_file(
@@ -361,7 +345,7 @@ pub fn finish_file(
 fn key_column(header: &[String]) -> String {
     header
         .iter()
-        .find(|h| super::headers::match_header(h) == Some(super::headers::Field::MaHoSo))
+        .find(|h| super::fields::match_header(h) == Some(super::fields::Field::MaHoSo))
         .cloned()
         .unwrap_or_else(|| "MaHoSo".into())
 }

@@ -1,12 +1,23 @@
 //! Ingest: files → validated, normalised rows in DuckDB, with bad rows quarantined.
+//!
+//! Modules in layers; each uses only those before it (a test checks it):
+//! `values` (dates, numbers, codes, NFC) → `fields` (dossier columns and header aliases) →
+//! `kinds` (where each kind of input is stored; feedback and catalogue column tables) →
+//! `record` (cells, rows, tables) → `detect` (format, encoding) → readers `csv`, `xlsx`,
+//! `json` → `source` (a file opened as a table) → `validate` (a dossier row checked) →
+//! `batch` (Arrow batches) → `load` (one transaction per file, newest export wins,
+//! quarantine, reconciliation) → `load_kind` (the same for feedback and catalogue) →
+//! `progress` → this module (`ingest_file`) → `summary` (what the user sees).
 
 pub mod batch;
 pub mod csv;
 pub mod detect;
-pub mod headers;
+pub mod fields;
 pub mod json;
+pub mod kinds;
 pub mod load;
-pub mod other;
+pub mod load_kind;
+pub mod progress;
 pub mod record;
 pub mod source;
 pub mod summary;
@@ -157,7 +168,7 @@ fn try_ingest(conn: &Connection, path: &Path, opts: &IngestOptions) -> Result<Ou
     let fault = std::env::var("BAOCAO_FAULT_ABORT_AFTER_ROWS")
         .ok()
         .and_then(|v| v.parse::<u64>().ok());
-    let bar = summary::row_bar(opts.progress, path, opts.position);
+    let bar = progress::row_bar(opts.progress, path, opts.position);
     let mut tick = |n: u64| {
         if fault == Some(n) {
             // Simulates a crash mid-file (tests of the transaction-per-file rule).
@@ -167,9 +178,11 @@ fn try_ingest(conn: &Connection, path: &Path, opts: &IngestOptions) -> Result<Ou
             bar.set_position(n);
         }
     };
-    let counts = match other::kind_of(&table.layout.header) {
+    let counts = match kinds::kind_of(&table.layout.header) {
         None => load::load_file(conn, path, &info, table, &ctx, &mut tick)?,
-        Some(kind) => load::in_transaction(conn, || other::load(conn, kind, path, &info, table, &ctx, &mut tick))?,
+        Some(kind) => load::in_transaction(conn, || {
+            load_kind::load(conn, kind, path, &info, table, &ctx, &mut tick)
+        })?,
     };
     bar.finish_and_clear();
     Ok(Outcome::Loaded {
@@ -191,5 +204,75 @@ pub fn exit_for(reports: &[FileReport]) -> Exit {
         Exit::Warnings
     } else {
         Exit::Ok
+    }
+}
+
+#[cfg(test)]
+mod layering {
+    /// The order of the module doc above: a module may use only modules before it.
+    const LAYERS: &[&str] = &[
+        "values",
+        "fields",
+        "kinds",
+        "record",
+        "detect",
+        "csv",
+        "xlsx",
+        "json",
+        "source",
+        "validate",
+        "batch",
+        "load",
+        "load_kind",
+        "progress",
+        "mod",
+        "summary",
+    ];
+
+    /// The sibling modules a file names (`super::x`, `crate::ingest::x`, `super::{A, …}` = mod).
+    fn uses(text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        for prefix in ["super::", "crate::ingest::"] {
+            for (i, _) in text.match_indices(prefix) {
+                let rest = &text[i + prefix.len()..];
+                let name: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+                let m = if LAYERS.contains(&name.as_str()) {
+                    name
+                } else {
+                    "mod".to_string() // an item of mod.rs itself (FileReport, Outcome, …)
+                };
+                out.push(m);
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn ingest_modules_only_use_earlier_layers() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/ingest");
+        let mut files: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| {
+                e.unwrap()
+                    .file_name()
+                    .to_string_lossy()
+                    .trim_end_matches(".rs")
+                    .to_string()
+            })
+            .collect();
+        files.sort();
+        for f in &files {
+            let at = LAYERS
+                .iter()
+                .position(|l| l == f)
+                .unwrap_or_else(|| panic!("{f}.rs is in no layer"));
+            let text = std::fs::read_to_string(dir.join(format!("{f}.rs"))).unwrap();
+            // Tests inside a file may reach anywhere; the code above them may not.
+            let code = text.split("#[cfg(test)]").next().unwrap();
+            for u in uses(code) {
+                let to = LAYERS.iter().position(|l| *l == u).unwrap();
+                assert!(to < at || u == *f, "{f}.rs uses {u}, a later layer: an import circle");
+            }
+        }
     }
 }

@@ -1,6 +1,6 @@
 //! Turns a raw row into a typed dossier, or into the list of reasons it is quarantined.
 
-use super::headers::{Field, HeaderMap};
+use super::fields::{Field, HeaderMap};
 use super::record::{format_number, Cell, RawRow};
 use super::values::*;
 use chrono::{NaiveDate, NaiveDateTime};

@@ -1,7 +1,7 @@
 //! XLSX reader (calamine): chosen sheet, header found below a title block, date cells.
 
-use super::headers::header_score;
-use super::record::{export_date_in, format_number, Cell, Layout, RawRow, Table};
+use super::kinds::header_score;
+use super::record::{export_date_in, Cell, Layout, RawRow, Table};
 use super::values::clean_text;
 use anyhow::{anyhow, Result};
 use calamine::{Data, Reader, Xlsx};
@@ -88,9 +88,4 @@ pub fn read(path: &Path, sheet: Option<&str>) -> Result<Table> {
         layout,
         rows: Box::new(iter),
     })
-}
-
-/// Text of a numeric cell used as an identifier.
-pub fn number_text(n: f64) -> String {
-    format_number(n)
 }

@@ -177,13 +177,16 @@ impl HeaderMap {
     }
 }
 
-/// How many cells of a candidate row name known fields: used to find the header row
-/// below an export's title block.
+/// How many cells of a candidate row name dossier fields (0 without the key MaHoSo):
+/// used to find the header row below an export's title block.
 pub fn header_score(cells: &[String]) -> usize {
     let has_key = cells.iter().any(|c| match_header(c) == Some(Field::MaHoSo));
     let n = cells.iter().filter(|c| match_header(c).is_some()).count();
-    let dossier = if has_key { n } else { 0 };
-    dossier.max(super::other::header_score(cells))
+    if has_key {
+        n
+    } else {
+        0
+    }
 }
 
 /// The message for a file that lacks required columns.

@@ -1,170 +1,19 @@
-//! The smaller inputs: feedback (PAKN) and the procedure catalogue. Same readers, same
-//! loss-free rules (quarantine, newest export wins, one transaction, reconciliation).
+//! Loading the smaller inputs — feedback (PAKN) and the procedure catalogue — with their
+//! column tables (`kinds`): same readers, same loss-free rules (quarantine, newest export
+//! wins, one transaction, reconciliation) as dossiers.
 
-use super::load::{finish_file, register_file, FileCounts, Store, Tick};
+use super::kinds::{Kind, Ty};
+use super::load::{finish_file, register_file, FileCounts, Tick};
 use super::record::{format_number, Cell, RawRow, Table};
 use super::source::FileInfo;
 use super::validate::{Context, Problem};
-use super::values::{
-    excel_serial, fold, parse_agency_level, parse_date, parse_level_of_service, parse_number, parse_rating,
-};
+use super::values::{excel_serial, parse_agency_level, parse_date, parse_level_of_service, parse_number, parse_rating};
 use crate::error::{Exit, Failure};
 use anyhow::{Context as _, Result};
 use chrono::{Datelike, NaiveDateTime};
 use duckdb::types::{TimeUnit, Value};
 use duckdb::{params, Connection, ToSql};
 use std::path::Path;
-
-/// How a column's text becomes a value.
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Ty {
-    Key,
-    Text,
-    /// A date that may lie after the export (a due date).
-    Due,
-    Date,
-    Fee,
-    Level,
-    Service,
-    Rating,
-}
-
-/// One column of a kind: canonical name, table column, type, required, header aliases (folded).
-type Col = (&'static str, &'static str, Ty, bool, &'static [&'static str]);
-
-/// Which kind of input a file holds, by its key column.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Kind {
-    pub store: Store,
-    cols: &'static [Col],
-}
-
-/// Feedback and complaints (phản ánh, kiến nghị).
-pub const FEEDBACK: Kind = Kind {
-    store: Store {
-        kind: "feedback",
-        table: "feedback_versions",
-        key: "ma_pakn",
-        key_name: "MaPAKN",
-    },
-    cols: &[
-        (
-            "MaPAKN",
-            "ma_pakn",
-            Ty::Key,
-            true,
-            &["mapakn", "maphananh", "maphananhkiennghi", "sophananh"],
-        ),
-        (
-            "TenDonVi",
-            "ten_don_vi",
-            Ty::Text,
-            false,
-            &["tendonvi", "donvi", "coquanxuly", "donvixuly", "coquan"],
-        ),
-        ("LinhVuc", "linh_vuc", Ty::Text, false, &["linhvuc", "tenlinhvuc"]),
-        (
-            "NgayTiepNhan",
-            "ngay_tiep_nhan",
-            Ty::Date,
-            true,
-            &["ngaytiepnhan", "ngaynhan"],
-        ),
-        (
-            "NgayHenXuLy",
-            "ngay_hen_xu_ly",
-            Ty::Due,
-            false,
-            &["ngayhenxuly", "hanxuly", "ngayhentra"],
-        ),
-        (
-            "NgayXuLy",
-            "ngay_xu_ly",
-            Ty::Date,
-            false,
-            &["ngayxuly", "ngayhoanthanh", "ngaytraloi"],
-        ),
-        ("DanhGia", "danh_gia", Ty::Rating, false, &["danhgia", "mucdohailong"]),
-    ],
-};
-
-/// The procedure catalogue (danh mục TTHC).
-pub const CATALOGUE: Kind = Kind {
-    store: Store {
-        kind: "catalogue",
-        table: "catalogue_versions",
-        key: "ma_tthc",
-        key_name: "MaTTHC",
-    },
-    cols: &[
-        (
-            "MaTTHC",
-            "ma_tthc",
-            Ty::Key,
-            true,
-            &["matthc", "mathutuc", "mathutuchanhchinh"],
-        ),
-        (
-            "TenTTHC",
-            "ten_tthc",
-            Ty::Text,
-            false,
-            &["tentthc", "tenthutuc", "tenthutuchanhchinh"],
-        ),
-        (
-            "CapThucHien",
-            "cap_thuc_hien",
-            Ty::Level,
-            false,
-            &["capthuchien", "cap"],
-        ),
-        ("LePhi", "le_phi", Ty::Fee, false, &["lephi", "philephi", "phi"]),
-        (
-            "MucDo",
-            "muc_do",
-            Ty::Service,
-            false,
-            &["mucdo", "mucdodvc", "mucdodichvucong"],
-        ),
-    ],
-};
-
-const KINDS: &[Kind] = &[FEEDBACK, CATALOGUE];
-
-fn column_of(kind: &Kind, header: &str) -> Option<usize> {
-    let f = fold(header);
-    kind.cols.iter().position(|c| c.4.contains(&f.as_str()))
-}
-
-/// How well a row reads as the header of a feedback or catalogue file (0 if its key is absent).
-pub fn header_score(cells: &[String]) -> usize {
-    KINDS
-        .iter()
-        .map(|k| {
-            let idx: Vec<Option<usize>> = cells.iter().map(|c| column_of(k, c)).collect();
-            if idx.contains(&Some(0)) {
-                idx.iter().filter(|x| x.is_some()).count()
-            } else {
-                0
-            }
-        })
-        .max()
-        .unwrap_or(0)
-}
-
-/// The kind of a header that is not a dossier export's (no MaHoSo), if any.
-pub fn kind_of(header: &[String]) -> Option<Kind> {
-    if header
-        .iter()
-        .any(|h| super::headers::match_header(h) == Some(super::headers::Field::MaHoSo))
-    {
-        return None;
-    }
-    KINDS
-        .iter()
-        .copied()
-        .find(|k| header.iter().any(|h| column_of(k, h) == Some(0)))
-}
 
 fn cell_text(c: &Cell) -> Option<String> {
     match c {
@@ -222,7 +71,7 @@ fn check(
             }
             continue;
         };
-        let (_, _, ty, _, _) = kind.cols[ci];
+        let ty = kind.cols[ci].ty;
         let col = names[i].as_str();
         if let Cell::Bad(why) = cell {
             push(&mut problems, col, String::new(), "invalid_encoding", why.clone());
@@ -325,16 +174,22 @@ fn check(
             .position(|m| *m == Some(ci))
             .map(|i| names[i].clone())
             .unwrap_or_default();
-        if c.3 && values[ci] == Value::Null && !problems.iter().any(|x| x.column == col) {
-            let reason = if c.2 == Ty::Key { "missing_key" } else { "missing_date" };
-            push(&mut problems, &col, String::new(), reason, format!("{} is empty", c.0));
+        if c.required && values[ci] == Value::Null && !problems.iter().any(|x| x.column == col) {
+            let reason = if c.ty == Ty::Key { "missing_key" } else { "missing_date" };
+            push(
+                &mut problems,
+                &col,
+                String::new(),
+                reason,
+                format!("{} is empty", c.name),
+            );
         }
     }
     // Handled before received (feedback): same rule as a dossier finished before acceptance.
     let get = |name: &str| {
         kind.cols
             .iter()
-            .position(|c| c.1 == name)
+            .position(|c| c.column == name)
             .and_then(|i| dates.iter().find(|d| d.0 == i))
             .map(|d| d.1)
     };
@@ -342,7 +197,7 @@ fn check(
         if b.date() < a.date() {
             let col = map
                 .iter()
-                .position(|m| m.is_some_and(|ci| kind.cols[ci].1 == "ngay_xu_ly"))
+                .position(|m| m.is_some_and(|ci| kind.cols[ci].column == "ngay_xu_ly"))
                 .map(|i| names[i].clone())
                 .unwrap_or_default();
             push(
@@ -379,20 +234,20 @@ pub fn load(
     let names = table.layout.header.clone();
     let mut map: Vec<Option<usize>> = Vec::new();
     for n in &names {
-        let m = column_of(&kind, n);
+        let m = super::kinds::column_of(&kind, n);
         map.push(if m.is_some() && map.contains(&m) { None } else { m });
     }
-    let missing: Vec<&Col> = kind
+    let missing: Vec<&super::kinds::Column> = kind
         .cols
         .iter()
         .enumerate()
-        .filter(|(i, c)| c.3 && !map.contains(&Some(*i)))
+        .filter(|(i, c)| c.required && !map.contains(&Some(*i)))
         .map(|x| x.1)
         .collect();
     if !missing.is_empty() {
         let list: Vec<String> = missing
             .iter()
-            .map(|c| format!("{} (accepted: {})", c.0, c.4.join(", ")))
+            .map(|c| format!("{} (accepted: {})", c.name, c.aliases.join(", ")))
             .collect();
         anyhow::bail!(Failure::new(
             Exit::Rejected,

@@ -1,0 +1,207 @@
+//! The kinds of input and their column tables: where each kind is stored, and for feedback
+//! (PAKN) and the procedure catalogue every column with its type and accepted headers
+//! (dossier columns are in `fields`). Below the readers: they ask it which row is a header.
+
+use super::fields;
+use super::values::fold;
+
+/// Where rows of one kind of input are stored.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Store {
+    pub kind: &'static str,
+    pub table: &'static str,
+    pub key: &'static str,
+    pub key_name: &'static str,
+}
+
+/// Dossier exports.
+pub const DOSSIERS: Store = Store {
+    kind: "dossiers",
+    table: "dossier_versions",
+    key: "ma_ho_so",
+    key_name: "MaHoSo",
+};
+
+/// How a column's text becomes a value.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Ty {
+    Key,
+    Text,
+    /// A date that may lie after the export (a due date).
+    Due,
+    Date,
+    Fee,
+    Level,
+    Service,
+    Rating,
+}
+
+/// One column of a kind.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Column {
+    /// The canonical (DVCQG) name, as messages print it.
+    pub name: &'static str,
+    /// The column of the store's table.
+    pub column: &'static str,
+    pub ty: Ty,
+    pub required: bool,
+    /// Accepted headers, folded (see `values::fold`).
+    pub aliases: &'static [&'static str],
+}
+
+/// Which kind of input a file holds, by its key column.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Kind {
+    pub store: Store,
+    pub cols: &'static [Column],
+}
+
+/// Feedback and complaints (phản ánh, kiến nghị).
+pub const FEEDBACK: Kind = Kind {
+    store: Store {
+        kind: "feedback",
+        table: "feedback_versions",
+        key: "ma_pakn",
+        key_name: "MaPAKN",
+    },
+    cols: &[
+        Column {
+            name: "MaPAKN",
+            column: "ma_pakn",
+            ty: Ty::Key,
+            required: true,
+            aliases: &["mapakn", "maphananh", "maphananhkiennghi", "sophananh"],
+        },
+        Column {
+            name: "TenDonVi",
+            column: "ten_don_vi",
+            ty: Ty::Text,
+            required: false,
+            aliases: &["tendonvi", "donvi", "coquanxuly", "donvixuly", "coquan"],
+        },
+        Column {
+            name: "LinhVuc",
+            column: "linh_vuc",
+            ty: Ty::Text,
+            required: false,
+            aliases: &["linhvuc", "tenlinhvuc"],
+        },
+        Column {
+            name: "NgayTiepNhan",
+            column: "ngay_tiep_nhan",
+            ty: Ty::Date,
+            required: true,
+            aliases: &["ngaytiepnhan", "ngaynhan"],
+        },
+        Column {
+            name: "NgayHenXuLy",
+            column: "ngay_hen_xu_ly",
+            ty: Ty::Due,
+            required: false,
+            aliases: &["ngayhenxuly", "hanxuly", "ngayhentra"],
+        },
+        Column {
+            name: "NgayXuLy",
+            column: "ngay_xu_ly",
+            ty: Ty::Date,
+            required: false,
+            aliases: &["ngayxuly", "ngayhoanthanh", "ngaytraloi"],
+        },
+        Column {
+            name: "DanhGia",
+            column: "danh_gia",
+            ty: Ty::Rating,
+            required: false,
+            aliases: &["danhgia", "mucdohailong"],
+        },
+    ],
+};
+
+/// The procedure catalogue (danh mục TTHC).
+pub const CATALOGUE: Kind = Kind {
+    store: Store {
+        kind: "catalogue",
+        table: "catalogue_versions",
+        key: "ma_tthc",
+        key_name: "MaTTHC",
+    },
+    cols: &[
+        Column {
+            name: "MaTTHC",
+            column: "ma_tthc",
+            ty: Ty::Key,
+            required: true,
+            aliases: &["matthc", "mathutuc", "mathutuchanhchinh"],
+        },
+        Column {
+            name: "TenTTHC",
+            column: "ten_tthc",
+            ty: Ty::Text,
+            required: false,
+            aliases: &["tentthc", "tenthutuc", "tenthutuchanhchinh"],
+        },
+        Column {
+            name: "CapThucHien",
+            column: "cap_thuc_hien",
+            ty: Ty::Level,
+            required: false,
+            aliases: &["capthuchien", "cap"],
+        },
+        Column {
+            name: "LePhi",
+            column: "le_phi",
+            ty: Ty::Fee,
+            required: false,
+            aliases: &["lephi", "philephi", "phi"],
+        },
+        Column {
+            name: "MucDo",
+            column: "muc_do",
+            ty: Ty::Service,
+            required: false,
+            aliases: &["mucdo", "mucdodvc", "mucdodichvucong"],
+        },
+    ],
+};
+
+pub const KINDS: &[Kind] = &[FEEDBACK, CATALOGUE];
+
+pub fn column_of(kind: &Kind, header: &str) -> Option<usize> {
+    let f = fold(header);
+    kind.cols.iter().position(|c| c.aliases.contains(&f.as_str()))
+}
+
+/// How well a row reads as the header of a feedback or catalogue file (0 if its key is absent).
+fn other_score(cells: &[String]) -> usize {
+    KINDS
+        .iter()
+        .map(|k| {
+            let idx: Vec<Option<usize>> = cells.iter().map(|c| column_of(k, c)).collect();
+            if idx.contains(&Some(0)) {
+                idx.iter().filter(|x| x.is_some()).count()
+            } else {
+                0
+            }
+        })
+        .max()
+        .unwrap_or(0)
+}
+
+/// The kind of a header that is not a dossier export's (no MaHoSo), if any.
+pub fn kind_of(header: &[String]) -> Option<Kind> {
+    if header
+        .iter()
+        .any(|h| super::fields::match_header(h) == Some(super::fields::Field::MaHoSo))
+    {
+        return None;
+    }
+    KINDS
+        .iter()
+        .copied()
+        .find(|k| header.iter().any(|h| column_of(k, h) == Some(0)))
+}
+
+/// How well a row reads as a header of any kind of input (the readers pick the best row).
+pub fn header_score(cells: &[String]) -> usize {
+    fields::header_score(cells).max(other_score(cells))
+}
