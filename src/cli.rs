@@ -52,6 +52,8 @@ pub enum Command {
     Metrics(cmd::metrics::Args),
     /// The dossiers behind a count, with their source file and row.
     Explain(cmd::explain::Args),
+    /// Which agencies' data covers a period, fully or in part, and from which files.
+    Coverage(cmd::coverage::Args),
     /// Official PDF reports: monthly report or year-end review.
     #[command(subcommand)]
     Report(cmd::report::Args),
@@ -84,6 +86,7 @@ pub fn run(cli: Cli) -> Exit {
         Command::Fixtures(a) => cmd::fixtures::run(a, g),
         Command::Metrics(a) => cmd::metrics::run(a, g),
         Command::Explain(a) => cmd::explain::run(a, g),
+        Command::Coverage(a) => cmd::coverage::run(a, g),
         Command::Report(a) => cmd::report::run(a, g),
         Command::Doctor(a) => cmd::doctor::run(a, g),
         Command::Run(a) => cmd::run::run(a, g),

@@ -35,6 +35,8 @@ pub struct RunConfig {
     pub reports: Vec<ReportKind>,
     /// No report for periods before this one (e.g. "2023-01").
     pub first_period: Option<String>,
+    /// Exit 1 when a report names agencies without data in its period.
+    pub missing_units_exit: bool,
 }
 
 impl Default for RunConfig {
@@ -46,6 +48,7 @@ impl Default for RunConfig {
             out: PathBuf::from("out"),
             reports: vec![ReportKind::Monthly, ReportKind::Annual],
             first_period: None,
+            missing_units_exit: false,
         }
     }
 }
@@ -120,6 +123,10 @@ pub struct MetricsConfig {
     /// The targets file of the year, if any.
     #[serde(default)]
     pub targets: Option<PathBuf>,
+    /// Agencies expected to report every period, besides those seen in earlier periods: a
+    /// report names those without data ("Các đơn vị chưa có số liệu kỳ này").
+    #[serde(default)]
+    pub expected_units: Vec<String>,
 }
 
 impl Default for MetricsConfig {
@@ -129,6 +136,7 @@ impl Default for MetricsConfig {
             withdrawn_in_resolved: true,
             index766: None,
             targets: None,
+            expected_units: Vec::new(),
         }
     }
 }

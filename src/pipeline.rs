@@ -88,6 +88,7 @@ impl Settings {
             index766,
             targets,
             unit: None,
+            expected_units: config.metrics.expected_units.clone(),
         };
         Ok(Settings {
             config,
@@ -129,7 +130,7 @@ impl Request {
 
 /// Builds the model of a report: metrics of the period (and of each month for a year-end
 /// review), then the words and tables.
-pub fn model(conn: &Connection, req: &Request, s: &Settings) -> Result<Report> {
+pub fn model(conn: &Connection, req: &Request, s: &Settings) -> Result<(Report, Notices)> {
     if !req.kind.fits(req.period.kind) {
         return Err(usage(format!(
             "a {} report is not made for the period {}: use {}",
@@ -167,7 +168,49 @@ pub fn model(conn: &Connection, req: &Request, s: &Settings) -> Result<Report> {
     if let Some(u) = &req.unit {
         r.header.subject = format!("{} của {u}", r.header.subject);
     }
-    Ok(r)
+    let notices = Notices {
+        set_aside: m.set_aside.len(),
+        missing_units: m.missing_units.clone(),
+    };
+    Ok((r, notices))
+}
+
+/// What a report found that an operator must act on (also said in the report itself).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Notices {
+    /// Dossiers left out of the figures: their dates contradict each other.
+    pub set_aside: usize,
+    /// Agencies expected that have no data in the period.
+    pub missing_units: Vec<String>,
+}
+
+impl Notices {
+    /// The attention lines for a report file.
+    pub fn lines(&self, what: &str) -> Vec<String> {
+        let mut v = Vec::new();
+        if self.set_aside > 0 {
+            v.push(format!(
+                "{what}: {} dossier(s) set aside (finish date before acceptance): they are listed in the report; correct the exports",
+                self.set_aside
+            ));
+        }
+        if !self.missing_units.is_empty() {
+            v.push(format!(
+                "{what}: no data this period from {}",
+                self.missing_units.join(", ")
+            ));
+        }
+        v
+    }
+
+    /// Exit 1 for set-aside dossiers, and for missing agencies when `[run] missing_units_exit`.
+    pub fn exit(&self, missing_units_exit: bool) -> Exit {
+        if self.set_aside > 0 || (missing_units_exit && !self.missing_units.is_empty()) {
+            Exit::Warnings
+        } else {
+            Exit::Ok
+        }
+    }
 }
 
 /// A report ready to render: its model, the hash of what it says, and its version.
@@ -179,6 +222,7 @@ pub struct Plan {
     pub version: i64,
     /// True when the newest rendered version already says exactly this.
     pub unchanged: bool,
+    pub notices: Notices,
 }
 
 impl Plan {
@@ -218,7 +262,7 @@ fn last_version(conn: &Connection, req: &Request) -> Result<Option<(i64, String)
 
 /// Computes a report and decides its version: the newest one if it says the same, else the next.
 pub fn plan(conn: &Connection, req: &Request, s: &Settings) -> Result<Plan> {
-    let report = model(conn, req, s)?;
+    let (report, notices) = model(conn, req, s)?;
     let content_sha256 = content_hash(&report)?;
     let (version, unchanged) = match last_version(conn, req)? {
         Some((v, c)) if c == content_sha256 => (v, true),
@@ -231,6 +275,7 @@ pub fn plan(conn: &Connection, req: &Request, s: &Settings) -> Result<Plan> {
         content_sha256,
         version,
         unchanged,
+        notices,
     })
 }
 

@@ -111,6 +111,19 @@ registry! {
     }
 }
 
+/// Rounds half up at `decimals`, as every figure is printed. The nudge absorbs binary
+/// representation error (281/800 = 35,125 is stored as 35,12499…, and must print as 35,13).
+pub fn round(x: f64, decimals: usize) -> f64 {
+    let scale = 10f64.powi(decimals as i32);
+    ((x * scale) + x.signum() * 1e-7).round() / scale
+}
+
+/// The change between two printed rates, in percentage points: the difference of the two
+/// rates as printed (rounded to 2 decimals), so the sentence agrees with the table.
+pub fn points_between(now: f64, then: f64) -> f64 {
+    round(round(now, 2) - round(then, 2), 2)
+}
+
 /// An internal error: SQL and registry disagree (a bug no input can cause).
 pub fn mismatch(msg: String) -> anyhow::Error {
     anyhow::Error::new(Failure::new(Exit::Internal, msg))

@@ -27,7 +27,7 @@ f AS (
 g AS (
     SELECT
         *,
-        (live AND acc BETWEEN t0 AND t1 AND kenh = 2) AS received_online,
+        (live AND acc BETWEEN t0 AND t1 AND coalesce(kenh, 1) = 2) AS received_online,
         (live AND acc BETWEEN t0 AND t1 AND coalesce(kenh, 1) <> 2) AS received_offline,
         (live AND acc < t0 AND NOT done_before) AS carried_over,
         (live AND trang_thai IN (9, 10) AND fin BETWEEN t0 AND t1) AS resolved,
@@ -35,27 +35,36 @@ g AS (
         (live AND acc <= t1 AND NOT done_by_end) AS in_progress,
         (trang_thai = 3 AND CAST(coalesce(ngay_ket_thuc, ngay_tiep_nhan, ngay_nop) AS DATE) BETWEEN t0 AND t1) AS refused
     FROM f
-)
+),
+h AS (
 SELECT
     -- (file_id, source_row) identifies the version: explain joins back for codes and times.
     file_id, source_row, ten_don_vi, cap_don_vi, ten_linh_vuc, trang_thai, kenh, muc_do,
     so_lan_bo_sung, acc, due, fin,
     le_phi, thanh_toan_truc_tuyen, so_hoa, tai_su_dung, ket_qua_dien_tu, yeu_cau_ket_qua_giay, da_dong_bo,
     danh_gia,
-    received_online::INT AS received_online,
-    received_offline::INT AS received_offline,
-    carried_over::INT AS carried_over,
-    resolved::INT AS resolved,
-    (resolved AND due IS NOT NULL AND fin < due)::INT AS resolved_early,
-    (resolved AND (due IS NULL OR fin = due))::INT AS resolved_on_time,
-    (resolved AND due IS NOT NULL AND fin > due)::INT AS resolved_late,
-    withdrawn::INT AS withdrawn,
-    in_progress::INT AS in_progress,
-    (in_progress AND trang_thai NOT IN (5, 6, 8))::INT AS in_progress_processing,
-    (in_progress AND trang_thai = 5)::INT AS waiting_supplement,
-    (in_progress AND trang_thai IN (6, 8))::INT AS paused,
-    (in_progress AND (due IS NULL OR due >= t1 OR trang_thai IN (5, 6, 8)))::INT AS in_progress_within,
-    (in_progress AND due IS NOT NULL AND due < t1 AND trang_thai NOT IN (5, 6, 8))::INT AS in_progress_overdue,
-    refused::INT AS refused
+    -- NULL-safe in one place: an unknown channel, status or date makes a flag 0, never NULL
+    -- (a NULL would drop the dossier from a rate's denominator while II.06a counts it).
+    coalesce(received_online, false)::INT AS received_online,
+    coalesce(received_offline, false)::INT AS received_offline,
+    coalesce(carried_over, false)::INT AS carried_over,
+    coalesce(resolved, false)::INT AS resolved,
+    coalesce(resolved AND due IS NOT NULL AND fin < due, false)::INT AS resolved_early,
+    coalesce(resolved AND (due IS NULL OR fin = due), false)::INT AS resolved_on_time,
+    coalesce(resolved AND due IS NOT NULL AND fin > due, false)::INT AS resolved_late,
+    coalesce(withdrawn, false)::INT AS withdrawn,
+    coalesce(in_progress, false)::INT AS in_progress,
+    coalesce(in_progress AND trang_thai NOT IN (5, 6, 8), false)::INT AS in_progress_processing,
+    coalesce(in_progress AND trang_thai = 5, false)::INT AS waiting_supplement,
+    coalesce(in_progress AND trang_thai IN (6, 8), false)::INT AS paused,
+    coalesce(in_progress AND (due IS NULL OR due >= t1 OR trang_thai IN (5, 6, 8)), false)::INT AS in_progress_within,
+    coalesce(in_progress AND due IS NOT NULL AND due < t1 AND trang_thai NOT IN (5, 6, 8), false)::INT AS in_progress_overdue,
+    coalesce(refused, false)::INT AS refused
 FROM g
-WHERE received_online OR received_offline OR carried_over OR resolved OR withdrawn OR in_progress OR refused;
+WHERE received_online OR received_offline OR carried_over OR resolved OR withdrawn OR in_progress OR refused
+)
+-- The identity of §5 for this one dossier: what came in (received or carried over) is what
+-- went out or stays (resolved, withdrawn, in progress). False only for contradictory dates
+-- (finished before accepted); scope.sql sets such dossiers aside.
+SELECT *, (received_online + received_offline + carried_over = resolved + withdrawn + in_progress) AS consistent
+FROM h;

@@ -1,10 +1,18 @@
 -- The period scope every metric query runs in (no state between queries): the dates
--- t0..t1 and an optional agency, bound as $1 $2 $3, and the II.06a flags of the dossiers
--- the period touches (ii06a_flags.sql, domain.md §5), computed once per statement.
+-- t0..t1, an optional agency and an optional list of agencies (the like-for-like set of a
+-- comparison, joined by U+001F), bound as $1 $2 $3 $4, and the II.06a flags of the
+-- dossiers the period touches (ii06a_flags.sql, domain.md §5), computed once per statement.
+-- A dossier whose flags break the II.06a identity (its dates contradict each other) is set
+-- aside: it is in `all_flags` only, so the counts stay consistent and the report names it.
 WITH scope AS (
     SELECT CAST($1 AS DATE) AS t0, CAST($2 AS DATE) AS t1, CAST($3 AS VARCHAR) AS unit
 ),
-period_flags AS MATERIALIZED (
+all_flags AS MATERIALIZED (
     SELECT * FROM ii06a_flags(CAST($1 AS DATE), CAST($2 AS DATE))
-    WHERE CAST($3 AS VARCHAR) IS NULL OR ten_don_vi = CAST($3 AS VARCHAR)
+    WHERE (CAST($3 AS VARCHAR) IS NULL OR ten_don_vi = CAST($3 AS VARCHAR))
+      AND (CAST($4 AS VARCHAR) IS NULL
+           OR list_contains(string_split(CAST($4 AS VARCHAR), chr(31)), coalesce(ten_don_vi, '')))
+),
+period_flags AS (
+    SELECT * FROM all_flags WHERE consistent
 )

@@ -11,7 +11,8 @@ use std::path::PathBuf;
 const EXAMPLES: &str = "Examples:
   baocao ingest fixtures/nghe-an-2023-06
   baocao --db data/nghe-an.duckdb ingest exports/2023-06/*.xlsx
-  baocao ingest --encoding windows-1258 --delimiter ';' old-export.csv";
+  baocao ingest --encoding windows-1258 --delimiter ';' old-export.csv
+  baocao ingest --covers 2023-05-15..2023-06-14 exports/2023-06/";
 
 /// Files to read and how to read them (shared with `validate`).
 #[derive(clap::Args, Debug)]
@@ -32,6 +33,10 @@ pub struct Args {
     /// Print the summary as JSON.
     #[arg(long)]
     pub json: bool,
+    /// The days the files cover, when they do not say it in their title block
+    /// ("Từ ngày … đến ngày …"): FROM..TO, e.g. 2023-05-15..2023-06-14.
+    #[arg(long, value_name = "FROM..TO")]
+    pub covers: Option<String>,
 }
 
 /// Runs `ingest`.
@@ -61,6 +66,7 @@ pub fn load(conn: &duckdb::Connection, a: &Args, validate_only: bool) -> Result<
         today: ingest::run_date(),
         progress: true,
         position: None,
+        covers: a.covers.as_deref().map(ingest::parse_covers).transpose()?,
     };
     let mut reports = Vec::new();
     for (i, f) in files.iter().enumerate() {

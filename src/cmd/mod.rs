@@ -4,6 +4,7 @@
 
 pub mod attention;
 pub mod completions;
+pub mod coverage;
 pub mod doctor;
 pub mod explain;
 pub mod fixtures;

@@ -136,6 +136,9 @@ pub fn run(a: &Args, g: &Global) -> Result<Exit> {
     writeln!(out, "{}", made.manifest.display())?;
     let mut attention = super::attention::Attention::default();
     attention.renderer(s.config.report.renderer, &renderer);
+    for l in plan.notices.lines(&made.outputs.pdf.display().to_string()) {
+        attention.push(l);
+    }
     attention.print(&mut out)?;
-    Ok(Exit::Ok)
+    Ok(plan.notices.exit(s.config.run.missing_units_exit))
 }

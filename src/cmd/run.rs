@@ -59,7 +59,7 @@ pub fn run(a: &Args, g: &Global) -> Result<Exit> {
             to.display()
         ));
     }
-    for s in &summary.skipped {
+    for s in summary.skipped.iter().chain(&summary.notices) {
         attention.push(s.clone());
     }
     if let Some(r) = &summary.renderer {

@@ -2,7 +2,7 @@
 
 use super::detect::Encoding;
 use super::kinds::header_score;
-use super::record::{export_date_in, Cell, Layout, RawRow, Table};
+use super::record::{export_date_in, window_in, Cell, Layout, RawRow, Table};
 use super::values::clean_text;
 use anyhow::{Context, Result};
 use std::collections::VecDeque;
@@ -201,6 +201,7 @@ pub fn read(mut input: Box<dyn Read + Send>, enc: Encoding, delimiter: Option<ch
         delimiter: Some(delim),
         sheet: None,
         export_at: export_date_in(&title),
+        window: window_in(&title),
         header,
         header_line,
     };

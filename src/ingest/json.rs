@@ -36,6 +36,24 @@ fn export_at(obj: &Map<String, Value>) -> Option<chrono::NaiveDateTime> {
     })
 }
 
+/// The export window of a `{"data": [...]}` document: `TuNgay` and `DenNgay`.
+fn window_of(obj: &Map<String, Value>) -> Option<super::record::Window> {
+    let date = |keys: &[&str]| {
+        keys.iter().find_map(|k| match obj.get(*k) {
+            Some(Value::String(s)) => parse_date(s).map(|d| d.date()),
+            Some(Value::Number(n)) => parse_date(&n.to_string()).map(|d| d.date()),
+            _ => None,
+        })
+    };
+    let from = date(&["TuNgay", "tu_ngay", "fromDate"])?;
+    let to = date(&["DenNgay", "den_ngay", "toDate"])?;
+    (from <= to).then_some(super::record::Window {
+        from,
+        to,
+        source: "file",
+    })
+}
+
 /// Header = keys in order of first appearance over all records.
 fn header_of<'a>(records: impl Iterator<Item = &'a Value>) -> Vec<String> {
     let mut keys: Vec<String> = Vec::new();
@@ -77,15 +95,16 @@ pub fn read_json(mut input: Box<dyn Read + Send>) -> Result<Table> {
     input.read_to_string(&mut text).context("JSON is not valid UTF-8")?;
     let doc: Value = serde_json::from_str(text.trim_start_matches('\u{feff}'))
         .map_err(|e| anyhow!("invalid JSON at line {}, column {}: {e}", e.line(), e.column()))?;
-    let (records, export) = match doc {
-        Value::Array(a) => (a, None),
+    let (records, export, window) = match doc {
+        Value::Array(a) => (a, None, None),
         Value::Object(mut o) => {
             let exp = export_at(&o);
+            let window = window_of(&o);
             let key = ["data", "Data", "items", "records"]
                 .into_iter()
                 .find(|k| o.get(*k).is_some_and(Value::is_array));
             match key.and_then(|k| o.remove(k)) {
-                Some(Value::Array(a)) => (a, exp),
+                Some(Value::Array(a)) => (a, exp, window),
                 _ => anyhow::bail!("JSON object has no \"data\" array of records"),
             }
         }
@@ -98,6 +117,7 @@ pub fn read_json(mut input: Box<dyn Read + Send>) -> Result<Table> {
         header: header.clone(),
         header_line: 0,
         export_at: export,
+        window,
         ..Default::default()
     };
     let rows = records

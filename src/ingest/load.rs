@@ -252,6 +252,7 @@ fn load_in_tx(
     let t_sql = std::time::Instant::now();
     let key_header = key_column(&layout.header);
     finish_file(conn, DOSSIERS, file_id, path, &key_header, maybe_dup, &mut c)?;
+    record_coverage(conn, file_id, &layout)?;
     tracing::info!(
         "{}: read+validate+append {:.2}s, dedupe+supersede+reconcile {:.2}s",
         path.display(),
@@ -342,6 +343,51 @@ pub fn finish_file(
     Ok(())
 }
 
+/// Records what a dossier file covers: its stated window for every agency in it, or else a
+/// window inferred from its rows, on the safe side: to the export date (or the last date
+/// seen), from the first finish date (carried-over rows accepted earlier do not widen it)
+/// but at most `INFERRED_DAYS` back — stray old rows must never make an earlier period look
+/// covered; a longer export states its window (title block, JSON, `ingest --covers`).
+/// The longest window inferred for a file that does not state one: one reporting month.
+const INFERRED_DAYS: i64 = 31;
+
+fn record_coverage(conn: &Connection, file_id: i32, layout: &super::record::Layout) -> Result<()> {
+    let (from, to, source) = match layout.window {
+        Some(w) => (Some(w.from), Some(w.to), w.source),
+        None => {
+            let (from, to): (Option<chrono::NaiveDate>, Option<chrono::NaiveDate>) = conn.query_row(
+                "WITH d AS (SELECT CAST(ngay_tiep_nhan AS DATE) AS acc, trang_thai,
+                                   CAST(coalesce(ngay_ket_thuc, ngay_tra) AS DATE) AS fin
+                            FROM dossier_versions WHERE file_id = ?)
+                 , e AS (SELECT coalesce(min(fin) FILTER (WHERE trang_thai IN (7, 9, 10)), min(acc)) AS first,
+                               coalesce(CAST(? AS DATE), max(greatest(acc, coalesce(fin, acc)))) AS last
+                         FROM d)
+                 SELECT greatest(first, CAST(last - INTERVAL (? - 1) DAY AS DATE)), last FROM e",
+                params![file_id, layout.export_at.map(|d| d.date().to_string()), INFERRED_DAYS],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
+            (from, to, "inferred")
+        }
+    };
+    let (Some(from), Some(to)) = (from, to) else {
+        return Ok(()); // no dated row: the file covers nothing we can name
+    };
+    conn.execute(
+        "INSERT INTO coverage (file_id, agency, day_from, day_to, source)
+         SELECT ?, agency, CAST(? AS DATE), greatest(CAST(? AS DATE), CAST(? AS DATE)), ?
+         FROM (SELECT DISTINCT coalesce(ten_don_vi, '') AS agency FROM dossier_versions WHERE file_id = ?)",
+        params![
+            file_id,
+            from.to_string(),
+            from.to_string(),
+            to.to_string(),
+            source,
+            file_id
+        ],
+    )?;
+    Ok(())
+}
+
 fn key_column(header: &[String]) -> String {
     header
         .iter()
@@ -350,29 +396,37 @@ fn key_column(header: &[String]) -> String {
         .unwrap_or_else(|| "MaHoSo".into())
 }
 
-/// Applies newest-export-wins. The new file wins a code unless both it and the file in
-/// force carry an explicit export date and the one in force is newer. The version in force
-/// is the one with `superseded_by IS NULL` (the `dossiers`, `feedback`, `catalogue` views).
+/// Applies newest-export-wins. The new file wins a code unless it carries an explicit
+/// export date and some version of that code — in force or already replaced — comes from
+/// a file exported later: a stale export must not come back in force just because an
+/// undated file replaced the newer dated one in between. Undated files win by load order.
+/// The version in force is the one with `superseded_by IS NULL` (the `dossiers`,
+/// `feedback`, `catalogue` views).
 fn supersede(conn: &Connection, store: Store, file_id: i32, c: &mut FileCounts) -> Result<()> {
     let (t, k) = (store.table, store.key);
+    // Codes of this file that a later-dated export already gave: they stay in the history.
+    let newer = format!(
+        "SELECT v.{k} FROM {t} v JOIN ingest_files f USING (file_id)
+         WHERE v.file_id <> $1 AND f.export_at > (SELECT export_at FROM ingest_files WHERE file_id = $1)
+           AND v.{k} IN (SELECT {k} FROM {t} WHERE file_id = $1)"
+    );
     c.rows_replaced = conn.execute(
         &format!(
-            "UPDATE {t} AS o SET superseded_by = ?
-             FROM (SELECT v.{k}, f.export_at FROM {t} v JOIN ingest_files f USING (file_id) WHERE v.file_id = ?) AS n,
-                  ingest_files AS of
-             WHERE o.{k} = n.{k} AND o.file_id <> ? AND o.superseded_by IS NULL
-               AND of.file_id = o.file_id AND NOT coalesce(n.export_at < of.export_at, false)"
+            "UPDATE {t} AS o SET superseded_by = $1
+             WHERE o.file_id <> $1 AND o.superseded_by IS NULL
+               AND o.{k} IN (SELECT {k} FROM {t} WHERE file_id = $1)
+               AND o.{k} NOT IN ({newer})"
         ),
-        params![file_id, file_id, file_id],
+        params![file_id],
     )? as u64;
     // What is still in force elsewhere is newer: this file's version goes to the history.
     let lost = conn.execute(
         &format!(
             "UPDATE {t} AS n SET superseded_by = o.file_id
              FROM {t} AS o
-             WHERE n.file_id = ? AND o.{k} = n.{k} AND o.file_id <> ? AND o.superseded_by IS NULL"
+             WHERE n.file_id = $1 AND o.{k} = n.{k} AND o.file_id <> $1 AND o.superseded_by IS NULL"
         ),
-        params![file_id, file_id],
+        params![file_id],
     )? as u64;
     c.rows_in_force = c.rows_loaded - lost;
     // A file none of whose rows is in force any more is superseded (by the newest file

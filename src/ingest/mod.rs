@@ -43,6 +43,8 @@ pub struct IngestOptions {
     pub progress: bool,
     /// "file i/n" shown beside the row counter on a terminal.
     pub position: Option<(usize, usize)>,
+    /// The export window the operator states (`--covers`), over what the file says.
+    pub covers: Option<(NaiveDate, NaiveDate)>,
 }
 
 /// What happened to one file.
@@ -112,6 +114,23 @@ pub fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
     Ok(out)
 }
 
+/// Parses an export window `2023-05-15..2023-06-14` (`ingest --covers`).
+pub fn parse_covers(s: &str) -> Result<(NaiveDate, NaiveDate)> {
+    let bad = || {
+        anyhow::Error::new(crate::error::Failure::new(
+            Exit::Usage,
+            format!("--covers {s}: expected FROM..TO as 2023-05-15..2023-06-14"),
+        ))
+    };
+    let (a, b) = s.split_once("..").ok_or_else(bad)?;
+    let d = |x: &str| NaiveDate::parse_from_str(x.trim(), "%Y-%m-%d").map_err(|_| bad());
+    let (from, to) = (d(a)?, d(b)?);
+    if from > to {
+        return Err(bad());
+    }
+    Ok((from, to))
+}
+
 /// The local (UTC+7) date now; `BAOCAO_TODAY=YYYY-MM-DD` pins it for tests.
 pub fn run_date() -> NaiveDate {
     if let Some(d) = std::env::var("BAOCAO_TODAY")
@@ -158,7 +177,14 @@ fn try_ingest(conn: &Connection, path: &Path, opts: &IngestOptions) -> Result<Ou
     if let Some((file_id, first_path)) = prior {
         return Ok(Outcome::AlreadyLoaded { file_id, first_path });
     }
-    let table = source::open(path, &info, &opts.read)?;
+    let mut table = source::open(path, &info, &opts.read)?;
+    if let Some((from, to)) = opts.covers {
+        table.layout.window = Some(record::Window {
+            from,
+            to,
+            source: "option",
+        });
+    }
     let format = table.layout.format.clone();
     let encoding = table.layout.encoding.clone();
     let ctx = validate::Context {

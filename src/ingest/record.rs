@@ -72,6 +72,44 @@ pub struct Layout {
     pub header: Vec<String>,
     pub header_line: u64,
     pub export_at: Option<NaiveDateTime>,
+    /// The export window the file states ("Từ ngày … đến ngày …"), or the operator gave.
+    pub window: Option<Window>,
+}
+
+/// The days an export covers, and who said so: `file` (stated by it) or `option` (`--covers`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window {
+    pub from: chrono::NaiveDate,
+    pub to: chrono::NaiveDate,
+    pub source: &'static str,
+}
+
+/// Looks for an export window in a title block: "Từ ngày 15/5/2023 đến ngày 14/6/2023"
+/// (one cell, or the dates in the cells after it).
+pub fn window_in(cells: &[String]) -> Option<Window> {
+    for (i, c) in cells.iter().enumerate() {
+        let f = super::values::fold(c);
+        if !(f.contains("tungay") || f.starts_with("kybaocao") || f.starts_with("thoigian")) {
+            continue;
+        }
+        let mut dates = std::iter::once(c.as_str())
+            .chain(cells[i + 1..].iter().take(4).map(String::as_str))
+            .flat_map(|s| s.split(|ch: char| ch.is_whitespace() || ch == ',' || ch == ';'))
+            .map(|t| t.trim_matches(|ch: char| !ch.is_ascii_digit()))
+            .filter(|t| t.contains('/') || t.contains('-'))
+            .filter_map(super::values::parse_date)
+            .map(|d| d.date());
+        if let (Some(from), Some(to)) = (dates.next(), dates.next()) {
+            if from <= to {
+                return Some(Window {
+                    from,
+                    to,
+                    source: "file",
+                });
+            }
+        }
+    }
+    None
 }
 
 /// A row source: the layout plus a stream of rows (errors abort the file).

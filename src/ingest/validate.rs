@@ -339,10 +339,17 @@ fn check_dates(r: &mut Row, d: &Dossier, ctx: &Context) {
             );
         }
     }
-    if let (Some(acc), Some(fin)) = (d.ngay_tiep_nhan, d.ngay_ket_thuc) {
+    // The finish date the metrics use: NgayKetThucXuLy, or NgayTra when it is empty on a
+    // final status (sql/metrics/ii06a_flags.sql) — both must not precede acceptance.
+    let (fin, fin_field) = match (d.ngay_ket_thuc, d.ngay_tra) {
+        (Some(f), _) => (Some(f), Field::NgayKetThucXuLy),
+        (None, Some(t)) if matches!(d.trang_thai, 7 | 9 | 10) => (Some(t), Field::NgayTra),
+        _ => (None, Field::NgayKetThucXuLy),
+    };
+    if let (Some(acc), Some(fin)) = (d.ngay_tiep_nhan, fin) {
         if fin.date() < acc.date() {
             let (col, raw) = r
-                .cell(Field::NgayKetThucXuLy)
+                .cell(fin_field)
                 .map(|x| (x.1.to_string(), x.0.raw()))
                 .unwrap_or_default();
             r.problem(

@@ -1,7 +1,7 @@
 //! XLSX reader (calamine): chosen sheet, header found below a title block, date cells.
 
 use super::kinds::header_score;
-use super::record::{export_date_in, Cell, Layout, RawRow, Table};
+use super::record::{export_date_in, window_in, Cell, Layout, RawRow, Table};
 use super::values::clean_text;
 use anyhow::{anyhow, Result};
 use calamine::{Data, Reader, Xlsx};
@@ -74,6 +74,7 @@ pub fn read(path: &Path, sheet: Option<&str>) -> Result<Table> {
         delimiter: None,
         sheet: Some(name),
         export_at: export_date_in(&title),
+        window: window_in(&title),
         header,
         header_line: first_row + hi as u64 + 1,
     };

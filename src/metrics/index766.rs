@@ -18,6 +18,10 @@ pub struct Config {
     pub indicators: Vec<IndicatorConfig>,
     #[serde(rename = "band")]
     pub bands: Vec<BandConfig>,
+    /// Whether a band may be given to an estimate (a score with unscorable points rescaled
+    /// to 100). Off by default: domain.md §12 allows a band only for a complete score.
+    #[serde(default)]
+    pub bands_for_estimates: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -40,6 +44,9 @@ pub struct IndicatorConfig {
     pub threshold: Option<f64>,
     #[serde(default = "yes")]
     pub confirmed: bool,
+    /// False for an indicator no export holds (scored only when reported; unscorable here).
+    #[serde(default = "yes")]
+    pub from_exports: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -87,7 +94,13 @@ pub struct Index766 {
     pub total: f64,
     pub max_scorable: f64,
     pub unscorable_points: f64,
-    pub band: String,
+    /// True when every point could be scored: only then is `total` the 766 score.
+    pub complete: bool,
+    /// For an incomplete score: total rescaled to 100 over the scorable points, "ước tính".
+    pub estimate: Option<f64>,
+    /// The band ("xếp loại"): for a complete score only (or for an estimate when the
+    /// configuration allows it); None otherwise.
+    pub band: Option<String>,
     pub band_confirmed: bool,
     pub groups: Vec<Group>,
     pub indicators: Vec<Indicator>,
@@ -99,6 +112,15 @@ pub fn parse_config(text: &str) -> Result<Config> {
     for i in &c.indicators {
         if !c.groups.iter().any(|g| g.id == i.group) {
             bail!("766 indicator {} names unknown group {}", i.id, i.group);
+        }
+        // A misspelt metric must not pass as "no data": it is a configuration error.
+        if i.from_exports && !crate::registry::RATES.iter().any(|r| r.key == i.metric) {
+            bail!(
+                "766 indicator {}: unknown metric '{}' (one of {}; or set from_exports = false for an indicator no export holds)",
+                i.id,
+                i.metric,
+                crate::registry::RATES.iter().map(|r| r.key).collect::<Vec<_>>().join(", ")
+            );
         }
     }
     for g in &c.groups {
@@ -118,7 +140,7 @@ pub fn parse_config(text: &str) -> Result<Config> {
 pub fn score(cfg: &Config, rates: &Rates) -> Index766 {
     let mut indicators = Vec::new();
     for i in &cfg.indicators {
-        let rate = rates.get(&i.metric);
+        let rate = if i.from_exports { rates.get(&i.metric) } else { None };
         let points = rate.and_then(|r| r.percent).map(|p| match i.threshold {
             Some(t) if t > 0.0 => i.points * (p / t).min(1.0),
             _ => i.points * (p / 100.0).min(1.0),
@@ -152,13 +174,24 @@ pub fn score(cfg: &Config, rates: &Rates) -> Index766 {
     let total: f64 = groups.iter().map(|g| g.points).sum();
     let unscorable: f64 = groups.iter().map(|g| g.unscorable_points).sum();
     let max: f64 = groups.iter().map(|g| g.max_points).sum::<f64>() - unscorable;
-    let band = cfg.bands.iter().find(|b| total >= b.min);
+    let complete = unscorable < 1e-9;
+    let estimate = (!complete && max > 0.0).then(|| total * 100.0 / max);
+    let banded = if complete {
+        Some(total)
+    } else if cfg.bands_for_estimates {
+        estimate
+    } else {
+        None
+    };
+    let band = banded.and_then(|s| cfg.bands.iter().find(|b| s >= b.min));
     Index766 {
         config_version: cfg.version.clone(),
         total,
         max_scorable: max,
         unscorable_points: unscorable,
-        band: band.map(|b| b.label.clone()).unwrap_or_default(),
+        complete,
+        estimate,
+        band: band.map(|b| b.label.clone()),
         band_confirmed: band.map(|b| b.confirmed).unwrap_or(false),
         groups,
         indicators,
@@ -187,6 +220,50 @@ mod tests {
         assert_eq!(get("cong_bo_dung_han"), None); // no data: not scorable, not 0
         assert!(idx.unscorable_points > 0.0);
         assert_eq!(idx.total, 27.0);
-        assert_eq!(idx.band, "Yếu");
+        // Incomplete: no band, an estimate over the scorable points.
+        assert!(!idx.complete);
+        assert_eq!(idx.band, None);
+        assert!((idx.estimate.unwrap() - 27.0 * 100.0 / idx.max_scorable).abs() < 1e-9);
+    }
+
+    #[test]
+    fn a_perfect_but_incomplete_score_gets_no_band_and_a_complete_one_does() {
+        let mut cfg = parse_config(DEFAULT_CONFIG).unwrap();
+        let all = Rates {
+            on_time: Rate::new(1, 1),
+            online_intake: Rate::new(1, 1),
+            full_online: Rate::new(1, 1),
+            online_payment: Rate::new(1, 1),
+            digitised: Rate::new(1, 1),
+            e_result: Rate::new(1, 1),
+            reuse: Rate::new(1, 1),
+            synced: Rate::new(1, 1),
+            satisfaction: Rate::new(1, 1),
+            feedback_on_time: Rate::new(1, 1),
+            on_time_766: Rate::new(1, 1),
+            ..Default::default()
+        };
+        let idx = score(&cfg, &all);
+        assert_eq!(
+            (idx.total, idx.max_scorable, idx.band.clone()),
+            (idx.max_scorable, 72.0, None)
+        );
+        assert_eq!(idx.estimate, Some(100.0));
+        cfg.bands_for_estimates = true;
+        assert_eq!(score(&cfg, &all).band.as_deref(), Some("Xuất sắc"));
+        for i in &mut cfg.indicators {
+            i.from_exports = true;
+            i.metric = "on_time".into();
+        }
+        let full = score(&cfg, &all);
+        assert!(full.complete);
+        assert_eq!((full.total, full.band.as_deref()), (100.0, Some("Xuất sắc")));
+    }
+
+    #[test]
+    fn an_unknown_metric_is_a_configuration_error() {
+        let bad = DEFAULT_CONFIG.replacen("metric = \"online_intake\"", "metric = \"online_intak\"", 1);
+        let e = parse_config(&bad).unwrap_err().to_string();
+        assert!(e.contains("unknown metric 'online_intak'"), "{e}");
     }
 }

@@ -1,5 +1,6 @@
 //! Metrics: runs the SQL of sql/metrics/ and shapes the results. SQL counts; Rust shapes.
 
+pub mod coverage;
 pub mod explain;
 pub mod ii06a;
 pub mod index766;
@@ -48,14 +49,54 @@ impl From<&Period> for PeriodOut {
     }
 }
 
-/// A comparison period: its totals and rates, and the change of each rate in points.
+/// How far a comparison is like for like (domain.md §12).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Basis {
+    /// Every agency with data in either period is covered in both: the whole is compared.
+    Full,
+    /// Only the agencies covered in both periods (`units`) are compared.
+    Partial,
+    /// No agency is covered in both periods: no comparison is made.
+    None,
+}
+
+/// A comparison period: its totals and rates over the agencies covered in both periods,
+/// the current figures over the same agencies, and the change of each rate in points.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Comparison {
     pub period: PeriodOut,
-    pub ii06a: ii06a::Counts,
-    pub rates: rates::Rates,
-    /// Current percent minus this period's percent; None when either has no data.
+    pub basis: Basis,
+    /// Why the comparison is limited or not made; None when it is full.
+    pub reason: Option<String>,
+    /// The agencies compared (covered in both periods), by name.
+    pub units: Vec<String>,
+    /// How many agencies have data in either period.
+    pub units_with_data: usize,
+    /// The comparison period's counts and rates over `units`; None when not comparable.
+    pub ii06a: Option<ii06a::Counts>,
+    pub rates: Option<rates::Rates>,
+    /// This period's counts and rates over the same agencies.
+    pub current_ii06a: Option<ii06a::Counts>,
+    pub current_rates: Option<rates::Rates>,
+    /// The change of each printed rate, in points; None when either side has no data.
     pub change_pp: std::collections::BTreeMap<String, Option<f64>>,
+}
+
+impl Comparison {
+    /// The change of one rate, in points (None when not comparable or nothing to rate).
+    pub fn change(&self, key: &str) -> Option<f64> {
+        self.change_pp.get(key).copied().flatten()
+    }
+}
+
+/// A dossier left out of the counts because its dates contradict the II.06a identity.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SetAside {
+    pub ma_ho_so: String,
+    pub unit: String,
+    pub file: String,
+    pub row: i64,
 }
 
 /// An input file behind the figures.
@@ -64,6 +105,10 @@ pub struct Input {
     pub file: String,
     pub sha256: String,
     pub rows_loaded: i64,
+    /// The export window given with `ingest --covers` ("2023-05-15..2023-06-14"), which the
+    /// file itself does not say (so `regenerate` can give it again).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub covers: Option<String>,
 }
 
 /// Everything `baocao metrics` reports for a period (the JSON contract, see README).
@@ -78,6 +123,12 @@ pub struct Metrics {
     pub index766: index766::Index766,
     pub previous_period: Comparison,
     pub previous_year: Comparison,
+    /// Every agency ever seen, with its coverage of this period.
+    pub coverage: Vec<coverage::AgencyCoverage>,
+    /// Agencies expected (seen before, or configured) with no data in this period.
+    pub missing_units: Vec<String>,
+    /// Dossiers left out of every count, with where they are.
+    pub set_aside: Vec<SetAside>,
     pub inputs: Vec<Input>,
 }
 
@@ -90,6 +141,8 @@ pub struct Options {
     pub targets: Option<targets::TargetsFile>,
     /// Restrict every figure to one agency (department-level reports).
     pub unit: Option<String>,
+    /// Agencies expected to report every period, besides those seen before.
+    pub expected_units: Vec<String>,
 }
 
 impl Default for Options {
@@ -99,35 +152,128 @@ impl Default for Options {
             index766: index766::parse_config(index766::DEFAULT_CONFIG).expect("built-in 766 configuration"),
             targets: None,
             unit: None,
+            expected_units: Vec::new(),
         }
     }
 }
 
-/// The totals and rates of a comparison period, and the change of each rate in points.
-fn comparison(conn: &Connection, p: &Period, current: &rates::Rates, o: &Options) -> Result<Comparison> {
-    let scope = Scope::new(p, o.unit.as_deref());
-    let t = ii06a::compute(conn, &scope, o.withdrawn_in_resolved)?;
-    let r = rates::compute(conn, &scope)?.total;
+/// The current period's figures, as a comparison needs them.
+struct Current<'a> {
+    period: &'a Period,
+    coverage: &'a [coverage::AgencyCoverage],
+    counts: &'a ii06a::Counts,
+    rates: &'a rates::Rates,
+}
+
+/// Coverage restricted to the agency of a department-level report.
+fn coverage_for(c: Vec<coverage::AgencyCoverage>, o: &Options) -> Vec<coverage::AgencyCoverage> {
+    match &o.unit {
+        Some(u) => c.into_iter().filter(|a| &a.agency == u).collect(),
+        None => c,
+    }
+}
+
+/// Compares the current period with `p`, like for like: only the agencies whose data covers
+/// both periods are compared, on both sides; with none, no figure is given.
+fn comparison(conn: &Connection, p: &Period, now: &Current, o: &Options) -> Result<Comparison> {
+    let then_cov = coverage_for(coverage::of_period(conn, p)?, o);
+    let units = coverage::covered_in_both(now.coverage, &then_cov);
+    let units_with_data = coverage::with_data(now.coverage, &then_cov).len();
+    let none = |reason: String| Comparison {
+        period: p.into(),
+        basis: Basis::None,
+        reason: Some(reason),
+        units: Vec::new(),
+        units_with_data,
+        ii06a: None,
+        rates: None,
+        current_ii06a: None,
+        current_rates: None,
+        change_pp: crate::registry::RATES
+            .iter()
+            .map(|e| (e.key.to_string(), None))
+            .collect(),
+    };
+    if units.is_empty() {
+        return Ok(none(format!(
+            "chưa đủ số liệu để so sánh: số liệu đã nạp không bao phủ đủ {} của cùng cơ quan, đơn vị",
+            p.label_vi()
+        )));
+    }
+    let basis = if units.len() == units_with_data {
+        Basis::Full
+    } else {
+        Basis::Partial
+    };
+    let then_scope = Scope::new(p, o.unit.as_deref()).only(&units);
+    let then_counts = ii06a::compute(conn, &then_scope, o.withdrawn_in_resolved)?.total.counts;
+    let then_rates = rates::compute(conn, &then_scope)?.total;
+    let (cur_counts, cur_rates) = match basis {
+        Basis::Full => (*now.counts, *now.rates),
+        _ => {
+            let s = Scope::new(now.period, o.unit.as_deref()).only(&units);
+            (
+                ii06a::compute(conn, &s, o.withdrawn_in_resolved)?.total.counts,
+                rates::compute(conn, &s)?.total,
+            )
+        }
+    };
     let change_pp = crate::registry::RATES
         .iter()
         .map(|e| {
-            let now = current.get(e.key).and_then(|x| x.percent);
-            let then = r.get(e.key).and_then(|x| x.percent);
-            (e.key.to_string(), now.zip(then).map(|(a, b)| a - b))
+            let a = cur_rates.get(e.key).and_then(|x| x.percent);
+            let b = then_rates.get(e.key).and_then(|x| x.percent);
+            (
+                e.key.to_string(),
+                a.zip(b).map(|(a, b)| crate::registry::points_between(a, b)),
+            )
         })
         .collect();
+    let reason = (basis == Basis::Partial).then(|| {
+        format!(
+            "so sánh trên {}/{} cơ quan, đơn vị có đủ số liệu cả hai kỳ",
+            units.len(),
+            units_with_data
+        )
+    });
     Ok(Comparison {
         period: p.into(),
-        ii06a: t.total.counts,
-        rates: r,
+        basis,
+        reason,
+        units,
+        units_with_data,
+        ii06a: Some(then_counts),
+        rates: Some(then_rates),
+        current_ii06a: Some(cur_counts),
+        current_rates: Some(cur_rates),
         change_pp,
     })
 }
 
+/// The dossiers set aside from the counts of a scope (see scope.sql).
+fn set_aside(conn: &Connection, scope: &Scope) -> Result<Vec<SetAside>> {
+    let mut v = Vec::new();
+    scope.query(conn, "sql/metrics/set_aside.sql", SET_ASIDE_SQL, |r, _| {
+        v.push(SetAside {
+            ma_ho_so: r.get(0)?,
+            unit: r.get(1)?,
+            file: r.get(2)?,
+            row: r.get(3)?,
+        });
+        Ok(())
+    })?;
+    Ok(v)
+}
+
+const SET_ASIDE_SQL: &str = include_str!("../../sql/metrics/set_aside.sql");
+
 /// The files whose rows are in force, in load order (where they were archived, if they were).
 pub fn inputs(conn: &Connection) -> Result<Vec<Input>> {
     let mut st = conn.prepare(
-        "SELECT coalesce(archived_path, path), sha256, rows_loaded FROM ingest_files f
+        "SELECT coalesce(archived_path, path), sha256, rows_loaded,
+                (SELECT any_value(strftime(c.day_from, '%Y-%m-%d') || '..' || strftime(c.day_to, '%Y-%m-%d'))
+                 FROM coverage c WHERE c.file_id = f.file_id AND c.source = 'option') AS covers
+         FROM ingest_files f
          WHERE EXISTS (SELECT 1 FROM dossier_versions v WHERE v.file_id = f.file_id AND v.superseded_by IS NULL)
             OR EXISTS (SELECT 1 FROM feedback_versions v WHERE v.file_id = f.file_id AND v.superseded_by IS NULL)
             OR EXISTS (SELECT 1 FROM catalogue_versions v WHERE v.file_id = f.file_id AND v.superseded_by IS NULL)
@@ -138,6 +284,7 @@ pub fn inputs(conn: &Connection) -> Result<Vec<Input>> {
             file: r.get(0)?,
             sha256: r.get(1)?,
             rows_loaded: r.get(2)?,
+            covers: r.get(3)?,
         })
     })?;
     Ok(rows.collect::<duckdb::Result<Vec<_>>>()?)
@@ -145,6 +292,18 @@ pub fn inputs(conn: &Connection) -> Result<Vec<Input>> {
 
 /// Computes every metric for a period, with its comparisons.
 pub fn compute(conn: &Connection, p: &Period, o: &Options) -> Result<Metrics> {
+    if let Some(f) = o.targets.as_ref().filter(|f| f.year != p.year) {
+        anyhow::bail!(crate::error::Failure::new(
+            crate::error::Exit::Usage,
+            format!(
+                "the targets file is for {} but the period {} is in {}: give the targets of {}",
+                f.year,
+                p.key(),
+                p.year,
+                p.year
+            )
+        ));
+    }
     let scope = Scope::new(p, o.unit.as_deref());
     let table = ii06a::compute(conn, &scope, o.withdrawn_in_resolved)?;
     let rt = rates::compute(conn, &scope)?;
@@ -159,13 +318,25 @@ pub fn compute(conn: &Connection, p: &Period, o: &Options) -> Result<Metrics> {
     } else {
         targets::summarise(&targets)
     };
-    let previous_period = comparison(conn, &p.previous(), &rt.total, o)?;
+    let cov = coverage_for(coverage::of_period(conn, p)?, o);
+    let now = Current {
+        period: p,
+        coverage: &cov,
+        counts: &table.total.counts,
+        rates: &rt.total,
+    };
+    let previous_period = comparison(conn, &p.previous(), &now, o)?;
     // For a nine-month or yearly period both comparisons are the year before: compute it once.
     let previous_year = if p.previous_year() == p.previous() {
         previous_period.clone()
     } else {
-        comparison(conn, &p.previous_year(), &rt.total, o)?
+        comparison(conn, &p.previous_year(), &now, o)?
     };
+    let missing_units = match &o.unit {
+        Some(_) => Vec::new(),
+        None => coverage::missing(conn, p, &cov, &o.expected_units)?,
+    };
+    let set_aside = set_aside(conn, &scope)?;
     Ok(Metrics {
         period: p.into(),
         previous_period,
@@ -176,6 +347,9 @@ pub fn compute(conn: &Connection, p: &Period, o: &Options) -> Result<Metrics> {
         targets,
         targets_summary: summary,
         index766: idx,
+        coverage: cov,
+        missing_units,
+        set_aside,
         inputs: inputs(conn)?,
     })
 }

@@ -15,6 +15,8 @@ pub struct Scope {
     pub from: chrono::NaiveDate,
     pub to: chrono::NaiveDate,
     pub unit: Option<String>,
+    /// Only these agencies (the like-for-like set of a comparison); None: all.
+    pub units: Option<Vec<String>>,
 }
 
 impl Scope {
@@ -24,7 +26,14 @@ impl Scope {
             from: p.from,
             to: p.to,
             unit: unit.map(str::to_string),
+            units: None,
         }
+    }
+
+    /// The same scope restricted to some agencies.
+    pub fn only(mut self, units: &[String]) -> Self {
+        self.units = Some(units.to_vec());
+        self
     }
 
     /// Runs `body` (a query over `scope` and `period_flags`) in this scope, calling `row`
@@ -40,7 +49,12 @@ impl Scope {
         let sql = format!("{SCOPE_SQL}\n{}", body.trim().trim_end_matches(';'));
         let mut st = conn.prepare(&sql).with_context(|| format!("preparing {name}"))?;
         let mut rows = st
-            .query(duckdb::params![self.from.to_string(), self.to.to_string(), self.unit])
+            .query(duckdb::params![
+                self.from.to_string(),
+                self.to.to_string(),
+                self.unit,
+                self.units.as_ref().map(|u| u.join("\u{1f}"))
+            ])
             .with_context(|| format!("running {name}"))?;
         let names: Vec<String> = rows.as_ref().map(|s| s.column_names()).unwrap_or_default();
         while let Some(r) = rows.next()? {

@@ -4,7 +4,7 @@ use super::explain::Line;
 use super::ii06a::Row;
 use super::Metrics;
 use crate::registry::{COUNTS, RATES};
-use crate::report::format::{int, percent, points_change, short_date};
+use crate::report::format::{int, percent, short_date};
 use chrono::NaiveDate;
 use std::fmt::Write;
 
@@ -121,8 +121,8 @@ pub fn render(m: &Metrics, by: By) -> String {
             percent(r.percent),
             int(r.numerator),
             int(r.denominator),
-            points_change(m.previous_period.change_pp.get(key).copied().flatten()),
-            points_change(m.previous_year.change_pp.get(key).copied().flatten()),
+            crate::report::narrative::change_words(&m.previous_period, key),
+            crate::report::narrative::change_words(&m.previous_year, key),
         );
     }
     if by == By::Agency {
@@ -182,19 +182,23 @@ pub fn render(m: &Metrics, by: By) -> String {
         }
     }
     let i = &m.index766;
+    let dec = |x: f64| crate::report::format::decimal(x, 2);
+    let band = match (&i.band, i.band_confirmed) {
+        (Some(b), true) => format!("xếp loại {b}"),
+        (Some(b), false) => format!("xếp loại {b} (ngưỡng chưa được xác nhận)"),
+        (None, _) => "chưa xếp loại (chưa chấm được đủ 100 điểm)".into(),
+    };
+    let estimate = i
+        .estimate
+        .map(|e| format!(", ước tính {} /100", dec(e)))
+        .unwrap_or_default();
     let _ = writeln!(
         s,
-        "\nChỉ số 766 (cấu hình {}): {} / {} điểm chấm được ({} điểm không có số liệu) — xếp loại {}{}",
+        "\nChỉ số 766 (cấu hình {}): {} / {} điểm chấm được ({} điểm không có số liệu){estimate} — {band}",
         i.config_version,
-        crate::report::format::decimal(i.total, 2),
-        crate::report::format::decimal(i.max_scorable, 2),
-        crate::report::format::decimal(i.unscorable_points, 2),
-        i.band,
-        if i.band_confirmed {
-            ""
-        } else {
-            " (ngưỡng chưa được xác nhận)"
-        }
+        dec(i.total),
+        dec(i.max_scorable),
+        dec(i.unscorable_points),
     );
     for g in &i.groups {
         let _ = writeln!(

@@ -181,39 +181,47 @@ fn row(cells: Vec<String>) -> TableRow {
 /// The key figures: this period, the previous one, the change.
 fn key_figures(m: &Metrics, heading: String, now_title: &str) -> Table {
     let t = &m.ii06a.total.counts;
-    let p = &m.previous_period.ii06a;
+    let c = &m.previous_period;
+    // Only a full like-for-like comparison fills the columns; a partial one is in the text.
+    let full = c.basis == crate::metrics::Basis::Full;
+    let p = c.ii06a.unwrap_or_default();
     let count = |label: &str, now: i64, before: i64| {
-        row(vec![
-            label.into(),
-            int(now),
-            int(before),
-            if before == 0 {
-                "—".into()
-            } else {
-                format!("{}{}", if now >= before { "+" } else { "" }, int(now - before))
-            },
-        ])
+        let mut cells = vec![label.into(), int(now)];
+        if full {
+            cells.push(int(before));
+            cells.push(format!("{}{}", if now > before { "+" } else { "" }, int(now - before)));
+        }
+        row(cells)
     };
     let rate = |label: &str, key: &str| {
         let now = m.rates.get(key).unwrap_or_default();
-        let before = m.previous_period.rates.get(key).unwrap_or_default();
-        row(vec![
-            label.into(),
-            percent(now.percent),
-            percent(before.percent),
-            points_change(m.previous_period.change_pp.get(key).copied().flatten()),
-        ])
+        let before = c.rates.as_ref().and_then(|r| r.get(key)).unwrap_or_default();
+        let mut cells = vec![label.into(), percent(now.percent)];
+        if full {
+            cells.push(percent(before.percent));
+            cells.push(points_change(c.change(key)));
+        }
+        row(cells)
+    };
+    let mut columns = vec![col("Chỉ tiêu", None, "left"), col(now_title, Some(32.0), "right")];
+    if full {
+        columns.push(col("Kỳ trước", Some(32.0), "right"));
+        columns.push(col("Thay đổi", Some(32.0), "right"));
+    }
+    let notes = match c.basis {
+        crate::metrics::Basis::Full => Vec::new(),
+        crate::metrics::Basis::Partial => vec![format!(
+            "Kỳ trước ({}): {}; xem phần so sánh trong báo cáo.",
+            c.period.label,
+            c.reason.clone().unwrap_or_default()
+        )],
+        crate::metrics::Basis::None => vec![format!("Kỳ trước ({}): chưa đủ số liệu để so sánh.", c.period.label)],
     };
     Table {
         id: "key_figures".into(),
         heading,
         intro: Vec::new(),
-        columns: vec![
-            col("Chỉ tiêu", None, "left"),
-            col(now_title, Some(32.0), "right"),
-            col("Kỳ trước", Some(32.0), "right"),
-            col("Thay đổi", Some(32.0), "right"),
-        ],
+        columns,
         rows: vec![
             count("Tổng số hồ sơ giải quyết", t.total_handled, p.total_handled),
             count(
@@ -231,7 +239,7 @@ fn key_figures(m: &Metrics, heading: String, now_title: &str) -> Table {
             rate("Tỷ lệ số hóa hồ sơ", "digitised"),
             rate("Mức độ hài lòng", "satisfaction"),
         ],
-        notes: Vec::new(),
+        notes,
         size: 11.5,
     }
 }
@@ -287,8 +295,11 @@ fn targets(m: &Metrics, heading: String) -> Option<Table> {
         .targets_summary
         .iter()
         .map(|s| match &s.group {
-            None => format!("Tổng cộng: {}/{} chỉ tiêu đạt và vượt", s.met, s.total),
-            Some(g) => format!("{g}: {}/{} chỉ tiêu đạt và vượt", s.met, s.total),
+            None => format!(
+                "Tổng cộng: {}",
+                super::format::targets_summary(s.met, s.total, s.no_data)
+            ),
+            Some(g) => format!("{g}: {}", super::format::targets_summary(s.met, s.total, s.no_data)),
         })
         .collect();
     Some(Table {
@@ -311,24 +322,28 @@ fn targets(m: &Metrics, heading: String) -> Option<Table> {
 /// The Decision 766 score by group, with the configuration used.
 fn index(m: &Metrics, heading: String) -> Table {
     let i = &m.index766;
-    let band = if i.band_confirmed {
-        i.band.clone()
-    } else {
-        format!("{} (ngưỡng xếp loại chưa được xác nhận)", i.band)
+    let band = match (&i.band, i.band_confirmed) {
+        (Some(b), true) => format!(" Xếp loại: {b}."),
+        (Some(b), false) => format!(" Xếp loại: {b} (ngưỡng xếp loại chưa được xác nhận)."),
+        (None, _) => " Chưa xếp loại: chỉ xếp loại khi chấm được đủ 100 điểm.".into(),
     };
-    let note = format!(
-        "Cấu hình {}: {} điểm chấm được từ dữ liệu; {} điểm không có số liệu, không tính.",
-        i.config_version,
-        decimal(i.max_scorable, 2),
-        decimal(i.unscorable_points, 2)
-    );
+    // domain.md §12: a score with unscorable points is "x/y điểm chấm được", its rescaled
+    // value is labelled "ước tính", and a band is stated only for a complete score.
+    let score = match i.estimate {
+        None => format!("Tổng điểm: {}/100 điểm.", decimal(i.total, 2)),
+        Some(e) => format!(
+            "Đạt {}/{} điểm chấm được ({} điểm chưa có số liệu, không tính); quy đổi thang 100 điểm (ước tính): {} điểm.",
+            decimal(i.total, 2),
+            decimal(i.max_scorable, 2),
+            decimal(i.unscorable_points, 2),
+            decimal(e, 2)
+        ),
+    };
+    let note = format!("Cấu hình chỉ số: {}.", i.config_version);
     Table {
         id: "index766".into(),
         heading,
-        intro: vec![format!(
-            "Tổng điểm: {} điểm (xếp loại: {band}). {note}",
-            decimal(i.total, 2)
-        )],
+        intro: vec![format!("{score}{band} {note}")],
         columns: vec![
             col("Nhóm chỉ số", None, "left"),
             col("Điểm", Some(28.0), "right"),
@@ -442,8 +457,13 @@ fn department_charts(m: &Metrics) -> [Block; 2] {
 }
 
 /// The narrative on handling dossiers in the period (section "TÌNH HÌNH, KẾT QUẢ …").
-fn handling(m: &Metrics) -> Vec<String> {
-    let mut paragraphs = vec![narrative::intake(m), narrative::results(m), narrative::comparison(m)];
+fn handling(m: &Metrics, with_comparison: bool) -> Vec<String> {
+    let mut paragraphs = vec![narrative::intake(m), narrative::results(m)];
+    paragraphs.extend(narrative::set_aside(m));
+    if with_comparison {
+        paragraphs.push(narrative::comparison(m));
+    }
+    paragraphs.extend(narrative::missing_units(m));
     if let Some(t) = narrative::targets(&m.targets) {
         paragraphs.push(t);
     }
@@ -459,7 +479,7 @@ fn handling(m: &Metrics) -> Vec<String> {
 pub fn monthly(m: &Metrics, p: &Period, cfg: &ReportConfig) -> Report {
     let sections = vec![Section {
         heading: "I. TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH".into(),
-        paragraphs: handling(m),
+        paragraphs: handling(m, true),
     }];
     let mut n = sections.len();
     let mut blocks = Vec::new();
@@ -488,7 +508,6 @@ pub fn monthly(m: &Metrics, p: &Period, cfg: &ReportConfig) -> Report {
 /// appendix.
 pub fn annual(m: &Metrics, months: &[Metrics], p: &Period, cfg: &ReportConfig) -> Report {
     let t = &m.ii06a.total.counts;
-    let y = &m.previous_year;
     let mut review = vec![format!(
         "Năm {}, toàn tỉnh tiếp nhận mới {} hồ sơ, giải quyết {} hồ sơ, tỷ lệ giải quyết đúng hạn, trước hạn đạt {}; tỷ lệ hồ sơ tiếp nhận trực tuyến đạt {}, tỷ lệ thanh toán trực tuyến đạt {}, mức độ hài lòng đạt {}.",
         p.year,
@@ -499,16 +518,12 @@ pub fn annual(m: &Metrics, months: &[Metrics], p: &Period, cfg: &ReportConfig) -
         percent(m.rates.online_payment.percent),
         percent(m.rates.satisfaction.percent),
     )];
-    review.push(if y.ii06a.total_handled > 0 {
-        format!(
-            "So với năm {}: tỷ lệ đúng hạn {}, tỷ lệ tiếp nhận trực tuyến {}.",
-            p.year - 1,
-            points_change(y.change_pp.get("on_time").copied().flatten()),
-            points_change(y.change_pp.get("online_intake").copied().flatten())
-        )
-    } else {
-        format!("Không có số liệu năm {} để so sánh.", p.year - 1)
-    });
+    // The year before is both the previous period and the same period a year earlier: the
+    // review compares once, here; the handling section below does not repeat it.
+    review.push(format!(
+        "{}.",
+        narrative::compare(&m.previous_year, &format!("So với năm {}", p.year - 1))
+    ));
     if m.rates.feedback_on_time.denominator > 0 {
         review.push(format!(
             "Tiếp nhận {} phản ánh, kiến nghị; đã xử lý đúng hạn {} ({}).",
@@ -530,7 +545,7 @@ pub fn annual(m: &Metrics, months: &[Metrics], p: &Period, cfg: &ReportConfig) -
         },
         Section {
             heading: "II. TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH".into(),
-            paragraphs: handling(m),
+            paragraphs: handling(m, false),
         },
     ];
     let trend = Chart {

@@ -21,11 +21,7 @@ pub fn int(n: i64) -> String {
 /// A decimal with a decimal comma, at most `decimals` places, trailing zeros dropped:
 /// 96.5736 → "96,57", 98.8 → "98,8", 100.0 → "100".
 pub fn decimal(x: f64, decimals: usize) -> String {
-    // Round half up at the printed precision; the nudge absorbs binary representation
-    // error (281/800 = 35,125 is stored as 35,12499…, and must print as 35,13).
-    let scale = 10f64.powi(decimals as i32);
-    let rounded = ((x * scale) + x.signum() * 1e-7).round() / scale;
-    let s = format!("{:.*}", decimals, rounded);
+    let s = format!("{:.*}", decimals, crate::registry::round(x, decimals));
     let s = if s.contains('.') {
         s.trim_end_matches('0').trim_end_matches('.').to_string()
     } else {
@@ -53,11 +49,31 @@ pub fn percent(p: Option<f64>) -> String {
     }
 }
 
-/// A change in percentage points with its sign: "+1,25 điểm %".
+/// "35/39 chỉ tiêu đạt và vượt; 2 chỉ tiêu chưa có số liệu" (the no-data part only when any).
+pub fn targets_summary(met: usize, total: usize, no_data: usize) -> String {
+    let mut s = format!("{met}/{total} chỉ tiêu đạt và vượt");
+    if no_data > 0 {
+        s = format!("{s}; {no_data} chỉ tiêu chưa có số liệu");
+    }
+    s
+}
+
+/// A change in a count: "tăng 656 hồ sơ", "giảm 12 hồ sơ", "không đổi".
+pub fn count_change(now: i64, then: i64) -> String {
+    match now - then {
+        d if d > 0 => format!("tăng {} hồ sơ", int(d)),
+        d if d < 0 => format!("giảm {} hồ sơ", int(-d)),
+        _ => "không đổi".to_string(),
+    }
+}
+
+/// A change in percentage points: "tăng 1,25 điểm phần trăm", "giảm 0,4 điểm phần
+/// trăm", "không đổi"; non-breaking spaces keep the figure and its unit on one line.
 pub fn points_change(p: Option<f64>) -> String {
+    const UNIT: &str = "\u{a0}điểm\u{a0}phần\u{a0}trăm";
     match p {
-        Some(x) if x > 0.0 => format!("tăng {} điểm %", decimal(x, 2)),
-        Some(x) if x < 0.0 => format!("giảm {} điểm %", decimal(-x, 2)),
+        Some(x) if x > 0.0 => format!("tăng\u{a0}{}{UNIT}", decimal(x, 2)),
+        Some(x) if x < 0.0 => format!("giảm\u{a0}{}{UNIT}", decimal(-x, 2)),
         Some(_) => "không đổi".to_string(),
         None => "không so sánh được".to_string(),
     }
@@ -96,7 +112,12 @@ mod tests {
         assert_eq!(percent(None), "không phát sinh");
         assert_eq!(percent(Some(281.0 / 800.0 * 100.0)), "35,13%");
         assert_eq!(percent(Some(1018.0 / 1254.0 * 100.0)), "81,18%");
-        assert_eq!(points_change(Some(-0.5)), "giảm 0,5 điểm %");
+        assert_eq!(points_change(Some(-0.5)), "giảm\u{a0}0,5\u{a0}điểm\u{a0}phần\u{a0}trăm");
+        assert_eq!(points_change(Some(0.0)), "không đổi");
+        // The change is the difference of the printed rates: 96,57% − 28,79% (printed) is
+        // 67,78 points, although the unrounded rates differ by 67,785.
+        assert_eq!(crate::registry::points_between(96.5736, 28.7886), 67.78);
+        assert_eq!(crate::registry::points_between(50.001, 50.004), 0.0);
     }
 
     #[test]

@@ -1,8 +1,9 @@
 //! Narrative paragraphs in the register of published provincial reports, from the figures.
 
-use super::format::{int, percent, points_change, short_date};
+use super::format::{count_change, int, percent, points_change, short_date};
 use crate::metrics::targets::{TargetResult, Verdict};
 use crate::metrics::Metrics;
+use crate::metrics::{Basis, Comparison};
 
 fn pct_of(n: i64, d: i64) -> String {
     percent((d > 0).then(|| n as f64 * 100.0 / d as f64))
@@ -58,26 +59,116 @@ pub fn results(m: &Metrics) -> String {
     )
 }
 
-/// Comparison with the previous period and the same period a year earlier.
-pub fn comparison(m: &Metrics) -> String {
-    let part = |c: &crate::metrics::Comparison, what: &str| -> String {
-        let on_time = c.change_pp.get("on_time").copied().flatten();
-        let online = c.change_pp.get("online_intake").copied().flatten();
-        if c.ii06a.total_handled == 0 {
-            return format!("{what}: không có số liệu để so sánh");
-        }
-        format!(
-            "{what} ({} hồ sơ giải quyết), tỷ lệ giải quyết đúng hạn {}, tỷ lệ tiếp nhận trực tuyến {}",
-            int(c.ii06a.total_handled),
-            points_change(on_time),
-            points_change(online)
-        )
+/// The change of one rate against a comparison period, in words: "tăng 1,25 điểm phần trăm",
+/// or "chưa đủ số liệu để so sánh" when the periods are not comparable.
+pub fn change_words(c: &Comparison, key: &str) -> String {
+    match c.basis {
+        Basis::None => "chưa đủ số liệu để so sánh".into(),
+        _ => points_change(c.change(key)),
+    }
+}
+
+/// One rate compared, with both printed values: "tăng 1,25 điểm phần trăm (từ 95,32% lên 96,57%)".
+fn rate_change(c: &Comparison, key: &str) -> String {
+    let get = |r: &Option<crate::metrics::rates::Rates>| r.as_ref().and_then(|r| r.get(key)).and_then(|r| r.percent);
+    match (get(&c.current_rates), get(&c.rates)) {
+        (Some(now), Some(then)) => format!(
+            "{} (kỳ so sánh {}, kỳ này {})",
+            points_change(c.change(key)),
+            percent(Some(then)),
+            percent(Some(now))
+        ),
+        _ => "không so sánh được (không phát sinh hồ sơ để tính tỷ lệ)".into(),
+    }
+}
+
+/// Names, at most `n` of them, then how many more.
+fn some_names(names: &[String], n: usize) -> String {
+    let mut s = names.iter().take(n).cloned().collect::<Vec<_>>().join(", ");
+    if names.len() > n {
+        s = format!("{s} và {} đơn vị khác", names.len() - n);
+    }
+    s
+}
+
+/// One comparison in words, like for like (domain.md §12): the whole when every agency is
+/// covered in both periods, the agencies that are when only some are, else no figure.
+pub fn compare(c: &Comparison, what: &str) -> String {
+    // "So với năm 2022" names its period already; "So với kỳ trước" gets it in brackets.
+    let label = if what.contains(&c.period.label) {
+        String::new()
+    } else {
+        format!(" ({})", c.period.label)
+    };
+    let (Some(now), Some(then)) = (&c.current_ii06a, &c.ii06a) else {
+        return format!("{what}{label}: chưa đủ số liệu để so sánh");
+    };
+    let part = match c.basis {
+        Basis::Partial => format!(
+            ", tính trên {}/{} cơ quan, đơn vị có đủ số liệu cả hai kỳ ({})",
+            c.units.len(),
+            c.units_with_data,
+            some_names(&c.units, 6)
+        ),
+        _ => String::new(),
+    };
+    let label = match (label.is_empty(), part.is_empty()) {
+        (true, true) => String::new(),
+        (true, false) => format!(" ({})", part.trim_start_matches(", ")),
+        (false, _) => format!(" ({}{part})", c.period.label),
     };
     format!(
-        "{}; {}.",
-        part(&m.previous_period, "So với kỳ trước"),
-        part(&m.previous_year, "so với cùng kỳ năm trước")
+        "{what}{label}: số hồ sơ giải quyết {} ({} so với {}), tỷ lệ giải quyết đúng hạn, trước hạn {}, \
+         tỷ lệ tiếp nhận trực tuyến {}",
+        count_change(now.total_handled, then.total_handled),
+        int(now.total_handled),
+        int(then.total_handled),
+        rate_change(c, "on_time"),
+        rate_change(c, "online_intake")
     )
+}
+
+/// Comparison with the previous period and, when it is another period, the same period a
+/// year earlier (for a year or nine months they are one and the same: said once).
+pub fn comparison(m: &Metrics) -> String {
+    let mut parts = vec![compare(&m.previous_period, "So với kỳ trước")];
+    if m.previous_year.period != m.previous_period.period {
+        parts.push(compare(&m.previous_year, "so với cùng kỳ năm trước"));
+    }
+    format!("{}.", parts.join("; "))
+}
+
+/// The agencies expected that have no data in the period (domain.md §12), if any.
+pub fn missing_units(m: &Metrics) -> Option<String> {
+    (!m.missing_units.is_empty()).then(|| format!("Các đơn vị chưa có số liệu kỳ này: {}.", m.missing_units.join(", ")))
+}
+
+/// The dossiers left out of the figures because their dates contradict each other, if any.
+pub fn set_aside(m: &Metrics) -> Option<String> {
+    if m.set_aside.is_empty() {
+        return None;
+    }
+    let shown: Vec<String> = m
+        .set_aside
+        .iter()
+        .take(10)
+        .map(|d| match d.file.rsplit('/').next().filter(|f| !f.is_empty()) {
+            Some(f) => format!("{} ({f}, dòng {})", d.ma_ho_so, d.row),
+            None => format!("{} (dòng {})", d.ma_ho_so, d.row),
+        })
+        .collect();
+    let more = m.set_aside.len().saturating_sub(shown.len());
+    Some(format!(
+        "Có {} hồ sơ có ngày tháng không nhất quán (ngày có kết quả trước ngày tiếp nhận) chưa được tính vào số liệu \
+         của báo cáo, đề nghị đơn vị kiểm tra lại: {}{}.",
+        int(m.set_aside.len() as i64),
+        shown.join("; "),
+        if more > 0 {
+            format!(" và {} hồ sơ khác", int(more as i64))
+        } else {
+            String::new()
+        }
+    ))
 }
 
 /// Online intake of the departments with the most dossiers received.

@@ -29,12 +29,19 @@ pub struct Summary {
     pub up_to_date: usize,
     /// The renderer used (None in a dry run).
     pub renderer: Option<crate::render::Renderer>,
+    /// What the reports rendered found: dossiers set aside, agencies without data.
+    pub notices: Vec<String>,
+    /// True when a rendered report set dossiers aside (or, when configured, missed agencies).
+    pub notice_warns: bool,
 }
 
 impl Summary {
-    /// 3 when a file was rejected, 1 when rows were quarantined, else 0.
+    /// 3 when a file was rejected, 1 when rows were quarantined or a report has notices, else 0.
     pub fn exit(&self) -> Exit {
-        ingest::exit_for(&self.files)
+        match ingest::exit_for(&self.files) {
+            Exit::Ok if self.notice_warns => Exit::Warnings,
+            e => e,
+        }
     }
 }
 
@@ -157,6 +164,7 @@ fn ingest_inbox(conn: &Connection, files: &[PathBuf], s: &Settings, sum: &mut Su
         today: s.run_date,
         progress: true,
         position: None,
+        covers: None,
     };
     for f in files {
         let report = ingest::ingest_file(conn, f, &opts)?;
@@ -230,6 +238,11 @@ pub fn run(db: &Path, s: &Settings, dry_run: bool) -> Result<Summary> {
                 sum.up_to_date += 1;
             } else if let Some(r) = &sum.renderer {
                 let made = pipeline::produce(&conn, &plan, s, r, &cfg.run.out)?;
+                sum.notices
+                    .extend(plan.notices.lines(&made.outputs.pdf.display().to_string()));
+                if plan.notices.exit(cfg.run.missing_units_exit) != Exit::Ok {
+                    sum.notice_warns = true;
+                }
                 sum.rendered.push(made.outputs.pdf);
             } else {
                 sum.planned.push(cfg.run.out.join(format!("{}.pdf", plan.stem())));

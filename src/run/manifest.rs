@@ -16,6 +16,9 @@ pub struct Input {
     pub path: String,
     pub sha256: String,
     pub rows_loaded: i64,
+    /// The window given with `ingest --covers`, replayed by `regenerate`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub covers: Option<String>,
 }
 
 /// A report's manifest (`<stem>.manifest.json`).
@@ -151,6 +154,7 @@ pub fn build(
                 path: i.file,
                 sha256: i.sha256,
                 rows_loaded: i.rows_loaded,
+                covers: i.covers,
             })
             .collect(),
         sql: sql_hashes(),

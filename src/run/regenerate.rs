@@ -69,13 +69,14 @@ pub fn regenerate(manifest_path: &Path, renderer: Option<RendererChoice>) -> Res
         });
     }
     let conn = crate::store::open_in_memory()?;
-    let opts = IngestOptions {
-        read: Default::default(),
-        today: s.run_date,
-        progress: false,
-        position: None,
-    };
     for i in &m.inputs {
+        let opts = IngestOptions {
+            read: Default::default(),
+            today: s.run_date,
+            progress: false,
+            position: None,
+            covers: i.covers.as_deref().map(ingest::parse_covers).transpose()?,
+        };
         let r = ingest::ingest_file(&conn, Path::new(&i.path), &opts)?;
         if let Outcome::Rejected { reason } = &r.outcome {
             differs.push(format!("input {} no longer loads: {reason}", i.path));
@@ -94,7 +95,7 @@ pub fn regenerate(manifest_path: &Path, renderer: Option<RendererChoice>) -> Res
         None => <RendererChoice as clap::ValueEnum>::from_str(&m.renderer, false)
             .map_err(|_| anyhow!("the manifest names an unknown renderer '{}'", m.renderer))?,
     };
-    let report = pipeline::model(&conn, &req, &s)?;
+    let (report, _) = pipeline::model(&conn, &req, &s)?;
     let tmp = tempfile_dir()?;
     let stem = m.pdf.name.trim_end_matches(".pdf").to_string();
     let made = pipeline::render_outputs(&report, &req.period, &s.renderer()?, tmp.path(), &stem);

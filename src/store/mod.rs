@@ -25,6 +25,7 @@ pub const MIGRATIONS: &[(i32, &str, &str)] = &[
         "report_units",
         include_str!("../../sql/migrations/0004_report_units.sql"),
     ),
+    (5, "coverage", include_str!("../../sql/migrations/0005_coverage.sql")),
 ];
 
 /// Opens (creating if needed) the database and brings its schema up to date.

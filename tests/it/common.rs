@@ -12,6 +12,7 @@ pub fn opts() -> IngestOptions {
         today: NaiveDate::from_ymd_opt(2026, 11, 22).unwrap(),
         progress: false,
         position: None,
+        covers: None,
     }
 }
 

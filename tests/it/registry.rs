@@ -75,3 +75,28 @@ fn the_order_in_which_periods_are_computed_changes_nothing() {
     assert!(health.ii06a.total.counts.total_handled < june_first.ii06a.total.counts.total_handled);
     assert_eq!(metrics::compute(&conn, &june, &o).unwrap(), june_first);
 }
+
+#[test]
+fn a_dossier_with_no_channel_counts_in_every_denominator() {
+    // One online dossier and one whose export had no channel column (NULL): II.06a counts
+    // both, so every rate must too (before the fix: online intake 100%, 766 on-time 200%).
+    let conn = baocao::store::open_in_memory().unwrap();
+    conn.execute_batch(
+        "INSERT INTO dossier_versions (file_id, source_row, ma_ho_so, ten_don_vi, cap_don_vi, kenh, trang_thai,
+                                       ngay_tiep_nhan, ngay_hen_tra, ngay_ket_thuc)
+         VALUES (1, 2, 'A', 'Sở Y tế', 'tinh', 2, 10, '2023-05-20', '2023-05-30', '2023-05-25'),
+                (1, 3, 'B', 'Sở Y tế', 'tinh', NULL, 10, '2023-05-21', '2023-05-30', '2023-05-26');",
+    )
+    .unwrap();
+    let p = Period::parse("2023-06", Convention::Cutoff15).unwrap();
+    let m = metrics::compute(&conn, &p, &Options::default()).unwrap();
+    let t = m.ii06a.total.counts;
+    assert_eq!((t.total_handled, t.received_online, t.received_offline), (2, 1, 1));
+    assert_eq!(
+        (m.rates.online_intake.numerator, m.rates.online_intake.denominator),
+        (1, 2)
+    );
+    assert_eq!((m.rates.on_time_766.numerator, m.rates.on_time_766.denominator), (2, 2));
+    assert_eq!((m.rates.digitised.denominator, m.rates.synced.denominator), (2, 2));
+    assert_eq!((m.rates.on_time.numerator, m.rates.on_time.denominator), (2, 2));
+}
