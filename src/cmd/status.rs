@@ -1,7 +1,9 @@
-//! `baocao status`: the last reports produced and the quarantined rows awaiting attention.
+//! `baocao status`: the last reports produced, the quarantined rows and rejected files
+//! awaiting attention, and the agencies without data in the latest complete month.
 
 use super::Global;
 use crate::error::Exit;
+use crate::metrics::coverage;
 use anyhow::Result;
 use std::io::Write;
 
@@ -48,7 +50,21 @@ pub fn run(_a: &Args, g: &Global) -> Result<Exit> {
         out,
         "Files ingested: {files}; quarantined rows awaiting attention: {q} (baocao quarantine list)"
     )?;
-    let rejected = rejected_files(&g.config()?.run.rejected);
+    let cfg = g.config()?;
+    // The same list a report of the latest complete month prints (domain.md §12).
+    if let Some(p) = coverage::latest_month(&conn, cfg.metrics.convention, crate::ingest::run_date())? {
+        let rows = coverage::of_period(&conn, &p)?;
+        let missing = coverage::missing(&conn, &p, &rows, &cfg.metrics.expected_units)?;
+        if !missing.is_empty() {
+            writeln!(
+                out,
+                "Các đơn vị chưa có số liệu {}: {}",
+                p.label_vi(),
+                missing.join(", ")
+            )?;
+        }
+    }
+    let rejected = rejected_files(&cfg.run.rejected);
     if !rejected.is_empty() {
         writeln!(out, "Rejected files (fix and put back in the inbox):")?;
         for (file, reason) in rejected {

@@ -88,6 +88,27 @@ pub fn with_data(now: &[AgencyCoverage], then: &[AgencyCoverage]) -> Vec<String>
     v
 }
 
+/// The latest complete month (by `c`, as of `today`) that any file covers, if any.
+pub fn latest_month(
+    conn: &Connection,
+    c: crate::period::Convention,
+    today: chrono::NaiveDate,
+) -> Result<Option<Period>> {
+    use chrono::Datelike;
+    let last: Option<chrono::NaiveDate> = conn.query_row("SELECT max(day_to) FROM coverage", [], |r| r.get(0))?;
+    let Some(last) = last else { return Ok(None) };
+    let mut best = None;
+    for y in last.year() - 1..=last.year() + 1 {
+        for m in 1..=12 {
+            let p = Period::of(crate::period::Kind::Month(m), y, c)?;
+            if p.is_complete(today) && p.from <= last && best.as_ref().is_none_or(|b: &Period| p.from > b.from) {
+                best = Some(p);
+            }
+        }
+    }
+    Ok(best)
+}
+
 /// Agencies expected in the period (seen before it, or configured) that have no data in
 /// it, in name order.
 pub fn missing(conn: &Connection, p: &Period, now: &[AgencyCoverage], configured: &[String]) -> Result<Vec<String>> {

@@ -10,7 +10,7 @@ use crate::metrics::Metrics;
 use crate::period::Period;
 use sha2::{Digest, Sha256};
 
-const ROMAN: &[&str] = &["I", "II", "III", "IV", "V"];
+const ROMAN: &[&str] = &["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"];
 
 fn level_name(l: &str) -> &'static str {
     match l {

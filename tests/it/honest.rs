@@ -474,3 +474,34 @@ fn every_rate_matches_a_hand_count() {
     // 766: early/on time D1 D2, withdrawn D6, within D4 (D5 asked twice: late) over 9 handled.
     assert_eq!(nd(r.on_time_766), (4, 9));
 }
+
+#[test]
+fn status_names_the_agencies_without_data_in_the_latest_month() {
+    let dir = tempfile::tempdir().unwrap();
+    let may = dir.path().join("may.csv");
+    std::fs::write(
+        &may,
+        "Từ ngày 15/04/2023 đến ngày 14/05/2023\nMaHoSo,TenDonVi,TrangThaiHoSo,NgayTiepNhan\nM1,Sở A,4,20/04/2023\nM2,Sở B,4,21/04/2023\n",
+    )
+    .unwrap();
+    let june = dir.path().join("june.csv");
+    std::fs::write(
+        &june,
+        "Từ ngày 15/05/2023 đến ngày 14/06/2023\nMaHoSo,TenDonVi,TrangThaiHoSo,NgayTiepNhan\nJ1,Sở A,4,20/05/2023\n",
+    )
+    .unwrap();
+    let db = dir.path().join("s.duckdb");
+    let dbs = db.to_str().unwrap();
+    for f in [&may, &june] {
+        let (code, _, err) = run(&["--db", dbs, "ingest", f.to_str().unwrap()]);
+        assert_eq!(code, 0, "{err}");
+    }
+    let (code, out, err) = run(&["--db", dbs, "status"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("Các đơn vị chưa có số liệu tháng 6 năm 2023: Sở B"),
+        "{out}"
+    );
+    let (code, out, _) = run(&["--db", dbs, "coverage", "--period", "2023-06"]);
+    assert_eq!(code, 1, "an agency expected without data is a warning: {out}");
+}
