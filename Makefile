@@ -32,7 +32,7 @@ export DUCKDB_LIB_DIR
 endif
 CARGO_FLAGS := --release --locked $(CARGO_FEATURES)
 
-.PHONY: all build run test lint fuzz bench fixtures manifests install tools typst fonts test-tools clean-db duckdb-lib prepare
+.PHONY: all build run test lint fuzz mutants bench fixtures manifests install tools typst fonts test-tools clean-db duckdb-lib prepare
 
 all: build
 
@@ -114,6 +114,14 @@ FUZZ_CASES ?= 100000
 fuzz: build
 	BAOCAO_FUZZ_CASES=$(FUZZ_CASES) cargo test $(CARGO_FLAGS) --test it fuzz -- --nocapture --test-threads 2
 
+# Mutation check of the metric SQL (see bench/mutants.py): each mutation is run against the
+# metric tests of the test binary, the SQL read from disk; prints the survivors.
+# MUTANTS_FILES="ii06a_flags.sql" limits it to some files.
+MUTANTS_FILES ?=
+mutants: build
+	cargo test $(CARGO_FLAGS) --test it --no-run
+	python3 bench/mutants.py $$(ls -t $(CARGO_TARGET_DIR)/release/deps/it-* | grep -v '\.d$$' | head -1) $(MUTANTS_FILES)
+
 # Regenerates the committed fixtures (deterministic: same bytes every time).
 fixtures: build
 	bash fixtures/make-small.sh $(BIN)
@@ -122,6 +130,8 @@ fixtures: build
 
 # Refreshes fixtures/manifests/ (needed after a change to SQL, templates or fixtures:
 # the regenerate test compares the committed PDF hashes).
+# The run date is pinned so that a refresh changes only what the code changed.
+manifests: export BAOCAO_TODAY = 2026-11-22
 manifests: build tools
 	rm -rf out/manifests && mkdir -p out/manifests fixtures/manifests
 	$(BIN) --db out/manifests/na.duckdb ingest fixtures/nghe-an-2023-06 >/dev/null

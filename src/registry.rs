@@ -108,6 +108,7 @@ registry! {
         satisfaction => "Mức độ hài lòng",
         feedback_on_time => "Xử lý PAKN đúng hạn",
         on_time_766 => "Đúng hạn theo QĐ 766",
+        satisfaction_766 => "Hài lòng theo QĐ 766 (đã giải quyết không quá hạn, không bị đánh giá không hài lòng)",
     }
 }
 

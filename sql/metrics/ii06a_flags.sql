@@ -27,8 +27,8 @@ f AS (
 g AS (
     SELECT
         *,
-        (live AND acc BETWEEN t0 AND t1 AND coalesce(kenh, 1) = 2) AS received_online,
-        (live AND acc BETWEEN t0 AND t1 AND coalesce(kenh, 1) <> 2) AS received_offline,
+        (live AND acc BETWEEN t0 AND t1 AND kenh = 2) AS received_online,
+        (live AND acc BETWEEN t0 AND t1 AND kenh IS DISTINCT FROM 2) AS received_offline,  -- 1, 3 or empty
         (live AND acc < t0 AND NOT done_before) AS carried_over,
         (live AND trang_thai IN (9, 10) AND fin BETWEEN t0 AND t1) AS resolved,
         (live AND trang_thai = 7 AND fin BETWEEN t0 AND t1) AS withdrawn,
@@ -44,21 +44,22 @@ SELECT
     le_phi, thanh_toan_truc_tuyen, so_hoa, tai_su_dung, ket_qua_dien_tu, yeu_cau_ket_qua_giay, da_dong_bo,
     danh_gia,
     -- NULL-safe in one place: an unknown channel, status or date makes a flag 0, never NULL
-    -- (a NULL would drop the dossier from a rate's denominator while II.06a counts it).
+    -- (a NULL would drop the dossier from a rate's denominator while II.06a counts it);
+    -- so `fin < due` with no due date is simply not early.
     coalesce(received_online, false)::INT AS received_online,
     coalesce(received_offline, false)::INT AS received_offline,
     coalesce(carried_over, false)::INT AS carried_over,
     coalesce(resolved, false)::INT AS resolved,
-    coalesce(resolved AND due IS NOT NULL AND fin < due, false)::INT AS resolved_early,
+    coalesce(resolved AND fin < due, false)::INT AS resolved_early,
     coalesce(resolved AND (due IS NULL OR fin = due), false)::INT AS resolved_on_time,
-    coalesce(resolved AND due IS NOT NULL AND fin > due, false)::INT AS resolved_late,
+    coalesce(resolved AND fin > due, false)::INT AS resolved_late,
     coalesce(withdrawn, false)::INT AS withdrawn,
     coalesce(in_progress, false)::INT AS in_progress,
     coalesce(in_progress AND trang_thai NOT IN (5, 6, 8), false)::INT AS in_progress_processing,
     coalesce(in_progress AND trang_thai = 5, false)::INT AS waiting_supplement,
     coalesce(in_progress AND trang_thai IN (6, 8), false)::INT AS paused,
     coalesce(in_progress AND (due IS NULL OR due >= t1 OR trang_thai IN (5, 6, 8)), false)::INT AS in_progress_within,
-    coalesce(in_progress AND due IS NOT NULL AND due < t1 AND trang_thai NOT IN (5, 6, 8), false)::INT AS in_progress_overdue,
+    coalesce(in_progress AND due < t1 AND trang_thai NOT IN (5, 6, 8), false)::INT AS in_progress_overdue,
     coalesce(refused, false)::INT AS refused
 FROM g
 WHERE received_online OR received_offline OR carried_over OR resolved OR withdrawn OR in_progress OR refused

@@ -43,7 +43,9 @@ pub struct AgencyCoverage {
 
 /// Every agency ever seen, with its coverage of `p`, by name.
 pub fn of_period(conn: &Connection, p: &Period) -> Result<Vec<AgencyCoverage>> {
-    let mut st = conn.prepare(SQL).context("preparing coverage.sql")?;
+    let mut st = conn
+        .prepare(&super::sql_text("coverage.sql", SQL))
+        .context("preparing coverage.sql")?;
     let rows = st.query_map(duckdb::params![p.from.to_string(), p.to.to_string()], |r| {
         let covered: i64 = r.get(1)?;
         let days: i64 = r.get(2)?;

@@ -107,24 +107,29 @@ const KEYS: &[&str] = &["grain", "level", "unit", "field"];
 /// Computes the table for a scope. Any identity violation is an internal error (exit 10).
 pub fn compute(conn: &Connection, scope: &Scope, withdrawn_in_resolved: bool) -> Result<Table> {
     let mut all = Vec::new();
-    scope.query(conn, "sql/metrics/ii06a.sql", SQL, |r, names| {
-        crate::registry::check_columns("sql/metrics/ii06a.sql", names, KEYS, crate::registry::COUNTS)?;
-        let mut counts = Counts::default();
-        for (i, n) in names.iter().enumerate() {
-            if let Some(slot) = counts.slot(n) {
-                *slot = r.get(i)?;
+    scope.query(
+        conn,
+        "sql/metrics/ii06a.sql",
+        &super::sql_text("ii06a.sql", SQL),
+        |r, names| {
+            crate::registry::check_columns("sql/metrics/ii06a.sql", names, KEYS, crate::registry::COUNTS)?;
+            let mut counts = Counts::default();
+            for (i, n) in names.iter().enumerate() {
+                if let Some(slot) = counts.slot(n) {
+                    *slot = r.get(i)?;
+                }
             }
-        }
-        all.push(Row {
-            grain: r.get("grain")?,
-            level: r.get("level")?,
-            unit: r.get("unit")?,
-            field: r.get("field")?,
-            form: counts.form(withdrawn_in_resolved),
-            counts,
-        });
-        Ok(())
-    })?;
+            all.push(Row {
+                grain: r.get("grain")?,
+                level: r.get("level")?,
+                unit: r.get("unit")?,
+                field: r.get("field")?,
+                form: counts.form(withdrawn_in_resolved),
+                counts,
+            });
+            Ok(())
+        },
+    )?;
     for r in &all {
         let v = r.counts.identity_violations();
         if !v.is_empty() {

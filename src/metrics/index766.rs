@@ -18,6 +18,9 @@ pub struct Config {
     pub indicators: Vec<IndicatorConfig>,
     #[serde(rename = "band")]
     pub bands: Vec<BandConfig>,
+    /// The points Decision 766 leaves open, printed under every 766 table.
+    #[serde(default)]
+    pub choices: Choices,
     /// Whether a band may be given to an estimate (a score with unscorable points rescaled
     /// to 100). Off by default: domain.md §12 allows a band only for a complete score.
     #[serde(default)]
@@ -62,6 +65,69 @@ fn yes() -> bool {
     true
 }
 
+/// A dossier withdrawn after its due date: on time (the form's note on column 9) or late.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WithdrawnAfterDue {
+    #[default]
+    OnTime,
+    Late,
+}
+
+/// Which satisfaction rate scores the 766 satisfaction indicator.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SatisfactionRule {
+    /// domain.md §6: rated satisfied over rated dossiers.
+    #[default]
+    Rated,
+    /// (resolved − late − rated dissatisfied) / resolved.
+    Handled,
+}
+
+/// The choices the decision leaves open (`[choices]` in the 766 configuration).
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Choices {
+    pub withdrawn_after_due: WithdrawnAfterDue,
+    /// Statuses 6 (waiting for payment) and 8 (stopped) are within deadline (domain.md §3).
+    pub paused_within: bool,
+    pub satisfaction: SatisfactionRule,
+}
+
+impl Default for Choices {
+    fn default() -> Self {
+        Choices {
+            withdrawn_after_due: WithdrawnAfterDue::OnTime,
+            paused_within: true,
+            satisfaction: SatisfactionRule::Rated,
+        }
+    }
+}
+
+impl Choices {
+    /// The choices in words, as printed under the 766 table.
+    pub fn words(&self) -> String {
+        format!(
+            "Cách tính: hồ sơ công dân rút sau ngày hẹn trả tính là {}; hồ sơ chờ thực hiện nghĩa vụ tài chính, dừng xử lý {}; \
+             mức độ hài lòng tính {}.",
+            match self.withdrawn_after_due {
+                WithdrawnAfterDue::OnTime => "đúng hạn",
+                WithdrawnAfterDue::Late => "quá hạn",
+            },
+            if self.paused_within {
+                "tính là trong hạn"
+            } else {
+                "tính theo ngày hẹn trả"
+            },
+            match self.satisfaction {
+                SatisfactionRule::Rated => "trên số hồ sơ được đánh giá",
+                SatisfactionRule::Handled => "là số hồ sơ đã giải quyết không quá hạn, không bị đánh giá không hài lòng trên số hồ sơ đã giải quyết",
+            }
+        )
+    }
+}
+
 /// One scored (or unscorable) sub-indicator.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Indicator {
@@ -91,6 +157,7 @@ pub struct Group {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Index766 {
     pub config_version: String,
+    pub choices: Choices,
     pub total: f64,
     pub max_scorable: f64,
     pub unscorable_points: f64,
@@ -140,7 +207,12 @@ pub fn parse_config(text: &str) -> Result<Config> {
 pub fn score(cfg: &Config, rates: &Rates) -> Index766 {
     let mut indicators = Vec::new();
     for i in &cfg.indicators {
-        let rate = if i.from_exports { rates.get(&i.metric) } else { None };
+        // The 766 reading of satisfaction, when the configuration chooses it.
+        let metric = match (i.metric.as_str(), cfg.choices.satisfaction) {
+            ("satisfaction", SatisfactionRule::Handled) => "satisfaction_766",
+            (m, _) => m,
+        };
+        let rate = if i.from_exports { rates.get(metric) } else { None };
         let points = rate.and_then(|r| r.percent).map(|p| match i.threshold {
             Some(t) if t > 0.0 => i.points * (p / t).min(1.0),
             _ => i.points * (p / 100.0).min(1.0),
@@ -186,6 +258,7 @@ pub fn score(cfg: &Config, rates: &Rates) -> Index766 {
     let band = banded.and_then(|s| cfg.bands.iter().find(|b| s >= b.min));
     Index766 {
         config_version: cfg.version.clone(),
+        choices: cfg.choices.clone(),
         total,
         max_scorable: max,
         unscorable_points: unscorable,

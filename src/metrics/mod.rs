@@ -21,10 +21,21 @@ pub const MACROS: &[(&str, &str)] = &[("ii06a_flags", include_str!("../../sql/me
 /// Installs the metric macros on a connection (temporary macros: nothing is written).
 pub fn install(conn: &Connection) -> Result<()> {
     for (name, sql) in MACROS {
-        conn.execute_batch(sql)
+        conn.execute_batch(&sql_text(&format!("{name}.sql"), sql))
             .with_context(|| format!("installing SQL macro {name}"))?;
     }
     Ok(())
+}
+
+/// The text of a metric SQL file: the embedded one, or — for the mutation check only
+/// (`make mutants`) — the file of that name in the folder `BAOCAO_SQL_DIR` names.
+pub fn sql_text(file: &str, embedded: &'static str) -> std::borrow::Cow<'static, str> {
+    match std::env::var_os("BAOCAO_SQL_DIR") {
+        Some(dir) => std::fs::read_to_string(std::path::Path::new(&dir).join(file))
+            .map(std::borrow::Cow::Owned)
+            .unwrap_or(std::borrow::Cow::Borrowed(embedded)),
+        None => std::borrow::Cow::Borrowed(embedded),
+    }
 }
 
 /// How a period is shown in every output: its exact dates.
@@ -205,13 +216,17 @@ fn comparison(conn: &Connection, p: &Period, now: &Current, o: &Options) -> Resu
     } else {
         Basis::Partial
     };
-    let then_scope = Scope::new(p, o.unit.as_deref()).only(&units);
+    let then_scope = Scope::new(p, o.unit.as_deref())
+        .with_choices(&o.index766.choices)
+        .only(&units);
     let then_counts = ii06a::compute(conn, &then_scope, o.withdrawn_in_resolved)?.total.counts;
     let then_rates = rates::compute(conn, &then_scope)?.total;
     let (cur_counts, cur_rates) = match basis {
         Basis::Full => (*now.counts, *now.rates),
         _ => {
-            let s = Scope::new(now.period, o.unit.as_deref()).only(&units);
+            let s = Scope::new(now.period, o.unit.as_deref())
+                .with_choices(&o.index766.choices)
+                .only(&units);
             (
                 ii06a::compute(conn, &s, o.withdrawn_in_resolved)?.total.counts,
                 rates::compute(conn, &s)?.total,
@@ -253,15 +268,20 @@ fn comparison(conn: &Connection, p: &Period, now: &Current, o: &Options) -> Resu
 /// The dossiers set aside from the counts of a scope (see scope.sql).
 fn set_aside(conn: &Connection, scope: &Scope) -> Result<Vec<SetAside>> {
     let mut v = Vec::new();
-    scope.query(conn, "sql/metrics/set_aside.sql", SET_ASIDE_SQL, |r, _| {
-        v.push(SetAside {
-            ma_ho_so: r.get(0)?,
-            unit: r.get(1)?,
-            file: r.get(2)?,
-            row: r.get(3)?,
-        });
-        Ok(())
-    })?;
+    scope.query(
+        conn,
+        "sql/metrics/set_aside.sql",
+        &sql_text("set_aside.sql", SET_ASIDE_SQL),
+        |r, _| {
+            v.push(SetAside {
+                ma_ho_so: r.get(0)?,
+                unit: r.get(1)?,
+                file: r.get(2)?,
+                row: r.get(3)?,
+            });
+            Ok(())
+        },
+    )?;
     Ok(v)
 }
 
@@ -304,7 +324,7 @@ pub fn compute(conn: &Connection, p: &Period, o: &Options) -> Result<Metrics> {
             )
         ));
     }
-    let scope = Scope::new(p, o.unit.as_deref());
+    let scope = Scope::new(p, o.unit.as_deref()).with_choices(&o.index766.choices);
     let table = ii06a::compute(conn, &scope, o.withdrawn_in_resolved)?;
     let rt = rates::compute(conn, &scope)?;
     let idx = index766::score(&o.index766, &rt.total);

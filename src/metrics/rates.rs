@@ -31,7 +31,12 @@ pub struct RateTable {
 pub fn compute(conn: &Connection, scope: &Scope) -> Result<RateTable> {
     let mut t = RateTable::default();
     let mut seen = Vec::new();
-    scope.query(conn, "sql/metrics (rates)", &union_all(FAMILIES), |r, _| {
+    let texts: Vec<(&str, std::borrow::Cow<str>)> = FAMILIES
+        .iter()
+        .map(|(n, b)| (*n, super::sql_text(&format!("{n}.sql"), b)))
+        .collect();
+    let bodies: Vec<(&str, &str)> = texts.iter().map(|(n, b)| (*n, b.as_ref())).collect();
+    scope.query(conn, "sql/metrics (rates)", &union_all(&bodies), |r, _| {
         let metric: String = r.get(0)?;
         let unit: Option<String> = r.get(1)?;
         let rates = match &unit {

@@ -17,6 +17,8 @@ pub struct Scope {
     pub unit: Option<String>,
     /// Only these agencies (the like-for-like set of a comparison); None: all.
     pub units: Option<Vec<String>>,
+    /// The open choices of the 766 on-time rule (index766.sql).
+    pub choices: super::index766::Choices,
 }
 
 impl Scope {
@@ -27,7 +29,14 @@ impl Scope {
             to: p.to,
             unit: unit.map(str::to_string),
             units: None,
+            choices: Default::default(),
         }
+    }
+
+    /// The same scope with the 766 choices of a configuration.
+    pub fn with_choices(mut self, c: &super::index766::Choices) -> Self {
+        self.choices = c.clone();
+        self
     }
 
     /// The same scope restricted to some agencies.
@@ -46,15 +55,17 @@ impl Scope {
         mut row: impl FnMut(&duckdb::Row, &[String]) -> Result<()>,
     ) -> Result<()> {
         super::install(conn)?;
-        let sql = format!("{SCOPE_SQL}\n{}", body.trim().trim_end_matches(';'));
+        let scope = super::sql_text("scope.sql", SCOPE_SQL);
+        let sql = format!("{scope}\n{}", body.trim().trim_end_matches(';'));
         let mut st = conn.prepare(&sql).with_context(|| format!("preparing {name}"))?;
+        let (from, to) = (self.from.to_string(), self.to.to_string());
+        let units = self.units.as_ref().map(|u| u.join("\u{1f}"));
+        let late = self.choices.withdrawn_after_due == super::index766::WithdrawnAfterDue::Late;
+        // $1…$4 for every query; $5 $6 only for those that use them (index766.sql).
+        let all: [&dyn duckdb::ToSql; 6] = [&from, &to, &self.unit, &units, &late, &self.choices.paused_within];
+        let n = st.parameter_count().min(all.len());
         let mut rows = st
-            .query(duckdb::params![
-                self.from.to_string(),
-                self.to.to_string(),
-                self.unit,
-                self.units.as_ref().map(|u| u.join("\u{1f}"))
-            ])
+            .query(duckdb::params_from_iter(&all[..n]))
             .with_context(|| format!("running {name}"))?;
         let names: Vec<String> = rows.as_ref().map(|s| s.column_names()).unwrap_or_default();
         while let Some(r) = rows.next()? {

@@ -339,7 +339,7 @@ fn index(m: &Metrics, heading: String) -> Table {
             decimal(e, 2)
         ),
     };
-    let note = format!("Cấu hình chỉ số: {}.", i.config_version);
+    let note = format!("Cấu hình chỉ số: {}. {}", i.config_version, i.choices.words());
     Table {
         id: "index766".into(),
         heading,

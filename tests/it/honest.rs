@@ -139,6 +139,12 @@ fn two_complete_months_are_compared_and_a_month_without_its_predecessor_is_not()
     covers(&conn, 1, "Sở A", "2023-04-15", "2023-05-14");
     covers(&conn, 1, "Sở B", "2023-04-15", "2023-05-14");
     let m = metrics::compute(&conn, &june(), &Options::default()).unwrap();
+    // May's dossiers, finished before June, and June's, accepted after May, are in no count
+    // of the other month and set nothing aside.
+    assert!(m.set_aside.is_empty());
+    let may = metrics::compute(&conn, &june().previous(), &Options::default()).unwrap();
+    assert!(may.set_aside.is_empty());
+    assert_eq!(may.ii06a.total.counts.total_handled, 3);
     let c = &m.previous_period;
     assert_eq!(c.basis, Basis::Full);
     assert_eq!(c.ii06a.unwrap().resolved, 3);
@@ -229,14 +235,28 @@ fn a_dossier_whose_dates_contradict_is_set_aside_named_and_the_report_still_made
                 Some("2023-06-20"),
                 Some("2023-05-01"),
             ),
+            // Accepted after the period, finished inside it: resolved but never received.
+            (
+                "BAE",
+                "Sở A",
+                Some(1),
+                10,
+                "2023-06-20",
+                Some("2023-06-25"),
+                Some("2023-06-01"),
+            ),
         ],
     );
     let m = metrics::compute(&conn, &june(), &Options::default()).unwrap();
     assert_eq!(m.ii06a.total.counts.total_handled, 1);
-    assert_eq!(m.set_aside.len(), 1);
+    assert_eq!(m.ii06a.total.counts.resolved, 1);
+    assert_eq!(m.set_aside.len(), 2);
     assert_eq!((m.set_aside[0].ma_ho_so.as_str(), m.set_aside[0].row), ("BAD", 3));
     let text = baocao::report::narrative::set_aside(&m).unwrap();
-    assert!(text.contains("Có 1 hồ sơ") && text.contains("BAD (dòng 3)"), "{text}");
+    assert!(
+        text.contains("Có 2 hồ sơ") && text.contains("BAD (dòng 3); BAE (dòng 4)"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -504,4 +524,103 @@ fn status_names_the_agencies_without_data_in_the_latest_month() {
     );
     let (code, out, _) = run(&["--db", dbs, "coverage", "--period", "2023-06"]);
     assert_eq!(code, 1, "an agency expected without data is a warning: {out}");
+}
+
+#[test]
+fn the_open_766_choices_change_what_they_say_and_are_printed() {
+    use baocao::metrics::index766::{SatisfactionRule, WithdrawnAfterDue};
+    let conn = baocao::store::open_in_memory().unwrap();
+    conn.execute_batch(
+        "INSERT INTO dossier_versions (file_id, source_row, ma_ho_so, ten_don_vi, cap_don_vi, kenh, trang_thai,
+             ngay_tiep_nhan, ngay_hen_tra, ngay_ket_thuc, danh_gia) VALUES
+         (1, 1, 'W', 'A', 'tinh', 1, 7, '2023-05-16', '2023-05-20', '2023-05-25', NULL),            -- withdrawn after due
+         (1, 2, 'P', 'A', 'tinh', 1, 6, '2023-05-17', '2023-05-30', NULL, NULL),                    -- waiting for payment, due passed
+         (1, 3, 'L', 'A', 'tinh', 1, 10, '2023-05-18', '2023-05-20', '2023-05-22', 'hai_long'),     -- late, rated satisfied
+         (1, 4, 'K', 'A', 'tinh', 1, 10, '2023-05-18', '2023-05-30', '2023-05-22', 'khong_hai_long'), -- on time, dissatisfied
+         (1, 5, 'G', 'A', 'tinh', 1, 10, '2023-05-18', '2023-05-30', '2023-05-22', NULL);           -- on time, unrated",
+    )
+    .unwrap();
+    let mut o = Options::default();
+    let m = metrics::compute(&conn, &june(), &o).unwrap();
+    let nd = |x: baocao::registry::Rate| (x.numerator, x.denominator);
+    // Defaults: W on time, P within, K and G on time → 4 of 5.
+    assert_eq!(nd(m.rates.on_time_766), (4, 5));
+    assert_eq!(nd(m.rates.satisfaction), (1, 2));
+    assert_eq!(
+        nd(m.rates.satisfaction_766),
+        (1, 3),
+        "only G: resolved, not late, not dissatisfied"
+    );
+    o.index766.choices.withdrawn_after_due = WithdrawnAfterDue::Late;
+    o.index766.choices.paused_within = false;
+    o.index766.choices.satisfaction = SatisfactionRule::Handled;
+    let m2 = metrics::compute(&conn, &june(), &o).unwrap();
+    assert_eq!(nd(m2.rates.on_time_766), (2, 5), "W late, P overdue");
+    let sat = |m: &metrics::Metrics| {
+        m.index766
+            .indicators
+            .iter()
+            .find(|i| i.id == "hai_long_giai_quyet")
+            .unwrap()
+            .rate
+            .map(nd)
+    };
+    assert_eq!((sat(&m), sat(&m2)), (Some((1, 2)), Some((1, 3))));
+    let words = m2.index766.choices.words();
+    assert!(words.contains("rút sau ngày hẹn trả tính là quá hạn"), "{words}");
+}
+
+#[test]
+fn the_catalogue_fills_fee_and_level_only_for_its_own_procedure() {
+    let conn = baocao::store::open_in_memory().unwrap();
+    conn.execute_batch(
+        "INSERT INTO catalogue_versions (file_id, source_row, ma_tthc, le_phi, muc_do) VALUES
+             (9, 1, 'P1', 50000, 'toan_trinh'), (9, 2, 'P2', 0, 'mot_phan'), (9, 3, 'P3', 10000, 'khac');
+         INSERT INTO dossier_versions (file_id, source_row, ma_ho_so, ma_tthc, ten_don_vi, cap_don_vi, kenh, trang_thai,
+             ngay_tiep_nhan, thanh_toan_truc_tuyen) VALUES
+             (1, 1, 'A', 'P1', 'Sở A', 'tinh', 2, 4, '2023-05-20', 1),
+             (1, 2, 'B', 'P2', 'Sở A', 'tinh', 2, 4, '2023-05-21', 0),
+             (1, 3, 'C', NULL, 'Sở A', 'tinh', 1, 4, '2023-05-22', 0);",
+    )
+    .unwrap();
+    let m = metrics::compute(&conn, &june(), &Options::default()).unwrap();
+    let nd = |x: baocao::registry::Rate| (x.numerator, x.denominator);
+    assert_eq!(
+        m.ii06a.total.counts.total_handled, 3,
+        "each dossier once, whatever the catalogue holds"
+    );
+    assert_eq!(
+        nd(m.rates.full_online),
+        (1, 3),
+        "A: online, and P1 is full-online in the catalogue"
+    );
+    assert_eq!(nd(m.rates.online_payment), (1, 1), "only A has a fee (P1's)");
+}
+
+#[test]
+fn a_dossier_never_accepted_is_in_no_count() {
+    let conn = baocao::store::open_in_memory().unwrap();
+    insert(
+        &conn,
+        1,
+        &[(
+            "OK",
+            "Sở A",
+            Some(1),
+            10,
+            "2023-05-20",
+            Some("2023-05-25"),
+            Some("2023-05-24"),
+        )],
+    );
+    // No acceptance date (loaded without validation): not received, so not resolved either.
+    conn.execute_batch(
+        "INSERT INTO dossier_versions (file_id, source_row, ma_ho_so, ten_don_vi, cap_don_vi, kenh, trang_thai,
+             ngay_hen_tra, ngay_ket_thuc) VALUES (1, 9, 'NA', 'Sở A', 'tinh', 1, 10, '2023-05-25', '2023-05-24')",
+    )
+    .unwrap();
+    let m = metrics::compute(&conn, &june(), &Options::default()).unwrap();
+    let t = m.ii06a.total.counts;
+    assert_eq!((t.total_handled, t.resolved), (1, 1));
+    assert!(m.set_aside.is_empty());
 }
