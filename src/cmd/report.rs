@@ -132,6 +132,9 @@ pub fn run(a: &Args, g: &Global) -> Result<Exit> {
     let made = pipeline::produce(&conn, &plan, &s, &renderer, &common.out)?;
     let mut out = std::io::stdout().lock();
     writeln!(out, "{}", made.outputs.pdf.display())?;
+    for o in &made.outputs.others {
+        writeln!(out, "{}", o.display())?;
+    }
     writeln!(out, "{}", made.outputs.json.display())?;
     writeln!(out, "{}", made.manifest.display())?;
     let mut attention = super::attention::Attention::default();
