@@ -8,7 +8,6 @@ BIN      := $(CARGO_TARGET_DIR)/release/baocao
 TOOLS_DIR     ?= $(HOME)/.cache/baocao/tools
 TYPST_VERSION := 0.15.1
 export BAOCAO_TYPST ?= $(TOOLS_DIR)/bin/typst
-FONT_FILE     := /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf
 DB       ?= data/baocao.duckdb
 # Parallel make steps may install packages at the same time: wait for the dpkg lock.
 APT      := apt-get -o DPkg::Lock::Timeout=600
@@ -32,7 +31,7 @@ export DUCKDB_LIB_DIR
 endif
 CARGO_FLAGS := --release --locked $(CARGO_FEATURES)
 
-.PHONY: all build run test lint fuzz mutants bench fixtures manifests install tools typst fonts test-tools clean-db duckdb-lib prepare
+.PHONY: all build run test lint fuzz mutants bench fixtures manifests install tools typst test-tools clean-db duckdb-lib prepare
 
 all: build
 
@@ -84,8 +83,9 @@ lint: $(DUCKDB_DEP)
 	cargo fmt --check
 	cargo clippy $(CARGO_FLAGS) --all-targets -- -D warnings
 
-# Typst CLI, pinned (about 12 minutes to build the first time), and Liberation Serif.
-tools: typst fonts
+# Typst CLI, pinned (about 12 minutes to build the first time). The fonts are inside the
+# binary (Liberation Serif, fonts/), so no font package is installed.
+tools: typst
 
 typst:
 	@if "$(BAOCAO_TYPST)" --version 2>/dev/null | grep -q "typst $(TYPST_VERSION)"; then \
@@ -94,14 +94,15 @@ typst:
 	  cargo install typst-cli --locked --version $(TYPST_VERSION) --no-default-features --root $(TOOLS_DIR); \
 	fi
 
-fonts:
-	@[ -f $(FONT_FILE) ] || { $(APT) update -qq && $(APT) install -y -qq fonts-liberation2; }
-
-# Tools the tests use: clippy/rustfmt, pdftotext/pdffonts (poppler-utils), qpdf.
+# Tools the tests use: clippy/rustfmt, pdftotext/pdffonts (poppler-utils), qpdf, and
+# LibreOffice Calc and Writer (the XLSX and DOCX tests open the files in a real office
+# suite; about 25 s to install on top of apt-get update; never needed by `make run`).
 test-tools:
 	@rustup component list --installed 2>/dev/null | grep -q clippy || rustup component add clippy rustfmt
-	@command -v pdftotext >/dev/null && command -v pdffonts >/dev/null && command -v qpdf >/dev/null || \
-	  { $(APT) update -qq && $(APT) install -y -qq poppler-utils qpdf; }
+	@command -v pdftotext >/dev/null && command -v pdffonts >/dev/null && command -v qpdf >/dev/null && \
+	  command -v soffice >/dev/null || \
+	  { $(APT) update -qq && $(APT) install -y -qq --no-install-recommends poppler-utils qpdf \
+	      libreoffice-calc libreoffice-writer; }
 
 bench: build
 	bash bench/ingest.sh

@@ -76,6 +76,29 @@ pub enum RendererChoice {
     Auto,
 }
 
+/// A file a report is written as (besides its JSON).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, ValueEnum, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Format {
+    /// The official PDF (always made).
+    Pdf,
+    /// The II.06a form and the report's tables as an Excel workbook.
+    Xlsx,
+    /// An editable Word draft of the report.
+    Docx,
+}
+
+impl Format {
+    /// The file extension.
+    pub fn ext(self) -> &'static str {
+        match self {
+            Format::Pdf => "pdf",
+            Format::Xlsx => "xlsx",
+            Format::Docx => "docx",
+        }
+    }
+}
+
 /// How `metrics` prints.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
 pub enum OutputFormat {

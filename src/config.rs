@@ -1,6 +1,6 @@
 //! baocao.toml: how figures are counted (and, later, who issues the reports).
 
-use crate::choice::{RendererChoice, ReportKind};
+use crate::choice::{Format, RendererChoice, ReportKind};
 use crate::period::Convention;
 use anyhow::Result;
 use serde::Deserialize;
@@ -73,8 +73,11 @@ pub struct ReportConfig {
     /// II.06a header: reporting and receiving units.
     pub reporting_unit: String,
     pub receiving_unit: String,
-    /// Folder with LiberationSerif-*.ttf.
-    pub fonts_dir: PathBuf,
+    /// A folder with LiberationSerif-*.ttf replacing the fonts built into baocao.
+    pub fonts_dir: Option<PathBuf>,
+    /// The files each report is written as, besides its JSON: pdf, xlsx, docx (the PDF
+    /// always: the manifest and `regenerate` are anchored on it).
+    pub formats: Vec<Format>,
     /// Seconds before a hung typst compile is killed.
     pub render_timeout_s: u64,
     /// typst, builtin, or auto (Typst when the pinned version is there, else built-in).
@@ -100,7 +103,8 @@ impl Default for ReportConfig {
             ],
             reporting_unit: "UBND tỉnh Nghệ An".into(),
             receiving_unit: "Văn phòng Chính phủ".into(),
-            fonts_dir: PathBuf::from("/usr/share/fonts/truetype/liberation2"),
+            fonts_dir: None,
+            formats: default_formats(),
             render_timeout_s: 120,
             renderer: RendererChoice::Auto,
         }
@@ -141,6 +145,10 @@ impl Default for MetricsConfig {
     }
 }
 
+fn default_formats() -> Vec<Format> {
+    vec![Format::Pdf]
+}
+
 fn default_convention() -> Convention {
     Convention::Cutoff15
 }
@@ -176,14 +184,17 @@ impl Config {
                 *p = dir.join(&*p);
             }
         };
-        for p in [&mut self.metrics.index766, &mut self.metrics.targets]
-            .into_iter()
-            .flatten()
+        for p in [
+            &mut self.metrics.index766,
+            &mut self.metrics.targets,
+            &mut self.report.fonts_dir,
+        ]
+        .into_iter()
+        .flatten()
         {
             at(p);
         }
         for p in [
-            &mut self.report.fonts_dir,
             &mut self.run.inbox,
             &mut self.run.archive,
             &mut self.run.rejected,

@@ -9,6 +9,7 @@ pub mod fixtures;
 pub mod fsx;
 pub mod ingest;
 pub mod metrics;
+pub mod output;
 pub mod period;
 pub mod pipeline;
 pub mod registry;

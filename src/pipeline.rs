@@ -1,7 +1,7 @@
 //! The one way to make a report, used alike by `report`, `run` and `regenerate`:
 //! settings → metrics → report model → outputs → manifest and `report_runs` row.
 
-use crate::choice::{RendererChoice, ReportKind};
+use crate::choice::{Format, RendererChoice, ReportKind};
 use crate::config::Config;
 use crate::error::{Exit, Failure};
 use crate::metrics::{self, index766, targets};
@@ -32,6 +32,7 @@ pub struct Settings {
 pub struct Overrides {
     pub targets: Option<PathBuf>,
     pub renderer: Option<RendererChoice>,
+    pub formats: Option<Vec<Format>>,
 }
 
 fn usage(msg: String) -> anyhow::Error {
@@ -52,6 +53,9 @@ impl Settings {
         }
         if let Some(r) = o.renderer {
             config.report.renderer = r;
+        }
+        if let Some(f) = &o.formats {
+            config.report.formats = f.clone();
         }
         let index766_toml = match &config.metrics.index766 {
             Some(p) => read_text(p, "766 configuration")?,
@@ -102,7 +106,20 @@ impl Settings {
     /// The renderer the settings name (Typst, built-in, or auto with its fallback).
     pub fn renderer(&self) -> Result<Renderer> {
         let r = &self.config.report;
-        Renderer::choose(r.renderer, &r.fonts_dir, Duration::from_secs(r.render_timeout_s))
+        Renderer::choose(
+            r.renderer,
+            r.fonts_dir.as_deref(),
+            Duration::from_secs(r.render_timeout_s),
+        )
+    }
+
+    /// The formats to write, in a fixed order, the PDF always among them.
+    pub fn formats(&self) -> Vec<Format> {
+        let mut f = self.config.report.formats.clone();
+        f.push(Format::Pdf);
+        f.sort();
+        f.dedup();
+        f
     }
 }
 
@@ -284,6 +301,8 @@ pub fn plan(conn: &Connection, req: &Request, s: &Settings) -> Result<Plan> {
 pub struct Outputs {
     pub json: PathBuf,
     pub pdf: PathBuf,
+    /// The other formats written (xlsx, docx), in format order.
+    pub others: Vec<PathBuf>,
 }
 
 /// The PDF's creation time: from the period and the data version, never the wall clock.
@@ -294,14 +313,34 @@ pub fn creation_timestamp(p: &Period, data_version: &str) -> i64 {
     base + offset
 }
 
-/// Writes `<dir>/<stem>.report.json` and renders `<dir>/<stem>.pdf`, each atomically.
-pub fn render_outputs(report: &Report, p: &Period, renderer: &Renderer, dir: &Path, stem: &str) -> Result<Outputs> {
+/// Writes `<dir>/<stem>.report.json`, renders `<dir>/<stem>.pdf` and writes the other
+/// formats asked for (`<stem>.xlsx`, `<stem>.docx`), each atomically, all from the one model.
+pub fn render_outputs(
+    report: &Report,
+    p: &Period,
+    renderer: &Renderer,
+    formats: &[Format],
+    dir: &Path,
+    stem: &str,
+) -> Result<Outputs> {
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     let json = dir.join(format!("{stem}.report.json"));
     crate::fsx::write_atomic(&json, (serde_json::to_string_pretty(report)? + "\n").as_bytes())?;
     let pdf = dir.join(format!("{stem}.pdf"));
-    renderer.render(report, &json, &pdf, creation_timestamp(p, &report.data_version))?;
-    Ok(Outputs { json, pdf })
+    let ts = creation_timestamp(p, &report.data_version);
+    renderer.render(report, &json, &pdf, ts)?;
+    let mut others = Vec::new();
+    for f in formats {
+        let path = dir.join(format!("{stem}.{}", f.ext()));
+        let bytes = match f {
+            Format::Pdf => continue,
+            Format::Xlsx => crate::output::xlsx::write(report, ts)?,
+            Format::Docx => crate::output::docx::write(report, ts)?,
+        };
+        crate::fsx::write_atomic(&path, &bytes).with_context(|| format!("writing {}", path.display()))?;
+        others.push(path);
+    }
+    Ok(Outputs { json, pdf, others })
 }
 
 /// What producing a report wrote.
@@ -317,7 +356,7 @@ pub struct Produced {
 pub fn produce(conn: &Connection, plan: &Plan, s: &Settings, renderer: &Renderer, out: &Path) -> Result<Produced> {
     let t = Instant::now();
     let req = &plan.request;
-    let outputs = render_outputs(&plan.report, &req.period, renderer, out, &plan.stem())?;
+    let outputs = render_outputs(&plan.report, &req.period, renderer, &s.formats(), out, &plan.stem())?;
     let seconds = t.elapsed().as_secs_f64();
     let m = manifest::build(conn, plan, s, renderer.name(), &outputs, seconds)?;
     let mpath = manifest::write(&m, &outputs.pdf)?;

@@ -27,10 +27,15 @@ pub fn run(_a: &Args, g: &Global) -> Result<Exit> {
             writeln!(out, "typst: MISSING — {e:#}")?;
         }
     }
-    match crate::render::typst::check_fonts(&cfg.report.fonts_dir) {
-        Ok(files) => {
-            for f in files {
-                writeln!(out, "font: {}", f.display())?;
+    match crate::render::fonts::dir(cfg.report.fonts_dir.as_deref()) {
+        Ok(dir) => {
+            let origin = if cfg.report.fonts_dir.is_some() {
+                "configured"
+            } else {
+                "built in"
+            };
+            for f in crate::render::fonts::file_names() {
+                writeln!(out, "font: {} ({origin})", dir.join(f).display())?;
             }
         }
         Err(e) => {

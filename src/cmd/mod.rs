@@ -18,7 +18,7 @@ pub mod sql;
 pub mod status;
 pub mod validate;
 
-use crate::choice::{LogFormat, RendererChoice};
+use crate::choice::{Format, LogFormat, RendererChoice};
 use crate::config::Config;
 use crate::error::{Exit, Failure};
 use crate::period::{Convention, Period};
@@ -39,6 +39,10 @@ pub struct Global {
     /// PDF renderer (default from the configuration, else auto).
     #[arg(long, global = true, value_enum)]
     pub renderer: Option<RendererChoice>,
+    /// Files each report is written as, comma-separated: pdf,xlsx,docx (default from
+    /// `[report] formats`, else pdf; the PDF is always made).
+    #[arg(long, global = true, value_enum, value_delimiter = ',')]
+    pub formats: Option<Vec<Format>>,
     /// Log format on stderr.
     #[arg(long, global = true, value_enum, default_value_t)]
     pub log_format: LogFormat,
@@ -71,6 +75,7 @@ impl Global {
         let o = Overrides {
             targets,
             renderer: self.renderer,
+            formats: self.formats.clone(),
         };
         Settings::build(cfg, &o, crate::ingest::run_date())
     }

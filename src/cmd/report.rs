@@ -79,7 +79,8 @@ pub enum Args {
     },
 }
 
-/// Runs `report`: prints the PDF, the report JSON and the manifest written.
+/// Runs `report`: prints the PDF, the report JSON and the manifest written, then the
+/// workbook and the draft when asked for.
 pub fn run(a: &Args, g: &Global) -> Result<Exit> {
     let cfg = g.config()?;
     let (req, common) = match a {
@@ -134,6 +135,10 @@ pub fn run(a: &Args, g: &Global) -> Result<Exit> {
     writeln!(out, "{}", made.outputs.pdf.display())?;
     writeln!(out, "{}", made.outputs.json.display())?;
     writeln!(out, "{}", made.manifest.display())?;
+    // After the three lines scripts read by position: the other formats written.
+    for o in &made.outputs.others {
+        writeln!(out, "{}", o.display())?;
+    }
     let mut attention = super::attention::Attention::default();
     attention.renderer(s.config.report.renderer, &renderer);
     for l in plan.notices.lines(&made.outputs.pdf.display().to_string()) {

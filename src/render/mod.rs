@@ -1,37 +1,39 @@
 //! Renderers: report model (JSON) → PDF.
 
 pub mod builtin;
+pub mod fonts;
 pub mod typst;
+
+pub use fonts::Fonts;
 
 use crate::choice::RendererChoice;
 use crate::report::model::Report;
 use anyhow::Result;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 /// Which renderer makes the PDFs.
 pub enum Renderer {
     Typst(typst::Typst),
-    Builtin { fonts_dir: PathBuf },
+    Builtin { fonts: Fonts },
 }
 
 impl Renderer {
     /// Typst, built-in, or auto (Typst when the pinned version is available, else the
-    /// built-in renderer, with a warning).
-    pub fn choose(choice: RendererChoice, fonts_dir: &Path, timeout: Duration) -> Result<Renderer> {
-        typst::check_fonts(fonts_dir)?;
+    /// built-in renderer, with a warning). `fonts_dir`: a configured font folder, else the
+    /// fonts built into the binary.
+    pub fn choose(choice: RendererChoice, fonts_dir: Option<&Path>, timeout: Duration) -> Result<Renderer> {
+        let loaded = fonts::load(fonts_dir)?;
+        let typst =
+            || -> Result<Renderer> { Ok(Renderer::Typst(typst::Typst::new(&fonts::dir(fonts_dir)?, timeout)?)) };
         match choice {
-            RendererChoice::Typst => Ok(Renderer::Typst(typst::Typst::new(fonts_dir, timeout)?)),
-            RendererChoice::Builtin => Ok(Renderer::Builtin {
-                fonts_dir: fonts_dir.to_path_buf(),
-            }),
-            RendererChoice::Auto => match typst::Typst::new(fonts_dir, timeout) {
-                Ok(t) => Ok(Renderer::Typst(t)),
+            RendererChoice::Typst => typst(),
+            RendererChoice::Builtin => Ok(Renderer::Builtin { fonts: loaded }),
+            RendererChoice::Auto => match typst() {
+                Ok(t) => Ok(t),
                 Err(e) => {
                     tracing::warn!("using the built-in renderer: {e:#}");
-                    Ok(Renderer::Builtin {
-                        fonts_dir: fonts_dir.to_path_buf(),
-                    })
+                    Ok(Renderer::Builtin { fonts: loaded })
                 }
             },
         }
@@ -42,8 +44,8 @@ impl Renderer {
     pub fn render(&self, report: &Report, json: &Path, pdf: &Path, creation_timestamp: i64) -> Result<()> {
         match self {
             Renderer::Typst(t) => t.render("report.typ", json, pdf, creation_timestamp),
-            Renderer::Builtin { fonts_dir } => {
-                crate::fsx::write_atomic(pdf, &builtin::render(report, fonts_dir, creation_timestamp)?)
+            Renderer::Builtin { fonts } => {
+                crate::fsx::write_atomic(pdf, &builtin::render(report, fonts, creation_timestamp)?)
             }
         }
     }

@@ -17,14 +17,6 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("report.typ", include_str!("../../reports/report.typ")),
 ];
 
-/// The font files the templates need, with every Vietnamese glyph.
-pub const FONT_FILES: &[&str] = &[
-    "LiberationSerif-Regular.ttf",
-    "LiberationSerif-Bold.ttf",
-    "LiberationSerif-Italic.ttf",
-    "LiberationSerif-BoldItalic.ttf",
-];
-
 fn render_error(msg: String) -> anyhow::Error {
     anyhow::Error::new(Failure::new(Exit::Render, msg))
 }
@@ -60,20 +52,6 @@ pub fn find() -> Result<(PathBuf, String)> {
     )))
 }
 
-/// Checks the font folder holds Liberation Serif (regular, bold, italic, bold italic).
-pub fn check_fonts(dir: &Path) -> Result<Vec<PathBuf>> {
-    let missing: Vec<&str> = FONT_FILES.iter().copied().filter(|f| !dir.join(f).is_file()).collect();
-    if !missing.is_empty() {
-        return Err(render_error(format!(
-            "font files {} not found in {}: install them (`apt-get install fonts-liberation2`) or set [report] fonts_dir; \
-             no other font is used, so Vietnamese text never falls back to a font without its glyphs",
-            missing.join(", "),
-            dir.display()
-        )));
-    }
-    Ok(FONT_FILES.iter().map(|f| dir.join(f)).collect())
-}
-
 /// Writes the embedded templates to a folder named by their hash; returns it.
 pub fn templates_dir() -> Result<PathBuf> {
     let mut h = Sha256::new();
@@ -100,10 +78,9 @@ pub struct Typst {
 }
 
 impl Typst {
-    /// Finds typst and checks the fonts.
+    /// Finds typst; `fonts_dir` holds the fonts (see `fonts::dir`).
     pub fn new(fonts_dir: &Path, timeout: Duration) -> Result<Self> {
         let (bin, _) = find()?;
-        check_fonts(fonts_dir)?;
         Ok(Typst {
             bin,
             fonts_dir: fonts_dir.to_path_buf(),

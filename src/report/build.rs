@@ -21,12 +21,13 @@ fn level_name(l: &str) -> &'static str {
     }
 }
 
-fn cells(r: &Row) -> Vec<String> {
+fn counts(r: &Row) -> Vec<i64> {
     let f = &r.form;
-    [f.c3, f.c4, f.c5, f.c6, f.c7, f.c8, f.c9, f.c10, f.c11, f.c12, f.c13]
-        .iter()
-        .map(|v| int(*v))
-        .collect()
+    vec![f.c3, f.c4, f.c5, f.c6, f.c7, f.c8, f.c9, f.c10, f.c11, f.c12, f.c13]
+}
+
+fn cells(r: &Row) -> Vec<String> {
+    counts(r).into_iter().map(int).collect()
 }
 
 /// The data version: a hash of the input files' hashes, in load order.
@@ -45,6 +46,7 @@ fn appendix(m: &Metrics, cfg: &ReportConfig) -> Appendix {
         name: "TỔNG CỘNG".into(),
         strong: true,
         cells: cells(&m.ii06a.total),
+        counts: counts(&m.ii06a.total),
     }];
     let mut level_no = 0;
     let mut unit_no = 0;
@@ -56,6 +58,7 @@ fn appendix(m: &Metrics, cfg: &ReportConfig) -> Appendix {
                     name: level_name(r.level.as_deref().unwrap_or("")).to_string(),
                     strong: true,
                     cells: cells(r),
+                    counts: counts(r),
                 });
                 level_no += 1;
                 unit_no = 0;
@@ -67,6 +70,7 @@ fn appendix(m: &Metrics, cfg: &ReportConfig) -> Appendix {
                     name: r.unit.clone().unwrap_or_default(),
                     strong: false,
                     cells: cells(r),
+                    counts: counts(r),
                 });
             }
             _ => {}
@@ -79,6 +83,7 @@ fn appendix(m: &Metrics, cfg: &ReportConfig) -> Appendix {
             name: "Theo lĩnh vực".into(),
             strong: true,
             cells: vec![String::new(); 11],
+            counts: Vec::new(),
         });
         for (i, r) in fields.iter().enumerate() {
             rows.push(AppendixRow {
@@ -86,6 +91,7 @@ fn appendix(m: &Metrics, cfg: &ReportConfig) -> Appendix {
                 name: r.field.clone().unwrap_or_default(),
                 strong: false,
                 cells: cells(r),
+                counts: counts(r),
             });
         }
     }

@@ -129,6 +129,9 @@ pub struct AppendixRow {
     /// Totals and subtotals are printed bold.
     pub strong: bool,
     pub cells: Vec<String>,
+    /// The same figures (3)–(13) as numbers, for the workbook; empty on a heading row
+    /// without figures ("Theo lĩnh vực").
+    pub counts: Vec<i64>,
 }
 
 /// The words of the II.06a header: row labels, the two groups, their sub-groups, the eleven

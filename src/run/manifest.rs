@@ -47,6 +47,9 @@ pub struct Manifest {
     pub fonts: Vec<Hashed>,
     pub report_json: Hashed,
     pub pdf: Hashed,
+    /// The other formats written beside the PDF (xlsx, docx).
+    #[serde(default)]
+    pub outputs: Vec<Hashed>,
     pub content_sha256: String,
     pub seconds: f64,
     pub outcome: String,
@@ -96,18 +99,15 @@ pub fn template_hashes() -> Vec<Hashed> {
         .collect()
 }
 
-/// The font files used, with their hashes.
-pub fn font_hashes(dir: &Path) -> Result<Vec<Hashed>> {
-    crate::render::typst::FONT_FILES
+/// The font files used (a configured folder's, else the embedded ones), with their hashes.
+pub fn font_hashes(dir: Option<&Path>) -> Result<Vec<Hashed>> {
+    Ok(crate::render::fonts::load(dir)?
         .iter()
-        .map(|f| {
-            let bytes = std::fs::read(dir.join(f)).with_context(|| format!("reading font {f}"))?;
-            Ok(Hashed {
-                name: f.to_string(),
-                sha256: crate::fsx::sha256(&bytes),
-            })
+        .map(|(f, bytes)| Hashed {
+            name: f.to_string(),
+            sha256: crate::fsx::sha256(bytes),
         })
-        .collect()
+        .collect())
 }
 
 /// Reads a manifest.
@@ -159,9 +159,10 @@ pub fn build(
             .collect(),
         sql: sql_hashes(),
         templates: template_hashes(),
-        fonts: font_hashes(&s.config.report.fonts_dir)?,
+        fonts: font_hashes(s.config.report.fonts_dir.as_deref())?,
         report_json: hashed(&o.json)?,
         pdf: hashed(&o.pdf)?,
+        outputs: o.others.iter().map(|p| hashed(p)).collect::<Result<_>>()?,
         content_sha256: plan.content_sha256.clone(),
         seconds: (seconds * 1000.0).round() / 1000.0,
         outcome: "ok".into(),

@@ -49,7 +49,7 @@ fn ingredients(m: &Manifest, s: &Settings) -> Vec<String> {
             Err(e) => differs.push(format!("typst: {e:#}")),
         }
     }
-    match manifest::font_hashes(&s.config.report.fonts_dir) {
+    match manifest::font_hashes(s.config.report.fonts_dir.as_deref()) {
         Ok(now) => differs.extend(diff("font", &m.fonts, &now)),
         Err(e) => differs.push(format!("fonts: {e:#}")),
     }
@@ -98,12 +98,29 @@ pub fn regenerate(manifest_path: &Path, renderer: Option<RendererChoice>) -> Res
     let (report, _) = pipeline::model(&conn, &req, &s)?;
     let tmp = tempfile_dir()?;
     let stem = m.pdf.name.trim_end_matches(".pdf").to_string();
-    let made = pipeline::render_outputs(&report, &req.period, &s.renderer()?, tmp.path(), &stem);
-    let made = made?;
+    let made = pipeline::render_outputs(&report, &req.period, &s.renderer()?, &s.formats(), tmp.path(), &stem)?;
     if crate::fsx::sha256_file(&made.json)?.0 != m.report_json.sha256 {
         differs.push("the report data (report.json) differs".into());
     }
-    let matches = crate::fsx::sha256_file(&made.pdf)?.0 == m.pdf.sha256;
+    let mut matches = crate::fsx::sha256_file(&made.pdf)?.0 == m.pdf.sha256;
+    // Every other output the manifest lists must come out byte for byte the same.
+    for h in &m.outputs {
+        let now = made
+            .others
+            .iter()
+            .find(|p| p.file_name().is_some_and(|n| n.to_string_lossy() == h.name));
+        match now {
+            Some(p) if crate::fsx::sha256_file(p)?.0 == h.sha256 => {}
+            Some(_) => {
+                matches = false;
+                differs.push(format!("output {} differs", h.name));
+            }
+            None => {
+                matches = false;
+                differs.push(format!("output {} was not made again", h.name));
+            }
+        }
+    }
     if !matches && differs.is_empty() {
         differs.push("the PDF differs although every recorded ingredient is the same".into());
     }

@@ -5,6 +5,7 @@ mod builtin;
 mod cli;
 mod common;
 mod faults;
+mod formats;
 mod fuzz;
 mod golden;
 mod honest;

@@ -7,7 +7,6 @@ use anyhow::Result;
 use printpdf::{
     Color, FontId, Line, LinePoint, Op, ParsedFont, PdfDocument, PdfFontHandle, Point, Pt, Rect, Rgb, TextItem,
 };
-use std::path::Path;
 use unicode_normalization::UnicodeNormalization;
 
 pub(super) const MM: f32 = 72.0 / 25.4;
@@ -254,11 +253,10 @@ impl Layout {
     }
 }
 
-pub(super) fn load_faces(doc: &mut PdfDocument, dir: &Path) -> Result<Vec<Face>> {
+pub(super) fn load_faces(doc: &mut PdfDocument, fonts: &crate::render::Fonts) -> Result<Vec<Face>> {
     let mut faces = Vec::new();
-    for f in crate::render::typst::FONT_FILES {
-        let bytes = std::fs::read(dir.join(f)).map_err(|e| failure(format!("font {f} in {}: {e}", dir.display())))?;
-        let font = ParsedFont::from_bytes(&bytes, 0, &mut Vec::new())
+    for (f, bytes) in fonts {
+        let font = ParsedFont::from_bytes(bytes, 0, &mut Vec::new())
             .ok_or_else(|| failure(format!("cannot parse font {f}")))?;
         let upem = font.font_metrics.units_per_em as f32;
         // Our own resource name: printpdf's add_font names fonts from a process-wide

@@ -11,13 +11,12 @@ use crate::report::model::*;
 use anyhow::Result;
 use layout::*;
 use printpdf::{Mm, Op, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, TextItem};
-use std::path::Path;
 
 /// Renders a report model to PDF bytes. The report's data version fixes the document IDs
 /// and the timestamp comes from the report, so the same model gives the same bytes.
-pub fn render(r: &Report, fonts_dir: &Path, creation_timestamp: i64) -> Result<Vec<u8>> {
+pub fn render(r: &Report, fonts: &super::Fonts, creation_timestamp: i64) -> Result<Vec<u8>> {
     let mut doc = PdfDocument::new(&nfc(&r.header.subject));
-    let faces = load_faces(&mut doc, fonts_dir)?;
+    let faces = load_faces(&mut doc, fonts)?;
     let mut l = Layout {
         faces,
         pages: Vec::new(),
