@@ -493,6 +493,19 @@ fn every_rate_matches_a_hand_count() {
     assert_eq!(nd(r.satisfaction), (3, 4), "rated: D1 D2 D3 D8; satisfied D1 D2 D8");
     // 766: early/on time D1 D2, withdrawn D6, within D4 (D5 asked twice: late) over 9 handled.
     assert_eq!(nd(r.on_time_766), (4, 9));
+    // Feedback (PAKN) received in the period: F1 handled by its due date, F2 after it, F3 not
+    // yet handled, F4 handled with no due date; F5 was received in April.
+    conn.execute_batch(
+        "INSERT INTO feedback_versions (file_id, source_row, ma_pakn, ten_don_vi, ngay_tiep_nhan, ngay_hen_xu_ly, ngay_xu_ly) VALUES
+         (2, 1, 'F1', 'A', '2023-05-16', '2023-05-30', '2023-05-30 16:30'),
+         (2, 2, 'F2', 'A', '2023-05-17', '2023-05-30', '2023-05-31'),
+         (2, 3, 'F3', 'A', '2023-05-18', '2023-05-30', NULL),
+         (2, 4, 'F4', 'A', '2023-05-19', NULL, '2023-06-01'),
+         (2, 5, 'F5', 'A', '2023-04-19', '2023-04-30', '2023-04-20');",
+    )
+    .unwrap();
+    let m = metrics::compute(&conn, &june(), &Options::default()).unwrap();
+    assert_eq!(nd(m.rates.feedback_on_time), (2, 4));
 }
 
 #[test]
