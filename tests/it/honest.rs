@@ -245,18 +245,33 @@ fn a_dossier_whose_dates_contradict_is_set_aside_named_and_the_report_still_made
                 Some("2023-06-25"),
                 Some("2023-06-01"),
             ),
+            // The same for a withdrawal: withdrawn but never received.
+            (
+                "BAW",
+                "Sở A",
+                Some(1),
+                7,
+                "2023-06-20",
+                Some("2023-06-25"),
+                Some("2023-06-02"),
+            ),
         ],
     );
     let m = metrics::compute(&conn, &june(), &Options::default()).unwrap();
     assert_eq!(m.ii06a.total.counts.total_handled, 1);
-    assert_eq!(m.ii06a.total.counts.resolved, 1);
-    assert_eq!(m.set_aside.len(), 2);
+    assert_eq!((m.ii06a.total.counts.resolved, m.ii06a.total.counts.withdrawn), (1, 0));
+    assert_eq!(m.set_aside.len(), 3);
     assert_eq!((m.set_aside[0].ma_ho_so.as_str(), m.set_aside[0].row), ("BAD", 3));
     let text = baocao::report::narrative::set_aside(&m).unwrap();
     assert!(
-        text.contains("Có 2 hồ sơ") && text.contains("BAD (dòng 3); BAE (dòng 4)"),
+        text.contains("Có 3 hồ sơ") && text.contains("BAD (dòng 3); BAE (dòng 4); BAW (dòng 5)"),
         "{text}"
     );
+    // With the file known, the report names it.
+    covers(&conn, 1, "Sở A", "2023-05-15", "2023-06-14");
+    let m = metrics::compute(&conn, &june(), &Options::default()).unwrap();
+    let text = baocao::report::narrative::set_aside(&m).unwrap();
+    assert!(text.contains("BAD (f1, dòng 3)"), "{text}");
 }
 
 #[test]
