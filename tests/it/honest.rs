@@ -457,7 +457,7 @@ fn every_rate_matches_a_hand_count() {
              tai_su_dung, ket_qua_dien_tu, yeu_cau_ket_qua_giay, da_dong_bo, danh_gia) VALUES
          -- received in June (15/5–14/6): 1–7; carried over: 8, 9; refused: 10
          (1, 1, 'D1', 'A', 'tinh', 2, 'toan_trinh', 10, '2023-05-16', '2023-05-20', '2023-05-19', 0, 50000, 1, true,  true,  true,  true,  true,  'rat_hai_long'),
-         (1, 2, 'D2', 'A', 'tinh', 2, 'mot_phan',   10, '2023-05-17', '2023-05-20', '2023-05-20', 0, 50000, 0, true,  false, false, true,  true,  'hai_long'),
+         (1, 2, 'D2', 'A', 'tinh', 2, 'mot_phan',   10, '2023-05-17', '2023-05-20', '2023-05-20', 1, 50000, 0, true,  false, false, true,  true,  'hai_long'),
          (1, 3, 'D3', 'A', 'tinh', 1, 'toan_trinh',  9, '2023-05-18', '2023-05-20', '2023-05-22', 0, 0,     0, false, false, true,  true,  false, 'khong_hai_long'),
          (1, 4, 'D4', 'A', 'tinh', 3, NULL,          4, '2023-05-19', '2023-06-30', NULL,         0, 20000, 2, true,  true,  NULL,  NULL,  true,  NULL),
          (1, 5, 'D5', 'A', 'tinh', NULL, NULL,       5, '2023-05-20', '2023-05-25', NULL,         2, NULL,  NULL, NULL, NULL, NULL,  NULL,  NULL,  NULL),
@@ -506,7 +506,8 @@ fn every_rate_matches_a_hand_count() {
     assert_eq!(nd(r.reuse), (2, 7));
     assert_eq!(nd(r.synced), (4, 7));
     assert_eq!(nd(r.satisfaction), (3, 4), "rated: D1 D2 D3 D8; satisfied D1 D2 D8");
-    // 766: early/on time D1 D2, withdrawn D6, within D4 (D5 asked twice: late) over 9 handled.
+    // 766: early/on time D1 D2 (asked once for a supplement: still on time), withdrawn D6,
+    // within D4 (D5 asked twice: late) over 9 handled.
     assert_eq!(nd(r.on_time_766), (4, 9));
     // Feedback (PAKN) received in the period: F1 handled by its due date, F2 after it, F3 not
     // yet handled, F4 handled with no due date; F5 was received in April.
@@ -562,6 +563,7 @@ fn the_open_766_choices_change_what_they_say_and_are_printed() {
         "INSERT INTO dossier_versions (file_id, source_row, ma_ho_so, ten_don_vi, cap_don_vi, kenh, trang_thai,
              ngay_tiep_nhan, ngay_hen_tra, ngay_ket_thuc, danh_gia) VALUES
          (1, 1, 'W', 'A', 'tinh', 1, 7, '2023-05-16', '2023-05-20', '2023-05-25', NULL),            -- withdrawn after due
+         (1, 6, 'V', 'A', 'tinh', 1, 7, '2023-05-16', '2023-05-20', '2023-05-20', NULL),            -- withdrawn on its due date
          (1, 2, 'P', 'A', 'tinh', 1, 6, '2023-05-17', '2023-05-30', NULL, NULL),                    -- waiting for payment, due passed
          (1, 3, 'L', 'A', 'tinh', 1, 10, '2023-05-18', '2023-05-20', '2023-05-22', 'hai_long'),     -- late, rated satisfied
          (1, 4, 'K', 'A', 'tinh', 1, 10, '2023-05-18', '2023-05-30', '2023-05-22', 'khong_hai_long'), -- on time, dissatisfied
@@ -571,8 +573,8 @@ fn the_open_766_choices_change_what_they_say_and_are_printed() {
     let mut o = Options::default();
     let m = metrics::compute(&conn, &june(), &o).unwrap();
     let nd = |x: baocao::registry::Rate| (x.numerator, x.denominator);
-    // Defaults: W on time, P within, K and G on time → 4 of 5.
-    assert_eq!(nd(m.rates.on_time_766), (4, 5));
+    // Defaults: W and V on time, P within, K and G on time → 5 of 6.
+    assert_eq!(nd(m.rates.on_time_766), (5, 6));
     assert_eq!(nd(m.rates.satisfaction), (1, 2));
     assert_eq!(
         nd(m.rates.satisfaction_766),
@@ -583,7 +585,11 @@ fn the_open_766_choices_change_what_they_say_and_are_printed() {
     o.index766.choices.paused_within = false;
     o.index766.choices.satisfaction = SatisfactionRule::Handled;
     let m2 = metrics::compute(&conn, &june(), &o).unwrap();
-    assert_eq!(nd(m2.rates.on_time_766), (2, 5), "W late, P overdue");
+    assert_eq!(
+        nd(m2.rates.on_time_766),
+        (3, 6),
+        "W late (V, withdrawn on its due date, is not), P overdue"
+    );
     let sat = |m: &metrics::Metrics| {
         m.index766
             .indicators
