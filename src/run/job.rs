@@ -154,6 +154,7 @@ fn inbox_files(inbox: &Path, sum: &mut Summary) -> Result<Vec<PathBuf>> {
 fn ingest_inbox(conn: &Connection, files: &[PathBuf], s: &Settings, sum: &mut Summary) -> Result<()> {
     let opts = IngestOptions {
         read: Default::default(),
+        extra: s.config.ingest.extra.clone(),
         today: s.run_date,
         progress: true,
         position: None,

@@ -71,6 +71,7 @@ pub fn regenerate(manifest_path: &Path, renderer: Option<RendererChoice>) -> Res
     let conn = crate::store::open_in_memory()?;
     let opts = IngestOptions {
         read: Default::default(),
+        extra: s.config.ingest.extra.clone(),
         today: s.run_date,
         progress: false,
         position: None,

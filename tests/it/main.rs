@@ -7,6 +7,7 @@ mod common;
 mod faults;
 mod fuzz;
 mod golden;
+mod hostile;
 mod ingest;
 mod kinds;
 mod metrics;
