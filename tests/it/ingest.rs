@@ -341,7 +341,7 @@ fn quoted_newlines_keep_line_numbers_right() {
 }
 
 #[test]
-fn extra_columns_are_kept_as_json() {
+fn extra_columns_are_kept_as_json_except_personal_data() {
     let tmp = tempfile::tempdir().unwrap();
     let f = write(
         tmp.path(),
@@ -351,7 +351,8 @@ fn extra_columns_are_kept_as_json() {
     let conn = store::open_in_memory().unwrap();
     counts(&ingest(&conn, &f));
     let extra: String = conn.query_row("SELECT extra FROM dossiers", [], |r| r.get(0)).unwrap();
-    assert_eq!(extra, r#"{"Người nộp":"Nguyễn Văn A","Ghi chú":"gấp"}"#);
+    // "Người nộp" (the applicant) is personal data: withheld by the default policy.
+    assert_eq!(extra, r#"{"Ghi chú":"gấp"}"#);
 }
 
 #[test]
