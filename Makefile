@@ -31,7 +31,7 @@ export DUCKDB_LIB_DIR
 endif
 CARGO_FLAGS := --release --locked $(CARGO_FEATURES)
 
-.PHONY: all build run test lint fuzz mutants bench fixtures manifests install tools typst test-tools clean-db duckdb-lib prepare
+.PHONY: all build run test lint fuzz mutants bench bench-faults fixtures manifests install tools typst test-tools clean-db duckdb-lib prepare
 
 all: build
 
@@ -109,6 +109,13 @@ bench: build
 	bash bench/metrics.sh
 	bash bench/report.sh
 	bash bench/run.sh
+
+# Hostile input and hard faults at scale: 1 000 damaged files in one ingest, 100 SIGKILLs
+# of the scheduled job, a 1 GB single-line file (see README, "Hostile input").
+bench-faults: build
+	bash bench/limits.sh
+	bash bench/corpus.sh
+	bash bench/kill.sh
 
 # Property tests of the readers at scale: 100 000 fresh cases per reader (random seeds).
 FUZZ_CASES ?= 100000

@@ -14,7 +14,8 @@ const EXIT_CODES: &str = "Exit codes:
   3   input rejected (a whole file could not be loaded)
   4   another process holds the database
   5   rendering failed (typst or fonts missing, template error)
-  6   the system refused a write (disk full, read-only or unwritable folder)
+  6   the system refused a write (disk full, read-only or unwritable folder, archive
+      on a failing file system)
   10  internal error (a bug: please report it)
 
 Examples:
@@ -79,6 +80,11 @@ pub enum Command {
 pub fn run(cli: Cli) -> Exit {
     init_logging(&cli.global);
     let g = &cli.global;
+    // Owner-only files unless the configuration says otherwise (a bad file is reported by
+    // the command itself).
+    if g.config().map(|c| c.ingest.owner_only).unwrap_or(true) {
+        crate::fsx::set_owner_only();
+    }
     let res = match &cli.command {
         Command::Ingest(a) => cmd::ingest::run(a, g),
         Command::Validate(a) => cmd::validate::run(a, g),

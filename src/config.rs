@@ -16,6 +16,28 @@ pub struct Config {
     pub report: ReportConfig,
     #[serde(default)]
     pub run: RunConfig,
+    #[serde(default)]
+    pub ingest: IngestConfig,
+}
+
+/// `[ingest]`: what of an export is kept, and who may read what baocao writes.
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct IngestConfig {
+    /// Columns matching no field: "keep" (all but personal data), "drop", or a list of headers.
+    pub extra: crate::ingest::privacy::ExtraPolicy,
+    /// Create the database, archive, rejected files and reports readable by their owner
+    /// only (0600 files, 0700 folders); false leaves the usual umask.
+    pub owner_only: bool,
+}
+
+impl Default for IngestConfig {
+    fn default() -> Self {
+        IngestConfig {
+            extra: Default::default(),
+            owner_only: true,
+        }
+    }
 }
 
 /// `[run]`: the scheduled job's folders and which reports it keeps up to date.

@@ -6,6 +6,19 @@ use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+/// Set once at start: files are created 0600 and folders 0700 (`[ingest] owner_only`).
+static OWNER_ONLY: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Makes every file and folder this process creates private to its owner: a umask of 077
+/// (DuckDB's files, reports, folders) and 0600 on copies (which keep the source's mode).
+pub fn set_owner_only() {
+    OWNER_ONLY.store(true, std::sync::atomic::Ordering::Relaxed);
+    // SAFETY: umask only sets the process's file-mode mask; it cannot fail.
+    unsafe {
+        libc::umask(0o077);
+    }
+}
+
 /// Lower-case hex of bytes.
 pub fn hex(b: &[u8]) -> String {
     b.iter().map(|x| format!("{x:02x}")).collect()
@@ -63,7 +76,13 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
 /// Copies a file through a temporary name, flushed to disk, then renamed into place.
 pub fn copy_atomic(from: &Path, to: &Path) -> Result<()> {
     let tmp = temp_path(to);
-    let res = std::fs::copy(from, &tmp).and_then(|_| File::open(&tmp)?.sync_all());
+    let res = std::fs::copy(from, &tmp).and_then(|_| {
+        if OWNER_ONLY.load(std::sync::atomic::Ordering::Relaxed) {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(0o600))?;
+        }
+        File::open(&tmp)?.sync_all()
+    });
     if let Err(e) = res {
         let _ = std::fs::remove_file(&tmp);
         return Err(anyhow::Error::new(e).context(format!("copying {} to {}", from.display(), to.display())));

@@ -24,7 +24,8 @@ pub struct Args {
     /// XLSX sheet to read (default: the first).
     #[arg(long)]
     pub sheet: Option<String>,
-    /// Force the text encoding: utf-8, utf-16le, utf-16be, windows-1258.
+    /// Force the text encoding: utf-8, utf-16le, utf-16be, windows-1258, tcvn3, vni (the last two
+    /// also convert XLSX strings typed in TCVN3 or VNI fonts).
     #[arg(long)]
     pub encoding: Option<String>,
     /// Force the CSV separator.
@@ -41,11 +42,11 @@ pub struct Args {
 
 /// Runs `ingest`.
 pub fn run(a: &Args, g: &Global) -> Result<Exit> {
-    load(&g.open_db()?, a, false)
+    load(&g.open_db()?, a, false, g)
 }
 
 /// Loads the files into `conn` and prints the summary (`validate` uses an in-memory store).
-pub fn load(conn: &duckdb::Connection, a: &Args, validate_only: bool) -> Result<Exit> {
+pub fn load(conn: &duckdb::Connection, a: &Args, validate_only: bool, g: &Global) -> Result<Exit> {
     let files = ingest::collect_files(&a.paths)?;
     if files.is_empty() {
         anyhow::bail!(Failure::new(
@@ -63,6 +64,7 @@ pub fn load(conn: &duckdb::Connection, a: &Args, validate_only: bool) -> Result<
             encoding,
             delimiter: a.delimiter,
         },
+        extra: g.config()?.ingest.extra,
         today: ingest::run_date(),
         progress: true,
         position: None,

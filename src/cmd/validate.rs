@@ -6,6 +6,6 @@ use crate::error::Exit;
 use anyhow::Result;
 
 /// Runs `validate` (its arguments are those of `ingest`).
-pub fn run(a: &super::ingest::Args, _g: &Global) -> Result<Exit> {
-    super::ingest::load(&crate::store::open_in_memory()?, a, true)
+pub fn run(a: &super::ingest::Args, g: &Global) -> Result<Exit> {
+    super::ingest::load(&crate::store::open_in_memory()?, a, true, g)
 }

@@ -2,7 +2,7 @@
 
 use super::detect::Encoding;
 use super::kinds::header_score;
-use super::record::{export_date_in, window_in, Cell, Layout, RawRow, Table};
+use super::record::{export_date_in, limits, window_in, Cell, Layout, RawRow, Table};
 use super::values::clean_text;
 use anyhow::{Context, Result};
 use std::collections::VecDeque;
@@ -48,6 +48,9 @@ struct Indexing<R> {
     inner: R,
     pos: u64,
     index: Arc<Mutex<LineIndex>>,
+    /// Bytes since the last line break, and line breaks seen (the line-length limit).
+    run: usize,
+    breaks: u64,
 }
 
 impl<R: Read> Read for Indexing<R> {
@@ -57,6 +60,21 @@ impl<R: Read> Read for Indexing<R> {
         for (i, b) in buf[..n].iter().enumerate() {
             if *b == b'\n' || *b == b'\r' {
                 idx.pending.push_back((self.pos + i as u64, *b));
+                self.run = 0;
+                self.breaks += u64::from(*b == b'\n');
+            } else {
+                self.run += 1;
+                if self.run > limits::LINE_BYTES {
+                    // Stop before the csv crate buffers a whole giant line in memory.
+                    return Err(std::io::Error::new(
+                        std::io::ErrorKind::InvalidData,
+                        format!(
+                            "line {} is longer than {} MiB without a line break: not an export row",
+                            self.breaks + 1,
+                            limits::LINE_BYTES / (1024 * 1024)
+                        ),
+                    ));
+                }
             }
         }
         self.pos += n as u64;
@@ -86,6 +104,9 @@ pub fn sniff_delimiter(text: &str) -> char {
 
 /// Decodes one field from the file's encoding into NFC text.
 fn decode(bytes: &[u8], enc: Encoding) -> Cell {
+    if bytes.len() > limits::FIELD_BYTES {
+        return Cell::too_long(bytes.len());
+    }
     let text = match enc {
         Encoding::Windows1258 => {
             match encoding_rs::WINDOWS_1258.decode_without_bom_handling_and_without_replacement(bytes) {
@@ -109,6 +130,7 @@ fn decode(bytes: &[u8], enc: Encoding) -> Cell {
                 }
             }
         }
+        Encoding::Tcvn3 | Encoding::Vni => super::legacy::decode(bytes, enc.legacy().expect("a legacy encoding")),
         _ => match std::str::from_utf8(bytes) {
             Ok(s) if enc.bom_len() == 2 && s.contains('\u{FFFD}') => {
                 return Cell::Bad(format!(
@@ -134,11 +156,20 @@ fn decode(bytes: &[u8], enc: Encoding) -> Cell {
 
 /// Opens a CSV stream. `input` is the decompressed byte stream after the BOM for UTF-8;
 /// UTF-16 content is transcoded to UTF-8 first.
-pub fn read(mut input: Box<dyn Read + Send>, enc: Encoding, delimiter: Option<char>) -> Result<Table> {
+pub fn read(input: Box<dyn Read + Send>, enc: Encoding, delimiter: Option<char>) -> Result<Table> {
     let (reader, field_enc): (Box<dyn Read + Send>, Encoding) = match enc {
         Encoding::Utf16Le | Encoding::Utf16Be => {
             let mut raw = Vec::new();
-            input.read_to_end(&mut raw).context("reading UTF-16 content")?;
+            input
+                .take(limits::WHOLE_BYTES + 1)
+                .read_to_end(&mut raw)
+                .context("reading UTF-16 content")?;
+            if raw.len() as u64 > limits::WHOLE_BYTES {
+                anyhow::bail!(
+                    "UTF-16 content over {} MiB: convert the export to UTF-8",
+                    limits::WHOLE_BYTES >> 20
+                );
+            }
             let codec = if enc == Encoding::Utf16Le {
                 encoding_rs::UTF_16LE
             } else {
@@ -154,6 +185,8 @@ pub fn read(mut input: Box<dyn Read + Send>, enc: Encoding, delimiter: Option<ch
         inner: reader,
         pos: 0,
         index: index.clone(),
+        run: 0,
+        breaks: 0,
     };
     let mut buf = std::io::BufReader::with_capacity(1 << 20, reader);
     // Sniff the separator on the first 64 KiB without consuming it.

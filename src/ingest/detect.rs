@@ -19,6 +19,10 @@ pub enum Encoding {
     Utf16Le,
     Utf16Be,
     Windows1258,
+    /// TCVN3 (ABC), the pre-Unicode national standard (.VnTime fonts).
+    Tcvn3,
+    /// VNI Windows: a base letter followed by a mark byte (VNI-Times fonts).
+    Vni,
 }
 
 impl Encoding {
@@ -30,6 +34,8 @@ impl Encoding {
             Encoding::Utf16Le => "utf-16le",
             Encoding::Utf16Be => "utf-16be",
             Encoding::Windows1258 => "windows-1258",
+            Encoding::Tcvn3 => "tcvn3",
+            Encoding::Vni => "vni",
         }
     }
 
@@ -41,6 +47,17 @@ impl Encoding {
             "utf-16le" | "utf16le" | "utf-16" => Some(Encoding::Utf16Le),
             "utf-16be" | "utf16be" => Some(Encoding::Utf16Be),
             "windows-1258" | "cp1258" | "1258" => Some(Encoding::Windows1258),
+            "tcvn3" | "tcvn" | "abc" | "tcvn5712" => Some(Encoding::Tcvn3),
+            "vni" | "vni-windows" => Some(Encoding::Vni),
+            _ => None,
+        }
+    }
+
+    /// The legacy Vietnamese encoding this is, if it is one.
+    pub fn legacy(self) -> Option<super::legacy::Legacy> {
+        match self {
+            Encoding::Tcvn3 => Some(super::legacy::Legacy::Tcvn3),
+            Encoding::Vni => Some(super::legacy::Legacy::Vni),
             _ => None,
         }
     }
@@ -131,7 +148,12 @@ pub fn detect_encoding(head: &[u8]) -> Result<Encoding, String> {
         ));
     }
     if invalid > 0 && invalid * 4 > valid {
-        Ok(Encoding::Windows1258)
+        // Not UTF-8: the reading that gives Vietnamese words wins; Windows-1258 by default.
+        Ok(match super::legacy::guess_bytes(sample) {
+            Some(super::legacy::Legacy::Tcvn3) => Encoding::Tcvn3,
+            Some(super::legacy::Legacy::Vni) => Encoding::Vni,
+            None => Encoding::Windows1258,
+        })
     } else {
         Ok(Encoding::Utf8)
     }

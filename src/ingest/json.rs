@@ -1,6 +1,6 @@
 //! JSON reader: an array of objects, `{"data": [...]}`, or NDJSON (one object per line).
 
-use super::record::{Cell, Layout, RawRow, Table};
+use super::record::{limits, Cell, Layout, RawRow, Table};
 use super::values::{clean_text, parse_date};
 use anyhow::{anyhow, Context, Result};
 use serde_json::{Map, Value};
@@ -18,6 +18,7 @@ const EXPORT_KEYS: &[&str] = &[
 fn to_cell(v: Option<&Value>) -> Cell {
     match v {
         None | Some(Value::Null) => Cell::Empty,
+        Some(Value::String(s)) if s.len() > limits::FIELD_BYTES => Cell::too_long(s.len()),
         Some(Value::String(s)) => clean_text(s).map(Cell::Text).unwrap_or(Cell::Empty),
         Some(Value::Number(n)) => match n.as_f64() {
             Some(f) => Cell::Number(f),
@@ -89,10 +90,53 @@ fn truncate(s: &str) -> String {
     s.chars().take(80).collect()
 }
 
+/// The byte where arrays and objects first nest deeper than `max`, if they do (strings skipped).
+fn too_deep(text: &[u8], max: usize) -> Option<usize> {
+    let (mut depth, mut in_str, mut esc) = (0usize, false, false);
+    for (i, &b) in text.iter().enumerate() {
+        if in_str {
+            match (esc, b) {
+                (true, _) => esc = false,
+                (false, b'\\') => esc = true,
+                (false, b'"') => in_str = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_str = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > max {
+                    return Some(i + 1);
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
+}
+
 /// Reads a JSON document. Rows are numbered by record (1 = first object of the array).
-pub fn read_json(mut input: Box<dyn Read + Send>) -> Result<Table> {
+pub fn read_json(input: Box<dyn Read + Send>) -> Result<Table> {
     let mut text = String::new();
-    input.read_to_string(&mut text).context("JSON is not valid UTF-8")?;
+    input
+        .take(limits::WHOLE_BYTES + 1)
+        .read_to_string(&mut text)
+        .context("JSON is not valid UTF-8")?;
+    if text.len() as u64 > limits::WHOLE_BYTES {
+        anyhow::bail!(
+            "a JSON document over {} MiB: export NDJSON (one record a line) instead",
+            limits::WHOLE_BYTES >> 20
+        );
+    }
+    if let Some(at) = too_deep(text.as_bytes(), limits::JSON_DEPTH) {
+        anyhow::bail!(
+            "JSON nested deeper than {} levels (at byte {at}): not an export",
+            limits::JSON_DEPTH
+        );
+    }
     let doc: Value = serde_json::from_str(text.trim_start_matches('\u{feff}'))
         .map_err(|e| anyhow!("invalid JSON at line {}, column {}: {e}", e.line(), e.column()))?;
     let (records, export, window) = match doc {
@@ -130,20 +174,58 @@ pub fn read_json(mut input: Box<dyn Read + Send>) -> Result<Table> {
     })
 }
 
+/// Skips the rest of an over-long line without holding it.
+fn skip_line(r: &mut impl BufRead) -> Result<()> {
+    loop {
+        let avail = r.fill_buf()?;
+        if avail.is_empty() {
+            return Ok(());
+        }
+        match avail.iter().position(|b| *b == b'\n') {
+            Some(p) => {
+                r.consume(p + 1);
+                return Ok(());
+            }
+            None => {
+                let n = avail.len();
+                r.consume(n);
+            }
+        }
+    }
+}
+
 /// Reads NDJSON. The header is the union of keys of all lines, so the file is read twice
 /// in memory; rows are numbered by line.
 pub fn read_ndjson(input: Box<dyn Read + Send>) -> Result<Table> {
     let mut parsed: Vec<(u64, Result<Value, String>)> = Vec::new();
-    for (i, line) in std::io::BufReader::new(input).lines().enumerate() {
-        let line = line.with_context(|| format!("line {}: not valid UTF-8", i + 1))?;
+    let mut r = std::io::BufReader::new(input);
+    let mut buf = Vec::new();
+    let mut i = 0u64;
+    loop {
+        buf.clear();
+        let n = std::io::Read::by_ref(&mut r)
+            .take(limits::LINE_BYTES as u64 + 1)
+            .read_until(b'\n', &mut buf)?;
+        if n == 0 {
+            break;
+        }
+        i += 1;
+        if buf.len() > limits::LINE_BYTES && !buf.ends_with(b"\n") {
+            skip_line(&mut r)?;
+            let msg = format!("line longer than {} MiB", limits::LINE_BYTES >> 20);
+            parsed.push((i, Err(msg)));
+            continue;
+        }
+        let line = std::str::from_utf8(&buf).with_context(|| format!("line {i}: not valid UTF-8"))?;
         let t = line.trim().trim_start_matches('\u{feff}');
         if t.is_empty() {
             continue;
         }
-        parsed.push((
-            i as u64 + 1,
-            serde_json::from_str(t).map_err(|e| format!("invalid JSON: {e}")),
-        ));
+        let v = match too_deep(t.as_bytes(), limits::JSON_DEPTH) {
+            Some(at) => Err(format!("nested deeper than {} levels at byte {at}", limits::JSON_DEPTH)),
+            None => serde_json::from_str(t).map_err(|e| format!("invalid JSON: {e}")),
+        };
+        parsed.push((i, v));
     }
     let header = header_of(parsed.iter().filter_map(|(_, v)| v.as_ref().ok()));
     let layout = Layout {

@@ -66,6 +66,9 @@ fn check(
     let mut extra = serde_json::Map::new();
     for (i, cell) in row.cells.iter().enumerate() {
         let Some(ci) = map[i] else {
+            if let (true, Cell::Bad(why)) = (cell.is_too_long(), cell) {
+                push(&mut problems, &names[i], String::new(), "field_too_long", why.clone());
+            }
             if let Some(t) = cell_text(cell) {
                 extra.insert(names[i].clone(), serde_json::Value::String(t));
             }
@@ -74,7 +77,12 @@ fn check(
         let ty = kind.cols[ci].ty;
         let col = names[i].as_str();
         if let Cell::Bad(why) = cell {
-            push(&mut problems, col, String::new(), "invalid_encoding", why.clone());
+            let reason = if cell.is_too_long() {
+                "field_too_long"
+            } else {
+                "invalid_encoding"
+            };
+            push(&mut problems, col, String::new(), reason, why.clone());
             continue;
         }
         let Some(text) = cell_text(cell) else { continue };

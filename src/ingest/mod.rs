@@ -1,10 +1,10 @@
 //! Ingest: files → validated, normalised rows in DuckDB, with bad rows quarantined.
 //!
 //! Modules in layers; each uses only those before it (a test checks it):
-//! `values` (dates, numbers, codes, NFC) → `fields` (dossier columns and header aliases) →
+//! `values` (dates, numbers, codes, NFC) → `legacy` (TCVN3, VNI) → `fields` (dossier columns and header aliases) →
 //! `kinds` (where each kind of input is stored; feedback and catalogue column tables) →
 //! `record` (cells, rows, tables) → `detect` (format, encoding) → readers `csv`, `xlsx`,
-//! `json` → `source` (a file opened as a table) → `validate` (a dossier row checked) →
+//! `json` → `source` (a file opened as a table) → `privacy` (personal columns withheld) → `validate` (a dossier row checked) →
 //! `batch` (Arrow batches) → `load` (one transaction per file, newest export wins,
 //! quarantine, reconciliation) → `load_kind` (the same for feedback and catalogue) →
 //! `progress` → this module (`ingest_file`) → `summary` (what the user sees).
@@ -15,8 +15,10 @@ pub mod detect;
 pub mod fields;
 pub mod json;
 pub mod kinds;
+pub mod legacy;
 pub mod load;
 pub mod load_kind;
+pub mod privacy;
 pub mod progress;
 pub mod record;
 pub mod source;
@@ -38,6 +40,8 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, Clone)]
 pub struct IngestOptions {
     pub read: ReadOptions,
+    /// Which unmatched columns are kept in `extra` (personal data never is, by default).
+    pub extra: privacy::ExtraPolicy,
     /// The run date: rows dated after it (or after the file's export date) are quarantined.
     pub today: NaiveDate,
     pub progress: bool,
@@ -55,6 +59,9 @@ pub enum Outcome {
         counts: FileCounts,
         format: String,
         encoding: String,
+        /// Columns not stored because they hold personal data (names, IDs, phones, …).
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        withheld: Vec<String>,
     },
     AlreadyLoaded {
         file_id: i32,
@@ -185,6 +192,7 @@ fn try_ingest(conn: &Connection, path: &Path, opts: &IngestOptions) -> Result<Ou
             source: "option",
         });
     }
+    let (table, withheld) = privacy::guard(table, &opts.extra);
     let format = table.layout.format.clone();
     let encoding = table.layout.encoding.clone();
     let ctx = validate::Context {
@@ -211,10 +219,15 @@ fn try_ingest(conn: &Connection, path: &Path, opts: &IngestOptions) -> Result<Ou
         })?,
     };
     bar.finish_and_clear();
+    let withheld: Vec<String> = withheld.lock().expect("withheld lock").iter().cloned().collect();
+    for w in &withheld {
+        tracing::warn!("{}: column '{w}' holds personal data: not stored", path.display());
+    }
     Ok(Outcome::Loaded {
         counts,
         format,
         encoding,
+        withheld,
     })
 }
 
@@ -238,6 +251,7 @@ mod layering {
     /// The order of the module doc above: a module may use only modules before it.
     const LAYERS: &[&str] = &[
         "values",
+        "legacy",
         "fields",
         "kinds",
         "record",
@@ -246,6 +260,7 @@ mod layering {
         "xlsx",
         "json",
         "source",
+        "privacy",
         "validate",
         "batch",
         "load",

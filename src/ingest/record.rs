@@ -2,6 +2,23 @@
 
 use chrono::NaiveDateTime;
 
+/// Limits on hostile input: what a reader will hold of one field, one line, one document.
+pub mod limits {
+    /// A field longer than this is set aside (the row is quarantined, field_too_long).
+    pub const FIELD_BYTES: usize = 64 * 1024;
+    /// A line (CSV, NDJSON) longer than this is not a row: CSV rejects the file, NDJSON
+    /// quarantines the line; either way memory stays bounded.
+    pub const LINE_BYTES: usize = 1024 * 1024;
+    /// Content read whole (a JSON document, UTF-16 text) may be at most this large.
+    pub const WHOLE_BYTES: u64 = 256 * 1024 * 1024;
+    /// XLSX: what all entries of the workbook may decompress to (zip bombs).
+    pub const XLSX_UNPACKED_BYTES: u64 = 256 * 1024 * 1024;
+    /// JSON: how deep arrays and objects may nest.
+    pub const JSON_DEPTH: usize = 64;
+    /// Marks a `Cell::Bad` that is too long (validation maps it to field_too_long).
+    pub const TOO_LONG: &str = "over the field-length limit";
+}
+
 /// One cell as read from a file, before it is interpreted for its column.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cell {
@@ -16,6 +33,20 @@ pub enum Cell {
 }
 
 impl Cell {
+    /// The cell for a field of `len` bytes, beyond `limits::FIELD_BYTES`.
+    pub fn too_long(len: usize) -> Cell {
+        Cell::Bad(format!(
+            "a field of {len} bytes is {} ({} KiB)",
+            limits::TOO_LONG,
+            limits::FIELD_BYTES / 1024
+        ))
+    }
+
+    /// True for a cell set aside because it is too long.
+    pub fn is_too_long(&self) -> bool {
+        matches!(self, Cell::Bad(why) if why.contains(limits::TOO_LONG))
+    }
+
     /// The cell as text for messages, quarantine and extra columns.
     pub fn raw(&self) -> String {
         match self {

@@ -70,7 +70,7 @@ pub fn open(path: &Path, info: &FileInfo, opts: &ReadOptions) -> Result<Table> {
         if info.compression.is_some() {
             anyhow::bail!("a gzip-compressed XLSX is not supported: decompress it first");
         }
-        return super::xlsx::read(path, opts.sheet.as_deref());
+        return super::xlsx::read(path, opts.sheet.as_deref(), opts.encoding.and_then(Encoding::legacy));
     }
     if lower.ends_with(".xlsx") || lower.ends_with(".xlsm") {
         anyhow::bail!("named .xlsx but is not an XLSX workbook (no zip signature): truncated or mis-named file");
@@ -107,6 +107,12 @@ fn to_utf8(mut body: Box<dyn Read + Send>, enc: Encoding) -> Result<Box<dyn Read
         Encoding::Utf16Le => encoding_rs::UTF_16LE,
         Encoding::Utf16Be => encoding_rs::UTF_16BE,
         Encoding::Windows1258 => encoding_rs::WINDOWS_1258,
+        Encoding::Tcvn3 | Encoding::Vni => {
+            let mut raw = Vec::new();
+            body.read_to_end(&mut raw)?;
+            let text = super::legacy::decode(&raw, enc.legacy().expect("a legacy encoding"));
+            return Ok(Box::new(Cursor::new(text.into_bytes())));
+        }
     };
     let mut raw = Vec::new();
     body.read_to_end(&mut raw)?;

@@ -15,6 +15,7 @@ pub fn render(reports: &[FileReport]) -> String {
                 counts: c,
                 format,
                 encoding,
+                withheld,
             } => {
                 read += c.rows_read;
                 loaded += c.rows_loaded;
@@ -24,6 +25,9 @@ pub fn render(reports: &[FileReport]) -> String {
                     "{}  [{format}, {encoding}]\n    read {} = loaded {} + quarantined {}  (duplicates in file {}, blank lines {}; in force {}, earlier versions replaced {})",
                     r.path, c.rows_read, c.rows_loaded, c.rows_quarantined, c.rows_duplicate, c.rows_blank, c.rows_in_force, c.rows_replaced
                 );
+                if !withheld.is_empty() {
+                    let _ = writeln!(s, "    personal data not stored: {}", withheld.join(", "));
+                }
                 if !c.reasons.is_empty() {
                     let mut top: Vec<_> = c.reasons.iter().collect();
                     top.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));

@@ -177,6 +177,16 @@ pub fn validate(map: &HeaderMap, raw: RawRow, ctx: &Context) -> Result<Dossier, 
         let joined: String = raw.cells.iter().map(Cell::raw).collect::<Vec<_>>().join("|");
         return Err(problem("field_count", joined.chars().take(200).collect(), msg));
     }
+    if let Some(i) = raw.cells.iter().position(Cell::is_too_long) {
+        let column = map.names.get(i).cloned().unwrap_or_default();
+        let Cell::Bad(why) = &raw.cells[i] else { unreachable!() };
+        return Err(vec![Problem {
+            column,
+            raw: String::new(),
+            reason: "field_too_long",
+            message: why.clone(),
+        }]);
+    }
     let extra = extras(map, &raw.cells);
     let mut r = Row {
         map,

@@ -45,8 +45,10 @@ impl Summary {
     }
 }
 
-/// Moves a processed file to `<archive>/YYYY/MM/`, never overwriting: a name taken by
-/// different bytes gets a numbered suffix; the same bytes already there are not copied twice.
+/// Copies a processed file to `<archive>/YYYY/MM/` (flushed, renamed into place), never
+/// overwriting: a name taken by different bytes gets a numbered suffix; the same bytes
+/// already there are not copied twice. The input is left for the caller to remove once the
+/// database records the copy, so a kill at any point leaves the input or a recorded copy.
 /// The rejected folder is filed the same way.
 pub fn archive_file(file: &Path, archive: &Path, today: NaiveDate) -> Result<PathBuf> {
     let dir = archive.join(format!("{:04}/{:02}", today.year(), today.month()));
@@ -64,17 +66,20 @@ pub fn archive_file(file: &Path, archive: &Path, today: NaiveDate) -> Result<Pat
         };
         if candidate.exists() {
             if crate::fsx::sha256_file(&candidate)?.0 == sha {
-                std::fs::remove_file(file).ok();
                 return Ok(candidate);
             }
             continue;
         }
-        // Copy then remove: the input survives a crash between the two.
+        // Copy, never rename: the archive may be another file system (rename fails with EXDEV).
         crate::fsx::copy_atomic(file, &candidate).with_context(|| format!("archiving {}", file.display()))?;
-        std::fs::remove_file(file).with_context(|| format!("removing {} after archiving", file.display()))?;
         return Ok(candidate);
     }
     unreachable!()
+}
+
+/// Removes an input from the inbox once its copy is filed.
+fn remove_input(f: &Path) -> Result<()> {
+    std::fs::remove_file(f).with_context(|| format!("removing {} after archiving", f.display()))
 }
 
 /// Removes the temporary files a killed run left under `dir`.
@@ -161,6 +166,7 @@ fn inbox_files(inbox: &Path, sum: &mut Summary) -> Result<Vec<PathBuf>> {
 fn ingest_inbox(conn: &Connection, files: &[PathBuf], s: &Settings, sum: &mut Summary) -> Result<()> {
     let opts = IngestOptions {
         read: Default::default(),
+        extra: s.config.ingest.extra.clone(),
         today: s.run_date,
         progress: true,
         position: None,
@@ -175,6 +181,7 @@ fn ingest_inbox(conn: &Connection, files: &[PathBuf], s: &Settings, sum: &mut Su
                 moved.file_name().unwrap_or_default().to_string_lossy()
             ));
             crate::fsx::write_atomic(&note, format!("{}\n{reason}\n", f.display()).as_bytes())?;
+            remove_input(f)?;
             sum.rejected.push((f.clone(), moved));
         } else {
             let archived = archive_file(f, &s.config.run.archive, s.run_date)?;
@@ -183,6 +190,8 @@ fn ingest_inbox(conn: &Connection, files: &[PathBuf], s: &Settings, sum: &mut Su
                 "UPDATE ingest_files SET archived_path = ? WHERE sha256 = ? AND archived_path IS NULL",
                 duckdb::params![archived.to_string_lossy().to_string(), sha],
             )?;
+            // Only now: a kill before this leaves the input, and the next run records the copy.
+            remove_input(f)?;
             sum.archived.push((f.clone(), archived));
         }
         sum.files.push(report);

@@ -72,6 +72,7 @@ pub fn regenerate(manifest_path: &Path, renderer: Option<RendererChoice>) -> Res
     for i in &m.inputs {
         let opts = IngestOptions {
             read: Default::default(),
+            extra: s.config.ingest.extra.clone(),
             today: s.run_date,
             progress: false,
             position: None,

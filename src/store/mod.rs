@@ -52,7 +52,7 @@ pub fn open(path: &Path) -> Result<Connection> {
             anyhow::Error::new(e).context(format!("opening database {}", path.display()))
         }
     })?;
-    migrate(&conn)?;
+    migrate(&conn).with_context(|| format!("database {}", path.display()))?;
     Ok(conn)
 }
 
@@ -73,7 +73,7 @@ pub fn migrate(conn: &Connection) -> Result<()> {
         anyhow::bail!(Failure::new(
             Exit::Usage,
             format!(
-                "database schema version {current} is newer than this program knows ({newest}): use a newer baocao"
+                "schema version {current} is newer than this program knows ({newest}): it was left untouched; use a newer baocao"
             )
         ));
     }

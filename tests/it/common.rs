@@ -9,6 +9,7 @@ use std::process::Command;
 pub fn opts() -> IngestOptions {
     IngestOptions {
         read: ReadOptions::default(),
+        extra: Default::default(),
         today: NaiveDate::from_ymd_opt(2026, 11, 22).unwrap(),
         progress: false,
         position: None,

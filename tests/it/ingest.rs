@@ -17,6 +17,8 @@ const SMALL: &[(&str, &str, &str)] = &[
     ("xlsx-title/dossiers.xlsx", "xlsx", "xlsx"),
     ("json-dvcqg/dossiers.json", "json", "utf-8"),
     ("ndjson-snake/dossiers.ndjson", "ndjson", "utf-8"),
+    ("csv-tcvn3/dossiers.csv", "csv", "tcvn3"),
+    ("xlsx-vni/dossiers.xlsx", "xlsx", "vni"),
 ];
 
 #[test]
@@ -29,6 +31,7 @@ fn every_committed_fixture_loads_and_reconciles() {
                 counts,
                 format: f,
                 encoding: e,
+                ..
             } => {
                 assert_eq!((f.as_str(), e.as_str()), (*format, *encoding), "{rel}");
                 assert_eq!(counts.rows_read, 60, "{rel}");
@@ -38,8 +41,8 @@ fn every_committed_fixture_loads_and_reconciles() {
             other => panic!("{rel}: {other:?}"),
         }
     }
-    assert_eq!(scalar(&conn, "SELECT count(*) FROM dossiers"), 600);
-    assert_eq!(scalar(&conn, "SELECT count(DISTINCT ma_ho_so) FROM dossiers"), 600);
+    assert_eq!(scalar(&conn, "SELECT count(*) FROM dossiers"), 720);
+    assert_eq!(scalar(&conn, "SELECT count(DISTINCT ma_ho_so) FROM dossiers"), 720);
     // Vietnamese names survive every encoding, precomposed (NFC).
     let names: BTreeSet<String> = conn
         .prepare("SELECT DISTINCT ten_don_vi FROM dossiers")
@@ -338,7 +341,7 @@ fn quoted_newlines_keep_line_numbers_right() {
 }
 
 #[test]
-fn extra_columns_are_kept_as_json() {
+fn extra_columns_are_kept_as_json_except_personal_data() {
     let tmp = tempfile::tempdir().unwrap();
     let f = write(
         tmp.path(),
@@ -348,7 +351,8 @@ fn extra_columns_are_kept_as_json() {
     let conn = store::open_in_memory().unwrap();
     counts(&ingest(&conn, &f));
     let extra: String = conn.query_row("SELECT extra FROM dossiers", [], |r| r.get(0)).unwrap();
-    assert_eq!(extra, r#"{"Người nộp":"Nguyễn Văn A","Ghi chú":"gấp"}"#);
+    // "Người nộp" (the applicant) is personal data: withheld by the default policy.
+    assert_eq!(extra, r#"{"Ghi chú":"gấp"}"#);
 }
 
 #[test]

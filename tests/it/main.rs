@@ -9,6 +9,7 @@ mod formats;
 mod fuzz;
 mod golden;
 mod honest;
+mod hostile;
 mod ingest;
 mod kinds;
 mod metrics;
