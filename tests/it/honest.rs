@@ -463,7 +463,7 @@ fn every_rate_matches_a_hand_count() {
          (1, 5, 'D5', 'A', 'tinh', NULL, NULL,       5, '2023-05-20', '2023-05-25', NULL,         2, NULL,  NULL, NULL, NULL, NULL,  NULL,  NULL,  NULL),
          (1, 6, 'D6', 'A', 'tinh', 1, NULL,          7, '2023-05-21', '2023-05-30', '2023-05-22', 0, 0,     0, false, false, false, false, false, NULL),
          (1, 7, 'D7', 'A', 'tinh', 2, 'toan_trinh',  4, '2023-05-22', '2023-06-01', NULL,         0, 0,     0, true,  false, NULL,  NULL,  true,  NULL),
-         (1, 8, 'D8', 'A', 'tinh', 1, NULL,         10, '2023-05-01', '2023-05-10', '2023-05-16', 0, 0,     0, false, false, true,  true,  false, 'hai_long'),
+         (1, 8, 'D8', 'A', 'tinh', 1, NULL,         10, '2023-05-01', '2023-05-10', '2023-05-16', 0, 0,     0, false, false, true,  false, false, 'hai_long'),
          (1, 9, 'D9', 'A', 'tinh', 1, NULL,          4, '2023-05-02', '2023-05-30', NULL,         0, 0,     0, false, false, NULL,  NULL,  false, NULL),
          (1, 10, 'D10', 'A', 'tinh', 2, NULL,        3, '2023-05-23', NULL, NULL,                 0, 0,     0, false, false, NULL,  NULL,  false, NULL);",
     )
@@ -500,8 +500,8 @@ fn every_rate_matches_a_hand_count() {
     assert_eq!(nd(r.digitised), (3, 7));
     assert_eq!(
         nd(r.e_result),
-        (3, 4),
-        "resolved with a document result: D1 D2 D3 D8; electronic D1 D3 D8"
+        (2, 3),
+        "resolved with a document result: D1 D2 D3 (D8's result is not a document); electronic D1 D3"
     );
     assert_eq!(nd(r.reuse), (2, 7));
     assert_eq!(nd(r.synced), (4, 7));
@@ -564,6 +564,11 @@ fn the_open_766_choices_change_what_they_say_and_are_printed() {
              ngay_tiep_nhan, ngay_hen_tra, ngay_ket_thuc, danh_gia) VALUES
          (1, 1, 'W', 'A', 'tinh', 1, 7, '2023-05-16', '2023-05-20', '2023-05-25', NULL),            -- withdrawn after due
          (1, 6, 'V', 'A', 'tinh', 1, 7, '2023-05-16', '2023-05-20', '2023-05-20', NULL),            -- withdrawn on its due date
+         (1, 7, 'M', 'A', 'tinh', 1, 10, '2023-05-18', '2023-05-20', '2023-05-22', NULL),           -- late, unrated
+         (1, 8, 'S', 'A', 'tinh', 1, 5, '2023-05-18', '2023-05-25', NULL, NULL),                    -- waiting for a supplement, due passed
+         (1, 9, 'Q', 'A', 'tinh', 1, 8, '2023-05-18', '2023-05-30', NULL, NULL),                    -- stopped, due passed
+         (1, 10, 'R', 'A', 'tinh', 1, 6, '2023-05-18', '2023-06-14', NULL, NULL),                   -- waiting for payment, due on the last day
+         (1, 11, 'U', 'A', 'tinh', 1, 6, '2023-05-18', '2023-06-30', NULL, NULL),                   -- waiting for payment, due later
          (1, 2, 'P', 'A', 'tinh', 1, 6, '2023-05-17', '2023-05-30', NULL, NULL),                    -- waiting for payment, due passed
          (1, 3, 'L', 'A', 'tinh', 1, 10, '2023-05-18', '2023-05-20', '2023-05-22', 'hai_long'),     -- late, rated satisfied
          (1, 4, 'K', 'A', 'tinh', 1, 10, '2023-05-18', '2023-05-30', '2023-05-22', 'khong_hai_long'), -- on time, dissatisfied
@@ -573,23 +578,22 @@ fn the_open_766_choices_change_what_they_say_and_are_printed() {
     let mut o = Options::default();
     let m = metrics::compute(&conn, &june(), &o).unwrap();
     let nd = |x: baocao::registry::Rate| (x.numerator, x.denominator);
-    // Defaults: W and V on time, P within, K and G on time → 5 of 6.
-    assert_eq!(nd(m.rates.on_time_766), (5, 6));
+    // Defaults: W and V on time; P, Q, R, U (6/8) and S (5) within; K and G on time; L and
+    // M late → 9 of 11.
+    assert_eq!(nd(m.rates.on_time_766), (9, 11));
     assert_eq!(nd(m.rates.satisfaction), (1, 2));
     assert_eq!(
         nd(m.rates.satisfaction_766),
-        (1, 3),
+        (1, 4),
         "only G: resolved, not late, not dissatisfied"
     );
     o.index766.choices.withdrawn_after_due = WithdrawnAfterDue::Late;
     o.index766.choices.paused_within = false;
     o.index766.choices.satisfaction = SatisfactionRule::Handled;
     let m2 = metrics::compute(&conn, &june(), &o).unwrap();
-    assert_eq!(
-        nd(m2.rates.on_time_766),
-        (3, 6),
-        "W late (V, withdrawn on its due date, is not), P overdue"
-    );
+    // W late (V, withdrawn on its due date, is not); P and Q overdue; R (due on the last day),
+    // U (due later) and S (waiting for a supplement) still within.
+    assert_eq!(nd(m2.rates.on_time_766), (6, 11));
     let sat = |m: &metrics::Metrics| {
         m.index766
             .indicators
@@ -599,7 +603,7 @@ fn the_open_766_choices_change_what_they_say_and_are_printed() {
             .rate
             .map(nd)
     };
-    assert_eq!((sat(&m), sat(&m2)), (Some((1, 2)), Some((1, 3))));
+    assert_eq!((sat(&m), sat(&m2)), (Some((1, 2)), Some((1, 4))));
     let words = m2.index766.choices.words();
     assert!(words.contains("rút sau ngày hẹn trả tính là quá hạn"), "{words}");
 }
