@@ -662,3 +662,24 @@ fn a_dossier_never_accepted_is_in_no_count() {
     assert_eq!((t.total_handled, t.resolved), (1, 1));
     assert!(m.set_aside.is_empty());
 }
+
+#[test]
+fn a_department_report_rates_only_its_own_feedback() {
+    let conn = baocao::store::open_in_memory().unwrap();
+    conn.execute_batch(
+        "INSERT INTO feedback_versions (file_id, source_row, ma_pakn, ten_don_vi, ngay_tiep_nhan, ngay_hen_xu_ly, ngay_xu_ly) VALUES
+         (2, 1, 'F1', 'Sở A', '2023-05-16', '2023-05-30', '2023-05-20'),
+         (2, 2, 'F2', 'Sở B', '2023-05-17', '2023-05-30', '2023-06-05'),
+         (2, 3, 'F3', 'Sở B', '2023-05-18', '2023-05-30', NULL);",
+    )
+    .unwrap();
+    let nd = |x: baocao::registry::Rate| (x.numerator, x.denominator);
+    let all = metrics::compute(&conn, &june(), &Options::default()).unwrap();
+    assert_eq!(nd(all.rates.feedback_on_time), (1, 3));
+    let o = Options {
+        unit: Some("Sở A".into()),
+        ..Options::default()
+    };
+    let a = metrics::compute(&conn, &june(), &o).unwrap();
+    assert_eq!(nd(a.rates.feedback_on_time), (1, 1));
+}
