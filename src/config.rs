@@ -109,6 +109,9 @@ pub struct ReportConfig {
     pub appendices: Vec<AppendixKind>,
     /// The code and title each form prints (published templates word them differently).
     pub forms: Forms,
+    /// Units with fewer dossiers than this in the period are listed apart from the 766
+    /// ranking, not ranked.
+    pub ranking_min_dossiers: i64,
 }
 
 /// `[report.forms.ii06a]` …: the code and title of each appendix form.
@@ -153,6 +156,7 @@ impl Default for ReportConfig {
             renderer: RendererChoice::Auto,
             appendices: vec![AppendixKind::Ii06a],
             forms: Forms::default(),
+            ranking_min_dossiers: 30,
         }
     }
 }

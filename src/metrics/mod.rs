@@ -94,6 +94,9 @@ pub struct Comparison {
     pub current_rates: Option<rates::Rates>,
     /// The change of each printed rate, in points; None when either side has no data.
     pub change_pp: std::collections::BTreeMap<String, Option<f64>>,
+    /// The 766 index of each unit in the comparison period, only when the comparison is
+    /// full (every unit covered in both periods): what a change of rank needs.
+    pub index766_by_unit: std::collections::BTreeMap<String, index766::Index766>,
 }
 
 impl Comparison {
@@ -138,6 +141,8 @@ pub struct Metrics {
     pub targets: Vec<targets::TargetResult>,
     pub targets_summary: Vec<targets::Summary>,
     pub index766: index766::Index766,
+    /// The 766 index of each unit with data in the period.
+    pub index766_by_unit: std::collections::BTreeMap<String, index766::Index766>,
     pub previous_period: Comparison,
     pub previous_year: Comparison,
     /// Every agency ever seen, with its coverage of this period.
@@ -213,6 +218,7 @@ fn comparison(conn: &Connection, p: &Period, now: &Current, o: &Options) -> Resu
             .iter()
             .map(|e| (e.key.to_string(), None))
             .collect(),
+        index766_by_unit: Default::default(),
     };
     if units.is_empty() {
         return Ok(none(format!(
@@ -229,7 +235,13 @@ fn comparison(conn: &Connection, p: &Period, now: &Current, o: &Options) -> Resu
         .with_choices(&o.index766.choices)
         .only(&units);
     let then_counts = ii06a::compute(conn, &then_scope, o.withdrawn_in_resolved)?.total.counts;
-    let then_rates = rates::compute(conn, &then_scope)?.total;
+    let then_rt = rates::compute(conn, &then_scope)?;
+    let then_rates = then_rt.total;
+    let index766_by_unit = if basis == Basis::Full && o.forms {
+        index766::by_unit(&o.index766, &then_rt.by_unit)
+    } else {
+        Default::default()
+    };
     let (cur_counts, cur_rates) = match basis {
         Basis::Full => (*now.counts, *now.rates),
         _ => {
@@ -271,6 +283,7 @@ fn comparison(conn: &Connection, p: &Period, now: &Current, o: &Options) -> Resu
         current_ii06a: Some(cur_counts),
         current_rates: Some(cur_rates),
         change_pp,
+        index766_by_unit,
     })
 }
 
@@ -380,6 +393,11 @@ pub fn compute(conn: &Connection, p: &Period, o: &Options) -> Result<Metrics> {
         None => coverage::missing(conn, p, &cov, &o.expected_units)?,
     };
     let set_aside = set_aside(conn, &scope)?;
+    let index766_by_unit = if o.forms {
+        index766::by_unit(&o.index766, &rt.by_unit)
+    } else {
+        Default::default()
+    };
     Ok(Metrics {
         period: p.into(),
         previous_period,
@@ -391,6 +409,7 @@ pub fn compute(conn: &Connection, p: &Period, o: &Options) -> Result<Metrics> {
         rates_by_unit: rt.by_unit,
         targets,
         targets_summary: summary,
+        index766_by_unit,
         index766: idx,
         coverage: cov,
         missing_units,

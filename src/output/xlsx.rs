@@ -18,6 +18,7 @@ fn sheet_name(id: &str) -> &'static str {
         "targets" => "Chỉ tiêu",
         "index766" => "Chỉ số 766",
         "ranking" => "Xếp hạng đơn vị",
+        "ranking766" => "Xếp hạng 766",
         _ => "Bảng",
     }
 }

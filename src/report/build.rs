@@ -384,6 +384,14 @@ pub fn monthly(m: &Metrics, p: &Period, cfg: &ReportConfig) -> Report {
     }
     blocks.push(Block::Table(key_figures(m, "Số liệu chủ yếu".into(), "Kỳ này")));
     blocks.extend(department_charts(m));
+    blocks.extend(
+        super::ranking766::table(
+            m,
+            "Xếp hạng chỉ số 766 các cơ quan, đơn vị".into(),
+            cfg.ranking_min_dossiers,
+        )
+        .map(Block::Table),
+    );
     Report {
         kind: "monthly".into(),
         header: header(
@@ -482,6 +490,13 @@ pub fn annual(m: &Metrics, months: &[Metrics], p: &Period, cfg: &ReportConfig) -
         m,
         numbered(&mut n, "CHỈ SỐ THEO QUYẾT ĐỊNH 766/QĐ-TTg"),
     )));
+    if let Some(t) = super::ranking766::table(
+        m,
+        numbered(&mut n, "XẾP HẠNG CHỈ SỐ 766 CÁC CƠ QUAN, ĐƠN VỊ"),
+        cfg.ranking_min_dossiers,
+    ) {
+        blocks.push(Block::Table(t));
+    }
     Report {
         kind: "annual".into(),
         header: header(

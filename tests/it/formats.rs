@@ -258,6 +258,7 @@ fn the_workbook_holds_the_form_as_numbers_and_is_reproducible() {
                 Some("targets") => "Chỉ tiêu".into(),
                 Some("index766") => "Chỉ số 766".into(),
                 Some("ranking") => "Xếp hạng đơn vị".into(),
+                Some("ranking766") => "Xếp hạng 766".into(),
                 Some(other) => panic!("unexpected table {other}"),
                 None => {
                     charts += 1;

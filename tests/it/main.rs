@@ -15,6 +15,7 @@ mod ingest;
 mod kinds;
 mod metrics;
 mod parity;
+mod ranking;
 mod registry;
 mod report;
 mod run;
