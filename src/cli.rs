@@ -58,6 +58,10 @@ pub enum Command {
     /// Official PDF reports: monthly report or year-end review.
     #[command(subcommand)]
     Report(cmd::report::Args),
+    /// A month (or each month of a year) as Parquet: dossiers, II.06a flags, metrics per unit.
+    Export(cmd::export::Args),
+    /// The national table from many provinces' Parquet lakes: totals, rates, 766 and rank.
+    Rollup(cmd::rollup::Args),
     /// Checks the tools, fonts, DuckDB library and database a report needs.
     Doctor(cmd::doctor::Args),
     /// The cron entry point: ingest the inbox, archive it, render every due or changed report.
@@ -94,6 +98,8 @@ pub fn run(cli: Cli) -> Exit {
         Command::Explain(a) => cmd::explain::run(a, g),
         Command::Coverage(a) => cmd::coverage::run(a, g),
         Command::Report(a) => cmd::report::run(a, g),
+        Command::Export(a) => cmd::export::run(a, g),
+        Command::Rollup(a) => cmd::rollup::run(a, g),
         Command::Doctor(a) => cmd::doctor::run(a, g),
         Command::Run(a) => cmd::run::run(a, g),
         Command::Regenerate(a) => cmd::regenerate::run(a, g),

@@ -15,5 +15,6 @@ pub mod pipeline;
 pub mod registry;
 pub mod render;
 pub mod report;
+pub mod rollup;
 pub mod run;
 pub mod store;

@@ -75,6 +75,27 @@ impl Scope {
     }
 }
 
+impl Scope {
+    /// Creates (or replaces) a temporary table from a query body in this scope (the
+    /// Parquet export reads the period's flags this way, without a trip through Rust).
+    pub fn create_temp(&self, conn: &Connection, table: &str, body: &str) -> Result<()> {
+        super::install(conn)?;
+        let scope = super::sql_text("scope.sql", SCOPE_SQL);
+        let sql = format!(
+            "CREATE OR REPLACE TEMP TABLE {table} AS {scope}\n{}",
+            body.trim().trim_end_matches(';')
+        );
+        let mut st = conn.prepare(&sql).with_context(|| format!("preparing {table}"))?;
+        let (from, to) = (self.from.to_string(), self.to.to_string());
+        let units = self.units.as_ref().map(|u| u.join("\u{1f}"));
+        let all: [&dyn duckdb::ToSql; 4] = [&from, &to, &self.unit, &units];
+        let n = st.parameter_count().min(all.len());
+        st.execute(duckdb::params_from_iter(&all[..n]))
+            .with_context(|| format!("creating {table}"))?;
+        Ok(())
+    }
+}
+
 /// Joins query bodies with the same columns into one statement (one scan of the store).
 pub fn union_all(bodies: &[(&str, &str)]) -> String {
     bodies

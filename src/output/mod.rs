@@ -2,4 +2,5 @@
 //! report's tables as an Excel workbook, and an editable Word draft.
 
 pub mod docx;
+pub mod lake;
 pub mod xlsx;

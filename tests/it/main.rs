@@ -13,6 +13,7 @@ mod honest;
 mod hostile;
 mod ingest;
 mod kinds;
+mod lake;
 mod metrics;
 mod parity;
 mod ranking;

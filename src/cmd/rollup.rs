@@ -1,0 +1,126 @@
+//! `baocao rollup LAKE… --period P`: the national table from provinces' Parquet lakes
+//! (`baocao export --parquet`): per province the II.06a totals, the on-time and online
+//! rates, the 766 score (over the points scorable from the data) and its rank ("17/34",
+//! ties equal, only provinces scored on the same indicators ranked), then the national
+//! totals, the best and the median score.
+
+use super::{Global, PeriodArgs};
+use crate::choice::OutputFormat;
+use crate::error::Exit;
+use crate::report::format::{decimal, int, percent};
+use anyhow::Result;
+use std::io::Write;
+use std::path::PathBuf;
+
+const EXAMPLES: &str = "Examples:
+  baocao rollup /srv/lake --period 2023-06
+  baocao rollup /srv/lake-a /srv/lake-b --period 2023-06 --format json";
+
+/// The lakes, the month, the format.
+#[derive(clap::Args, Debug)]
+#[command(after_help = EXAMPLES)]
+pub struct Args {
+    /// Lake folders (each holding province=…/year=…/month=…/metrics.parquet).
+    #[arg(required = true)]
+    pub lakes: Vec<PathBuf>,
+    #[command(flatten)]
+    pub period: PeriodArgs,
+    /// table, json or csv.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: OutputFormat,
+}
+
+/// Runs `rollup`; exit 1 when no province has data for the month.
+pub fn run(a: &Args, g: &Global) -> Result<Exit> {
+    let cfg = g.config()?;
+    let p = a.period.period(&cfg)?;
+    let s = g.settings(&cfg, None)?;
+    let n = crate::rollup::national(&a.lakes, &p, &s.metrics.index766).map_err(|e| super::usage(format!("{e:#}")))?;
+    let mut out = std::io::stdout().lock();
+    let score =
+        |x: &crate::metrics::index766::Index766| format!("{}/{}", decimal(x.total, 2), decimal(x.max_scorable, 2));
+    match a.format {
+        OutputFormat::Json => writeln!(out, "{}", serde_json::to_string_pretty(&n)?)?,
+        OutputFormat::Csv => {
+            let mut w = csv::Writer::from_writer(out);
+            w.write_record([
+                "rank",
+                "province",
+                "total_handled",
+                "resolved",
+                "on_time_percent",
+                "online_intake_percent",
+                "index766",
+                "index766_scorable",
+            ])?;
+            for x in &n.provinces {
+                let pct = |r: crate::registry::Rate| r.percent.map(|v| format!("{v:.2}")).unwrap_or_default();
+                w.write_record([
+                    x.rank.clone().unwrap_or_default(),
+                    x.province.clone(),
+                    x.ii06a.total_handled.to_string(),
+                    x.ii06a.resolved.to_string(),
+                    pct(x.rates.on_time),
+                    pct(x.rates.online_intake),
+                    format!("{:.2}", x.index766.total),
+                    format!("{:.2}", x.index766.max_scorable),
+                ])?;
+            }
+            w.flush()?;
+        }
+        OutputFormat::Table => {
+            writeln!(out, "Tổng hợp toàn quốc {} ({} – {})", p.label_vi(), p.from, p.to)?;
+            writeln!(
+                out,
+                "{:<7} {:<28} {:>12} {:>12} {:>10} {:>11} {:>14}",
+                "Hạng", "Tỉnh, thành phố", "Hồ sơ", "Đã giải quyết", "Đúng hạn", "Trực tuyến", "Chỉ số 766"
+            )?;
+            for x in &n.provinces {
+                writeln!(
+                    out,
+                    "{:<7} {:<28} {:>12} {:>12} {:>10} {:>11} {:>14}{}",
+                    x.rank.clone().unwrap_or_else(|| "—".into()),
+                    x.province,
+                    int(x.ii06a.total_handled),
+                    int(x.ii06a.resolved),
+                    percent(x.rates.on_time.percent),
+                    percent(x.rates.online_intake.percent),
+                    score(&x.index766),
+                    x.not_ranked
+                        .as_ref()
+                        .map(|r| format!("  (không xếp hạng: {r})"))
+                        .unwrap_or_default()
+                )?;
+            }
+            writeln!(
+                out,
+                "{:<7} {:<28} {:>12} {:>12} {:>10} {:>11}",
+                "",
+                if n.provinces_in_total == n.provinces.len() {
+                    "Toàn quốc".to_string()
+                } else {
+                    format!("Cộng {}/{} tỉnh cùng kỳ", n.provinces_in_total, n.provinces.len())
+                },
+                int(n.total.total_handled),
+                int(n.total.resolved),
+                percent(n.rates.on_time.percent),
+                percent(n.rates.online_intake.percent)
+            )?;
+            if let (Some((who, best)), Some(median), Some(of)) = (&n.best, n.median, n.scorable) {
+                writeln!(
+                    out,
+                    "Chỉ số 766 (trên {} điểm chấm được từ số liệu, không phải điểm chính thức): cao nhất {} ({}), trung vị {}.",
+                    decimal(of, 2),
+                    decimal(*best, 2),
+                    who,
+                    decimal(median, 2)
+                )?;
+            }
+        }
+    }
+    Ok(if n.provinces.is_empty() {
+        Exit::Warnings
+    } else {
+        Exit::Ok
+    })
+}
