@@ -17,3 +17,4 @@ mod parity;
 mod registry;
 mod report;
 mod run;
+mod signing;
