@@ -94,15 +94,16 @@ typst:
 	  cargo install typst-cli --locked --version $(TYPST_VERSION) --no-default-features --root $(TOOLS_DIR); \
 	fi
 
-# Tools the tests use: clippy/rustfmt, pdftotext/pdffonts (poppler-utils), qpdf, and
-# LibreOffice Calc and Writer (the XLSX and DOCX tests open the files in a real office
-# suite; about 25 s to install on top of apt-get update; never needed by `make run`).
+# Tools the tests use: clippy/rustfmt, pdftotext/pdffonts/pdfsig (poppler-utils), qpdf,
+# certutil (libnss3-tools: the signing test's throw-away NSS database), and LibreOffice
+# Calc and Writer (the XLSX and DOCX tests open the files in a real office suite; about
+# 25 s to install on top of apt-get update; never needed by `make run`).
 test-tools:
 	@rustup component list --installed 2>/dev/null | grep -q clippy || rustup component add clippy rustfmt
-	@command -v pdftotext >/dev/null && command -v pdffonts >/dev/null && command -v qpdf >/dev/null && \
-	  command -v soffice >/dev/null || \
+	@command -v pdftotext >/dev/null && command -v pdffonts >/dev/null && command -v pdfsig >/dev/null && \
+	  command -v qpdf >/dev/null && command -v certutil >/dev/null && command -v soffice >/dev/null || \
 	  { $(APT) update -qq && $(APT) install -y -qq --no-install-recommends poppler-utils qpdf \
-	      libreoffice-calc libreoffice-writer; }
+	      libnss3-tools libreoffice-calc libreoffice-writer; }
 
 bench: build
 	bash bench/ingest.sh

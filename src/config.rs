@@ -203,6 +203,13 @@ impl Config {
         let mut c: Config =
             toml::from_str(&text).map_err(|e| usage(format!("{}: {}", p.display(), e.to_string().trim())))?;
         c.resolve_paths(p.parent().unwrap_or(Path::new("")));
+        let field = &c.report.signature_field;
+        if !field.is_empty() && !crate::render::sign_field::valid_name(field) {
+            return Err(usage(format!(
+                "{}: [report] signature_field {field:?}: use ASCII letters, digits, _ or - (\"\" for no field)",
+                p.display()
+            )));
+        }
         Ok(c)
     }
 

@@ -51,7 +51,12 @@ impl Renderer {
         let field = &report.closing.signature_field;
         let bytes = match area {
             _ if field.is_empty() => bytes,
-            Some(a) => sign_field::append(&bytes, &a, field)?,
+            Some(a) => {
+                let t = std::time::Instant::now();
+                let signed = sign_field::append(&bytes, &a, field)?;
+                tracing::debug!("signature field {field} added in {:.3}s", t.elapsed().as_secs_f64());
+                signed
+            }
             None => {
                 return Err(anyhow::Error::new(crate::error::Failure::new(
                     crate::error::Exit::Render,

@@ -423,3 +423,13 @@ fn leave_number_blank_leaves_the_number_and_the_day_and_month_blank() {
         }
     }
 }
+
+#[test]
+fn a_field_name_signing_software_would_mangle_is_a_configuration_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cfg = config(tmp.path(), "bad", "signature_field = \"Chữ ký\"");
+    let db = tmp.path().join("none.duckdb");
+    let (code, _, err) = report(&db, &cfg, &[], &["monthly", "--period", "2023-06"], tmp.path());
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("signature_field") && err.contains("ASCII"), "{err}");
+}
