@@ -3,6 +3,8 @@
 pub mod coverage;
 pub mod explain;
 pub mod ii06a;
+pub mod ii06b;
+pub mod ii07b;
 pub mod index766;
 pub mod rates;
 pub mod scope;
@@ -127,6 +129,10 @@ pub struct Input {
 pub struct Metrics {
     pub period: PeriodOut,
     pub ii06a: ii06a::Table,
+    /// Biểu II.06b: per procedure, grouped by field.
+    pub ii06b: Vec<ii06b::Row>,
+    /// Biểu II.07b, from the procedure catalogue (empty when none is loaded).
+    pub ii07b: Vec<ii07b::Row>,
     pub rates: rates::Rates,
     pub rates_by_unit: std::collections::BTreeMap<String, rates::Rates>,
     pub targets: Vec<targets::TargetResult>,
@@ -154,6 +160,8 @@ pub struct Options {
     pub unit: Option<String>,
     /// Agencies expected to report every period, besides those seen before.
     pub expected_units: Vec<String>,
+    /// Compute the per-procedure and catalogue forms (II.06b, II.07b); a trend month does not.
+    pub forms: bool,
 }
 
 impl Default for Options {
@@ -164,6 +172,7 @@ impl Default for Options {
             targets: None,
             unit: None,
             expected_units: Vec::new(),
+            forms: true,
         }
     }
 }
@@ -326,6 +335,20 @@ pub fn compute(conn: &Connection, p: &Period, o: &Options) -> Result<Metrics> {
     }
     let scope = Scope::new(p, o.unit.as_deref()).with_choices(&o.index766.choices);
     let table = ii06a::compute(conn, &scope, o.withdrawn_in_resolved)?;
+    let ii06b = if o.forms {
+        ii06b::compute(conn, &scope, o.withdrawn_in_resolved)?
+    } else {
+        Vec::new()
+    };
+    let ii07b = match &o.unit {
+        _ if !o.forms => Vec::new(),
+        // A department's report lists its own procedures only.
+        Some(u) => ii07b::compute(conn)?
+            .into_iter()
+            .filter(|r| r.unit.as_deref() == Some(u.as_str()))
+            .collect(),
+        None => ii07b::compute(conn)?,
+    };
     let rt = rates::compute(conn, &scope)?;
     let idx = index766::score(&o.index766, &rt.total);
     let targets = o
@@ -362,6 +385,8 @@ pub fn compute(conn: &Connection, p: &Period, o: &Options) -> Result<Metrics> {
         previous_period,
         previous_year,
         ii06a: table,
+        ii06b,
+        ii07b,
         rates: rt.total,
         rates_by_unit: rt.by_unit,
         targets,

@@ -2,6 +2,7 @@
 
 pub mod build;
 pub mod format;
+pub mod forms;
 pub mod model;
 pub mod narrative;
 pub mod units;

@@ -6,6 +6,7 @@ mod cli;
 mod common;
 mod faults;
 mod formats;
+mod forms;
 mod fuzz;
 mod golden;
 mod honest;
