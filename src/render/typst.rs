@@ -14,7 +14,9 @@ pub const TYPST_VERSION: &str = "0.15.1";
 
 /// Where the templates' signature area is: `closing` in decree30.typ draws it as a 60 × 35
 /// mm block with a labelled heading (shown as nothing, an artifact) at its top left, which
-/// Typst writes as a named destination 10 pt above the heading (typst-pdf's `pos_to_xyz`).
+/// Typst writes as a named destination 10 pt above the heading (typst-pdf's `pos_to_xyz`;
+/// it clamps at the page's top edge, which the area, below the top margin and the signer
+/// lines, never comes near). `tests/it/signing.rs` checks the field against the text.
 pub const SIGNATURE_AREA: Anchor = Anchor::Destination {
     name: "baocao-signature",
     above: 10.0,
