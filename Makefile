@@ -96,17 +96,19 @@ typst:
 	    --no-default-features --root $(TOOLS_DIR); \
 	fi
 
-# Tools the tests use: clippy/rustfmt, pdftotext/pdffonts (poppler-utils), qpdf, and
-# LibreOffice Calc and Writer (the XLSX and DOCX tests open the files in a real office
-# suite; about 25 s to install on top of apt-get update; never needed by `make run`), with
-# Liberation Serif for its "Times New Roman" (without it LibreOffice lays the draft out in a
-# wider font and the national title wraps).
+# Tools the tests use: clippy/rustfmt, pdftotext/pdffonts/pdfsig (poppler-utils), qpdf,
+# certutil (libnss3-tools: the signing test's throw-away NSS database), and LibreOffice
+# Calc and Writer (the XLSX and DOCX tests open the files in a real office suite; about
+# 25 s to install on top of apt-get update; never needed by `make run`), with Liberation
+# Serif for its "Times New Roman" (without it LibreOffice lays the draft out in a wider
+# font and the national title wraps).
 test-tools:
 	@rustup component list --installed 2>/dev/null | grep -q clippy || rustup component add clippy rustfmt
-	@command -v pdftotext >/dev/null && command -v pdffonts >/dev/null && command -v qpdf >/dev/null && \
-	  command -v soffice >/dev/null && fc-list 2>/dev/null | grep -q "Liberation Serif" || \
+	@command -v pdftotext >/dev/null && command -v pdffonts >/dev/null && command -v pdfsig >/dev/null && \
+	  command -v qpdf >/dev/null && command -v certutil >/dev/null && command -v soffice >/dev/null && \
+	  fc-list 2>/dev/null | grep -q "Liberation Serif" || \
 	  { $(APT) update -qq && $(APT) install -y -qq --no-install-recommends poppler-utils qpdf \
-	      libreoffice-calc libreoffice-writer fonts-liberation; }
+	      libnss3-tools libreoffice-calc libreoffice-writer fonts-liberation; }
 
 bench: build
 	bash bench/ingest.sh

@@ -85,6 +85,12 @@ pub struct ReportConfig {
     pub issuer: Vec<String>,
     /// Document number as printed: "Số:        /BC-UBND" (filled in by the clerk).
     pub number: String,
+    /// Leave the number and the day and month of the date blank for the records office:
+    /// "Số:      /BC-UBND", "Nghệ An, ngày      tháng      năm 2023".
+    pub leave_number_blank: bool,
+    /// The name of the empty signature field the PDF carries over the signature block's
+    /// free area (ASCII letters, digits, `_`, `-`); "" for none.
+    pub signature_field: String,
     /// Place before the date: "Nghệ An".
     pub place: String,
     /// Signature block, one line each: ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"].
@@ -137,6 +143,8 @@ impl Default for ReportConfig {
             province: "Nghệ An".into(),
             issuer: vec!["ỦY BAN NHÂN DÂN".into(), "TỈNH NGHỆ AN".into()],
             number: "Số:        /BC-UBND".into(),
+            leave_number_blank: false,
+            signature_field: "ChuKy".into(),
             place: "Nghệ An".into(),
             signer_lines: vec![
                 "TM. ỦY BAN NHÂN DÂN".into(),
@@ -223,6 +231,13 @@ impl Config {
         let mut c: Config =
             toml::from_str(&text).map_err(|e| usage(format!("{}: {}", p.display(), e.to_string().trim())))?;
         c.resolve_paths(p.parent().unwrap_or(Path::new("")));
+        let field = &c.report.signature_field;
+        if !field.is_empty() && !crate::render::sign_field::valid_name(field) {
+            return Err(usage(format!(
+                "{}: [report] signature_field {field:?}: use ASCII letters, digits, _ or - (\"\" for no field)",
+                p.display()
+            )));
+        }
         Ok(c)
     }
 

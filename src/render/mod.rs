@@ -2,6 +2,7 @@
 
 pub mod builtin;
 pub mod fonts;
+pub mod sign_field;
 pub mod typst;
 
 pub use fonts::Fonts;
@@ -39,15 +40,36 @@ impl Renderer {
         }
     }
 
-    /// Renders a report model (already written as JSON to `json`) to `pdf`, atomically.
+    /// Renders a report model (already written as JSON to `json`) to `pdf`, atomically,
+    /// with the empty signature field the model names over the signature block's free area.
     /// `creation_timestamp` comes from the report data, never the clock.
     pub fn render(&self, report: &Report, json: &Path, pdf: &Path, creation_timestamp: i64) -> Result<()> {
-        match self {
-            Renderer::Typst(t) => t.render("report.typ", json, pdf, creation_timestamp),
-            Renderer::Builtin { fonts } => {
-                crate::fsx::write_atomic(pdf, &builtin::render(report, fonts, creation_timestamp)?)
+        let (bytes, area) = match self {
+            Renderer::Typst(t) => t.render("report.typ", json, pdf, creation_timestamp)?,
+            Renderer::Builtin { fonts } => builtin::render(report, fonts, creation_timestamp)?,
+        };
+        let field = &report.closing.signature_field;
+        let bytes = match area {
+            _ if field.is_empty() => bytes,
+            Some(a) => {
+                let t = std::time::Instant::now();
+                let signed = sign_field::append(&bytes, &a, field)?;
+                tracing::debug!("signature field {field} added in {:.3}s", t.elapsed().as_secs_f64());
+                signed
             }
+            None => {
+                return Err(anyhow::Error::new(crate::error::Failure::new(
+                    crate::error::Exit::Render,
+                    "the rendered PDF has no signature block to put the signature field on",
+                )))
+            }
+        };
+        // Test hook: die with the PDF complete under its temporary name.
+        if std::env::var_os("BAOCAO_FAULT_ABORT_BEFORE_RENAME").is_some() {
+            std::fs::write(crate::fsx::temp_path(pdf), &bytes)?;
+            std::process::abort();
         }
+        crate::fsx::write_atomic(pdf, &bytes)
     }
 
     /// The name recorded in manifests.

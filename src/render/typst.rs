@@ -1,5 +1,6 @@
 //! Rendering with the Typst CLI (pinned version), through `std::process::Command`.
 
+use super::sign_field::Anchor;
 use crate::error::{Exit, Failure};
 use anyhow::{Context, Result};
 use sha2::{Digest, Sha256};
@@ -10,6 +11,18 @@ use std::time::{Duration, Instant};
 
 /// The Typst version the templates are written and tested for.
 pub const TYPST_VERSION: &str = "0.15.1";
+
+/// Where the templates' signature area is: `closing` in decree30.typ draws it as a 60 × 35
+/// mm block with a labelled heading (shown as nothing, an artifact) at its top left, which
+/// Typst writes as a named destination 10 pt above the heading (typst-pdf's `pos_to_xyz`;
+/// it clamps at the page's top edge, which the area, below the top margin and the signer
+/// lines, never comes near). `tests/it/signing.rs` checks the field against the text.
+pub const SIGNATURE_AREA: Anchor = Anchor::Destination {
+    name: "baocao-signature",
+    above: 10.0,
+    w: 60.0 * 72.0 / 25.4,
+    h: 35.0 * 72.0 / 25.4,
+};
 
 /// The templates, embedded so a report renders the same wherever the binary runs.
 pub const TEMPLATES: &[(&str, &str)] = &[
@@ -88,9 +101,16 @@ impl Typst {
         })
     }
 
-    /// Compiles `template` (report.typ) with `data` into `out`. Output goes
-    /// to a temporary file renamed into place, so a crash never leaves a partial PDF.
-    pub fn render(&self, template: &str, data: &Path, out: &Path, creation_timestamp: i64) -> Result<()> {
+    /// Compiles `template` (report.typ) with `data` into the PDF's bytes (through a
+    /// temporary file beside `out`, removed), with where its signature area is: the named
+    /// destination the template writes there (see `closing` in decree30.typ).
+    pub fn render(
+        &self,
+        template: &str,
+        data: &Path,
+        out: &Path,
+        creation_timestamp: i64,
+    ) -> Result<(Vec<u8>, Option<Anchor>)> {
         let dir = templates_dir()?;
         let data = std::fs::canonicalize(data).with_context(|| format!("report data {}", data.display()))?;
         let tmp = crate::fsx::temp_path(out);
@@ -145,11 +165,8 @@ impl Typst {
                 stderr.trim()
             )));
         }
-        // Test hook: die with the PDF complete under its temporary name.
-        if std::env::var_os("BAOCAO_FAULT_ABORT_BEFORE_RENAME").is_some() {
-            std::process::abort();
-        }
-        crate::fsx::rename_into_place(&tmp, out)?;
-        Ok(())
+        let bytes = std::fs::read(&tmp).with_context(|| format!("reading {}", tmp.display()));
+        let _ = std::fs::remove_file(&tmp);
+        Ok((bytes?, Some(SIGNATURE_AREA)))
     }
 }

@@ -1,6 +1,6 @@
 //! Builds the report model from computed metrics and the configuration (no SQL here).
 
-use super::format::{decimal, int, long_date, percent, points_change};
+use super::format::{blank_date, blank_number, decimal, int, long_date, percent, points_change};
 use super::model::*;
 use super::narrative;
 use crate::config::ReportConfig;
@@ -310,8 +310,16 @@ fn header(cfg: &ReportConfig, p: &Period, subject: String, m: &Metrics) -> Heade
         issuer,
         national_title: "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM".into(),
         motto: "Độc lập - Tự do - Hạnh phúc".into(),
-        number: cfg.number.clone(),
-        place_date: format!("{place}, {}", long_date(date)),
+        number: if cfg.leave_number_blank {
+            blank_number(&cfg.number)
+        } else {
+            cfg.number.clone()
+        },
+        place_date: if cfg.leave_number_blank {
+            format!("{place}, {}", blank_date(date))
+        } else {
+            format!("{place}, {}", long_date(date))
+        },
         title: "BÁO CÁO".into(),
         subject,
         period_line: format!("({})", narrative::period_line(m)),
@@ -325,6 +333,7 @@ fn closing(cfg: &ReportConfig) -> Closing {
         recipients: cfg.recipients.clone(),
         signer_lines: cfg.signer_lines.clone(),
         signer_name: cfg.signer_name.clone(),
+        signature_field: cfg.signature_field.clone(),
     }
 }
 

@@ -91,6 +91,23 @@ pub fn long_date(d: NaiveDate) -> String {
     format!("ngày {:02} tháng {} năm {}", d.day(), month, d.year())
 }
 
+/// The date with its day and month left blank for the records office, the year kept:
+/// "ngày      tháng      năm 2023".
+pub fn blank_date(d: NaiveDate) -> String {
+    format!("ngày      tháng      năm {}", d.year())
+}
+
+/// The document number with the number itself left blank, its form kept:
+/// "Số: 123/BC-UBND" → "Số:      /BC-UBND".
+pub fn blank_number(n: &str) -> String {
+    let (head, rest) = match n.find(':') {
+        Some(i) => (&n[..=i], &n[i + 1..]),
+        None => ("Số:", n),
+    };
+    let tail = rest.find('/').map(|i| rest[i..].trim_end()).unwrap_or("");
+    format!("{}      {tail}", head.trim_start())
+}
+
 /// "15/5/2023", as in "Từ ngày 15/5/2023 đến ngày 14/6/2023".
 pub fn short_date(d: NaiveDate) -> String {
     format!("{}/{}/{}", d.day(), d.month(), d.year())
@@ -99,6 +116,16 @@ pub fn short_date(d: NaiveDate) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn blank_number_and_date() {
+        assert_eq!(blank_number("Số: 123/BC-UBND"), "Số:      /BC-UBND");
+        assert_eq!(blank_number("Số:        /BC-UBND"), "Số:      /BC-UBND");
+        assert_eq!(blank_number("Số: 45/BC-SYT "), "Số:      /BC-SYT");
+        assert_eq!(blank_number("12/BC"), "Số:      /BC");
+        let d = NaiveDate::from_ymd_opt(2023, 6, 15).unwrap();
+        assert_eq!(blank_date(d), "ngày      tháng      năm 2023");
+    }
 
     #[test]
     fn vietnamese_numbers() {

@@ -178,4 +178,6 @@ pub struct Closing {
     pub recipients: Vec<String>,
     pub signer_lines: Vec<String>,
     pub signer_name: String,
+    /// The empty signature field added over the free area under the signer lines ("" for none).
+    pub signature_field: String,
 }

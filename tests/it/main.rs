@@ -20,3 +20,4 @@ mod ranking;
 mod registry;
 mod report;
 mod run;
+mod signing;

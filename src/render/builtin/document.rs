@@ -3,6 +3,7 @@
 //! and the appendix forms. Every word comes from the model.
 
 use super::layout::*;
+use crate::render::sign_field::Area;
 use crate::report::model::*;
 use anyhow::Result;
 
@@ -100,7 +101,16 @@ pub(super) fn header(l: &mut Layout, h: &Header) -> Result<()> {
     l.centered(rx, rw, &motto, Style::Bold, 13.5)?;
     l.hline(rx + (rw - mw) / 2.0, rx + (rw + mw) / 2.0, l.y + 1.0, 0.6);
     l.y += 6.0;
-    l.centered(rx, rw, &nfc(&h.place_date), Style::Italic, 13.5)?;
+    // The date keeps its spaces too (a blank day and month, `leave_number_blank`).
+    let date = nfc(&h.place_date);
+    let dw = l.face(Style::Italic).width(&date, 13.5)?;
+    if dw <= rw {
+        let dy = l.y;
+        l.text(rx + (rw - dw) / 2.0, dy, &date, Style::Italic, 13.5);
+        l.y += 13.5 * 1.28;
+    } else {
+        l.centered(rx, rw, &date, Style::Italic, 13.5)?;
+    }
     l.y = l.y.max(left_end) + 10.0;
     l.centered(x, w, &nfc(&h.title), Style::Bold, 14.0)?;
     l.centered(x, w, &nfc(&h.subject), Style::Bold, 14.0)?;
@@ -146,15 +156,36 @@ pub(super) fn chart(l: &mut Layout, c: &Chart) -> Result<()> {
     Ok(())
 }
 
+/// The free area of the signature block, between the signer's title lines and the name,
+/// where the signature image and the seal go: 60 × 35 mm, with a small gap above and below.
+const SIGN_W: f32 = 60.0 * MM;
+const SIGN_H: f32 = 35.0 * MM;
+const SIGN_GAP: f32 = 3.0;
+
+/// Height of lines of `s` wrapped to `width`.
+fn height(l: &Layout, s: &str, style: Style, size: f32, width: f32) -> Result<f32> {
+    Ok(l.wrap(s, style, size, width, 0.0)?.len() as f32 * size * 1.28)
+}
+
+/// "Nơi nhận" on the left; on the right the signer lines, the free area (recorded as the
+/// layout's signature area) and the name; the whole block on one page.
 pub(super) fn closing(l: &mut Layout, c: &Closing) -> Result<()> {
-    let need = 30.0 + 12.0 * c.recipients.len().max(c.signer_lines.len() + 5) as f32;
-    l.ensure(need);
-    l.y += 12.0;
     let (x, w) = (l.left(), l.width());
+    let half = w / 2.0;
+    let mut left_h = height(l, &nfc(&c.recipients_title), Style::BoldItalic, 12.0, half)?;
+    for r in &c.recipients {
+        left_h += height(l, &format!("- {}", nfc(r)), Style::Regular, 11.0, half)?;
+    }
+    let mut right_h = SIGN_H + 2.0 * SIGN_GAP + 13.0 * 1.28;
+    for s in &c.signer_lines {
+        right_h += height(l, &nfc(s), Style::Bold, 13.0, half)?;
+    }
+    l.ensure(12.0 + left_h.max(right_h));
+    l.y += 12.0;
     let top = l.y;
     l.paragraph(
         x,
-        w / 2.0,
+        half,
         &nfc(&c.recipients_title),
         Style::BoldItalic,
         12.0,
@@ -164,7 +195,7 @@ pub(super) fn closing(l: &mut Layout, c: &Closing) -> Result<()> {
     for r in &c.recipients {
         l.paragraph(
             x,
-            w / 2.0,
+            half,
             &format!("- {}", nfc(r)),
             Style::Regular,
             11.0,
@@ -175,10 +206,18 @@ pub(super) fn closing(l: &mut Layout, c: &Closing) -> Result<()> {
     let left_end = l.y;
     l.y = top;
     for s in &c.signer_lines {
-        l.centered(x + w / 2.0, w / 2.0, &nfc(s), Style::Bold, 13.0)?;
+        l.centered(x + half, half, &nfc(s), Style::Bold, 13.0)?;
     }
-    l.y += 22.0 * MM;
-    l.centered(x + w / 2.0, w / 2.0, &nfc(&c.signer_name), Style::Bold, 13.0)?;
+    l.y += SIGN_GAP;
+    l.sign_area = Some(Area {
+        page: l.pages.len() - 1,
+        x: x + half + (half - SIGN_W) / 2.0,
+        y: l.size().1 - l.y - SIGN_H,
+        w: SIGN_W,
+        h: SIGN_H,
+    });
+    l.y += SIGN_H + SIGN_GAP;
+    l.centered(x + half, half, &nfc(&c.signer_name), Style::Bold, 13.0)?;
     l.y = l.y.max(left_end);
     Ok(())
 }

@@ -63,6 +63,8 @@ pub(super) struct Layout {
     pub(super) y: f32,
     pub(super) landscape: bool,
     pub(super) margin: (f32, f32, f32, f32), // top, right, bottom, left
+    /// The signature block's free area, once drawn (PDF coordinates).
+    pub(super) sign_area: Option<crate::render::sign_field::Area>,
 }
 
 impl Layout {

@@ -7,14 +7,16 @@
 mod document;
 mod layout;
 
+use crate::render::sign_field::Anchor;
 use crate::report::model::*;
 use anyhow::Result;
 use layout::*;
 use printpdf::{Mm, Op, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, TextItem};
 
-/// Renders a report model to PDF bytes. The report's data version fixes the document IDs
-/// and the timestamp comes from the report, so the same model gives the same bytes.
-pub fn render(r: &Report, fonts: &super::Fonts, creation_timestamp: i64) -> Result<Vec<u8>> {
+/// Renders a report model to PDF bytes, with the signature block's free area. The report's
+/// data version fixes the document IDs and the timestamp comes from the report, so the same
+/// model gives the same bytes.
+pub fn render(r: &Report, fonts: &super::Fonts, creation_timestamp: i64) -> Result<(Vec<u8>, Option<Anchor>)> {
     let mut doc = PdfDocument::new(&nfc(&r.header.subject));
     let faces = load_faces(&mut doc, fonts)?;
     let mut l = Layout {
@@ -23,10 +25,12 @@ pub fn render(r: &Report, fonts: &super::Fonts, creation_timestamp: i64) -> Resu
         y: 0.0,
         landscape: false,
         margin: (0.0, 0.0, 0.0, 0.0),
+        sign_area: None,
     };
     let portrait = (20.0 * MM, 15.0 * MM, 20.0 * MM, 30.0 * MM);
     l.new_page(false, portrait);
     document::draw(&mut l, r)?;
+    let sign_area = l.sign_area;
 
     // Page numbers, centred in the top margin, from page 2.
     let n = l.pages.len();
@@ -75,7 +79,7 @@ pub fn render(r: &Report, fonts: &super::Fonts, creation_timestamp: i64) -> Resu
     doc.metadata.info.producer = "baocao (built-in renderer, printpdf)".into();
     doc.metadata.info.creator = "baocao".into();
     let bytes = doc.with_pages(pages).save(&PdfSaveOptions::default(), &mut Vec::new());
-    Ok(fix_ids(bytes, &r.data_version))
+    Ok((fix_ids(bytes, &r.data_version), sign_area.map(Anchor::Area)))
 }
 
 /// printpdf draws the trailer's two IDs from a process-wide counter: replace them with
