@@ -170,6 +170,10 @@ fn first_half_fixture_gives_each_quarter_and_the_half_year_exactly_as_calibrated
     assert_eq!(j["ii06a"]["total"]["total_handled"], 7000);
     assert_eq!(j["rates"]["on_time"]["numerator"], 6042);
     assert_eq!(j["rates"]["on_time"]["denominator"], 6138);
+    // The form's columns (3)–(11): (7) and (9) include the 41 withdrawn dossiers.
+    let f = &j["ii06a"]["total"]["form"];
+    let cols: Vec<i64> = (3..=11).map(|c| f[format!("c{c}")].as_i64().unwrap()).collect();
+    assert_eq!(cols, [7000, 2740, 3520, 740, 6179, 4720, 1363, 96, 821]);
     // The export states its window: every agency covers the quarter and the half-year
     // (all 182 days), but not the quarter before the window.
     for (key, days) in [("2023-Q2", 92), ("2023-H1", 182)] {
