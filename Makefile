@@ -90,25 +90,29 @@ lint: $(DUCKDB_DEP)
 	cargo clippy $(CARGO_FLAGS) --all-targets -- -D warnings
 
 # Typst CLI, pinned (about 12 minutes to build the first time). The fonts are inside the
-# binary (Liberation Serif, fonts/), so no font package is installed.
+# binary (Liberation Serif, fonts/), so no font package is installed. It builds in a target
+# dir of its own: in ours it would hold cargo's lock and stop baocao building beside it.
 tools: typst
 
 typst:
 	@if "$(BAOCAO_TYPST)" --version 2>/dev/null | grep -q "typst $(TYPST_VERSION)"; then \
 	  echo "typst $(TYPST_VERSION): $(BAOCAO_TYPST)"; \
 	else \
-	  cargo install typst-cli --locked --version $(TYPST_VERSION) --no-default-features --root $(TOOLS_DIR); \
+	  CARGO_TARGET_DIR=$(TOOLS_DIR)/build cargo install typst-cli --locked --version $(TYPST_VERSION) \
+	    --no-default-features --root $(TOOLS_DIR); \
 	fi
 
 # Tools the tests use: clippy/rustfmt, pdftotext/pdffonts (poppler-utils), qpdf, and
 # LibreOffice Calc and Writer (the XLSX and DOCX tests open the files in a real office
-# suite; about 25 s to install on top of apt-get update; never needed by `make run`).
+# suite; about 25 s to install on top of apt-get update; never needed by `make run`), with
+# Liberation Serif for its "Times New Roman" (without it LibreOffice lays the draft out in a
+# wider font and the national title wraps).
 test-tools:
 	@rustup component list --installed 2>/dev/null | grep -q clippy || rustup component add clippy rustfmt
 	@command -v pdftotext >/dev/null && command -v pdffonts >/dev/null && command -v qpdf >/dev/null && \
-	  command -v soffice >/dev/null || \
+	  command -v soffice >/dev/null && fc-list 2>/dev/null | grep -q "Liberation Serif" || \
 	  { $(APT) update -qq && $(APT) install -y -qq --no-install-recommends poppler-utils qpdf \
-	      libreoffice-calc libreoffice-writer; }
+	      libreoffice-calc libreoffice-writer fonts-liberation; }
 
 bench: build
 	bash bench/ingest.sh

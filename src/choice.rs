@@ -99,6 +99,29 @@ impl Format {
     }
 }
 
+/// An appendix form a report carries after its signature block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, ValueEnum, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AppendixKind {
+    /// Biểu II.06a: dossiers handled, per level and unit, and per field.
+    Ii06a,
+    /// Biểu II.06b: the same columns per procedure, grouped by field.
+    Ii06b,
+    /// Biểu II.07b: the procedures of the catalogue per managing unit.
+    Ii07b,
+}
+
+impl AppendixKind {
+    /// The configuration name and the id of its form in the report model.
+    pub fn name(self) -> &'static str {
+        match self {
+            AppendixKind::Ii06a => "ii06a",
+            AppendixKind::Ii06b => "ii06b",
+            AppendixKind::Ii07b => "ii07b",
+        }
+    }
+}
+
 /// How `metrics` prints.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
 pub enum OutputFormat {

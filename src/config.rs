@@ -1,6 +1,6 @@
 //! baocao.toml: how figures are counted (and, later, who issues the reports).
 
-use crate::choice::{Format, RendererChoice, ReportKind};
+use crate::choice::{AppendixKind, Format, RendererChoice, ReportKind};
 use crate::period::Convention;
 use anyhow::Result;
 use serde::Deserialize;
@@ -104,6 +104,31 @@ pub struct ReportConfig {
     pub render_timeout_s: u64,
     /// typst, builtin, or auto (Typst when the pinned version is there, else built-in).
     pub renderer: RendererChoice,
+    /// The appendix forms, in print order: ii06a, ii06b (per procedure), ii07b (from the
+    /// procedure catalogue).
+    pub appendices: Vec<AppendixKind>,
+    /// The code and title each form prints (published templates word them differently).
+    pub forms: Forms,
+    /// Units with fewer dossiers than this in the period are listed apart from the 766
+    /// ranking, not ranked.
+    pub ranking_min_dossiers: i64,
+}
+
+/// `[report.forms.ii06a]` …: the code and title of each appendix form.
+#[derive(Debug, Clone, Deserialize, serde::Serialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct Forms {
+    pub ii06a: FormText,
+    pub ii06b: FormText,
+    pub ii07b: FormText,
+}
+
+/// A form's code ("Biểu số II.06a/VPCP/KSTT") and title; empty keeps the built-in wording.
+#[derive(Debug, Clone, Deserialize, serde::Serialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct FormText {
+    pub code: Option<String>,
+    pub title: Option<String>,
 }
 
 impl Default for ReportConfig {
@@ -129,6 +154,9 @@ impl Default for ReportConfig {
             formats: default_formats(),
             render_timeout_s: 120,
             renderer: RendererChoice::Auto,
+            appendices: vec![AppendixKind::Ii06a],
+            forms: Forms::default(),
+            ranking_min_dossiers: 30,
         }
     }
 }

@@ -93,6 +93,7 @@ impl Settings {
             targets,
             unit: None,
             expected_units: config.metrics.expected_units.clone(),
+            forms: true,
         };
         Ok(Settings {
             config,
@@ -177,7 +178,14 @@ pub fn model(conn: &Connection, req: &Request, s: &Settings) -> Result<(Report, 
                 .period
                 .months_within()
                 .iter()
-                .map(|mp| metrics::compute(conn, mp, &o))
+                .map(|mp| {
+                    // The monthly trend needs the rates only, not the per-procedure forms.
+                    let trend = metrics::Options {
+                        forms: false,
+                        ..o.clone()
+                    };
+                    metrics::compute(conn, mp, &trend)
+                })
                 .collect::<Result<Vec<_>>>()?;
             build::annual(&m, &months, &req.period, cfg)
         }
@@ -185,9 +193,16 @@ pub fn model(conn: &Connection, req: &Request, s: &Settings) -> Result<(Report, 
     if let Some(u) = &req.unit {
         r.header.subject = format!("{} của {u}", r.header.subject);
     }
+    let forms_left_out = cfg
+        .appendices
+        .iter()
+        .filter(|k| r.appendix(k.name()).is_none())
+        .map(|k| k.name().to_string())
+        .collect();
     let notices = Notices {
         set_aside: m.set_aside.len(),
         missing_units: m.missing_units.clone(),
+        forms_left_out,
     };
     Ok((r, notices))
 }
@@ -199,6 +214,8 @@ pub struct Notices {
     pub set_aside: usize,
     /// Agencies expected that have no data in the period.
     pub missing_units: Vec<String>,
+    /// Appendix forms configured but not made (II.07b without a procedure catalogue).
+    pub forms_left_out: Vec<String>,
 }
 
 impl Notices {
@@ -217,12 +234,20 @@ impl Notices {
                 self.missing_units.join(", ")
             ));
         }
+        for f in &self.forms_left_out {
+            v.push(format!(
+                "{what}: appendix {f} left out: no procedure catalogue (danh mục TTHC) is loaded; ingest one"
+            ));
+        }
         v
     }
 
     /// Exit 1 for set-aside dossiers, and for missing agencies when `[run] missing_units_exit`.
     pub fn exit(&self, missing_units_exit: bool) -> Exit {
-        if self.set_aside > 0 || (missing_units_exit && !self.missing_units.is_empty()) {
+        if self.set_aside > 0
+            || !self.forms_left_out.is_empty()
+            || (missing_units_exit && !self.missing_units.is_empty())
+        {
             Exit::Warnings
         } else {
             Exit::Ok

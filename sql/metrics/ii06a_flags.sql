@@ -39,7 +39,7 @@ g AS (
 h AS (
 SELECT
     -- (file_id, source_row) identifies the version: explain joins back for codes and times.
-    file_id, source_row, ten_don_vi, cap_don_vi, ten_linh_vuc, trang_thai, kenh, muc_do,
+    file_id, source_row, ten_don_vi, cap_don_vi, ten_linh_vuc, ma_tthc, ten_tthc, trang_thai, kenh, muc_do,
     so_lan_bo_sung, acc, due, fin,
     le_phi, thanh_toan_truc_tuyen, so_hoa, tai_su_dung, ket_qua_dien_tu, yeu_cau_ket_qua_giay, da_dong_bo,
     danh_gia,

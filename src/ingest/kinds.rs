@@ -34,6 +34,8 @@ pub enum Ty {
     Level,
     Service,
     Rating,
+    /// A yes/no column (1/0, Có/Không, x).
+    Flag,
 }
 
 /// One column of a kind.
@@ -160,6 +162,41 @@ pub const CATALOGUE: Kind = Kind {
             ty: Ty::Service,
             required: false,
             aliases: &["mucdo", "mucdodvc", "mucdodichvucong"],
+        },
+        Column {
+            name: "CoQuan",
+            column: "co_quan",
+            ty: Ty::Text,
+            required: false,
+            aliases: &[
+                "coquan",
+                "coquanquanly",
+                "coquanchutri",
+                "donvi",
+                "tendonvi",
+                "coquanthuchien",
+            ],
+        },
+        Column {
+            name: "LinhVuc",
+            column: "linh_vuc",
+            ty: Ty::Text,
+            required: false,
+            aliases: &["linhvuc", "tenlinhvuc"],
+        },
+        Column {
+            name: "MotCua",
+            column: "mot_cua",
+            ty: Ty::Flag,
+            required: false,
+            aliases: &["motcua", "thuchientaibophanmotcua", "bophanmotcua", "quamotcua"],
+        },
+        Column {
+            name: "NoiBo",
+            column: "noi_bo",
+            ty: Ty::Flag,
+            required: false,
+            aliases: &["noibo", "tthcnoibo", "thutucnoibo"],
         },
     ],
 };

@@ -7,7 +7,9 @@ use super::load::{finish_file, register_file, FileCounts, Tick};
 use super::record::{format_number, Cell, RawRow, Table};
 use super::source::FileInfo;
 use super::validate::{Context, Problem};
-use super::values::{excel_serial, parse_agency_level, parse_date, parse_level_of_service, parse_number, parse_rating};
+use super::values::{
+    excel_serial, parse_agency_level, parse_date, parse_flag, parse_level_of_service, parse_number, parse_rating,
+};
 use crate::error::{Exit, Failure};
 use anyhow::{Context as _, Result};
 use chrono::{Datelike, NaiveDateTime};
@@ -150,6 +152,19 @@ fn check(
                         text.clone(),
                         "invalid_number",
                         format!("'{text}' is not a number"),
+                    );
+                    Value::Null
+                }
+            },
+            Ty::Flag => match parse_flag(&text) {
+                Some(b) => Value::Boolean(b),
+                None => {
+                    push(
+                        &mut problems,
+                        col,
+                        text.clone(),
+                        "invalid_flag",
+                        format!("'{text}' is not 0/1 (Có/Không)"),
                     );
                     Value::Null
                 }

@@ -104,6 +104,17 @@ pub struct Table {
 /// The columns of ii06a.sql that name a row rather than count.
 const KEYS: &[&str] = &["grain", "level", "unit", "field"];
 
+/// The registered counts of a result row, read by column name.
+pub fn counts_of(r: &duckdb::Row, names: &[String]) -> Result<Counts> {
+    let mut counts = Counts::default();
+    for (i, n) in names.iter().enumerate() {
+        if let Some(slot) = counts.slot(n) {
+            *slot = r.get(i)?;
+        }
+    }
+    Ok(counts)
+}
+
 /// Computes the table for a scope. Any identity violation is an internal error (exit 10).
 pub fn compute(conn: &Connection, scope: &Scope, withdrawn_in_resolved: bool) -> Result<Table> {
     let mut all = Vec::new();
@@ -113,12 +124,7 @@ pub fn compute(conn: &Connection, scope: &Scope, withdrawn_in_resolved: bool) ->
         &super::sql_text("ii06a.sql", SQL),
         |r, names| {
             crate::registry::check_columns("sql/metrics/ii06a.sql", names, KEYS, crate::registry::COUNTS)?;
-            let mut counts = Counts::default();
-            for (i, n) in names.iter().enumerate() {
-                if let Some(slot) = counts.slot(n) {
-                    *slot = r.get(i)?;
-                }
-            }
+            let counts = counts_of(r, names)?;
             all.push(Row {
                 grain: r.get("grain")?,
                 level: r.get("level")?,

@@ -204,6 +204,15 @@ pub fn parse_config(text: &str) -> Result<Config> {
 }
 
 /// Scores the index from the rates (the 766 on-time rule among them).
+/// The index of every unit with data (same configuration, same rules on unscorable points).
+pub fn by_unit(
+    cfg: &Config,
+    rates: &std::collections::BTreeMap<String, Rates>,
+) -> std::collections::BTreeMap<String, Index766> {
+    rates.iter().map(|(u, r)| (u.clone(), score(cfg, r))).collect()
+}
+
+/// Scores one set of rates (the province's or a unit's).
 pub fn score(cfg: &Config, rates: &Rates) -> Index766 {
     let mut indicators = Vec::new();
     for i in &cfg.indicators {

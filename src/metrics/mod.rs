@@ -3,6 +3,8 @@
 pub mod coverage;
 pub mod explain;
 pub mod ii06a;
+pub mod ii06b;
+pub mod ii07b;
 pub mod index766;
 pub mod rates;
 pub mod scope;
@@ -92,6 +94,9 @@ pub struct Comparison {
     pub current_rates: Option<rates::Rates>,
     /// The change of each printed rate, in points; None when either side has no data.
     pub change_pp: std::collections::BTreeMap<String, Option<f64>>,
+    /// The 766 index of each unit in the comparison period, only when the comparison is
+    /// full (every unit covered in both periods): what a change of rank needs.
+    pub index766_by_unit: std::collections::BTreeMap<String, index766::Index766>,
 }
 
 impl Comparison {
@@ -127,11 +132,17 @@ pub struct Input {
 pub struct Metrics {
     pub period: PeriodOut,
     pub ii06a: ii06a::Table,
+    /// Biểu II.06b: per procedure, grouped by field.
+    pub ii06b: Vec<ii06b::Row>,
+    /// Biểu II.07b, from the procedure catalogue (empty when none is loaded).
+    pub ii07b: Vec<ii07b::Row>,
     pub rates: rates::Rates,
     pub rates_by_unit: std::collections::BTreeMap<String, rates::Rates>,
     pub targets: Vec<targets::TargetResult>,
     pub targets_summary: Vec<targets::Summary>,
     pub index766: index766::Index766,
+    /// The 766 index of each unit with data in the period.
+    pub index766_by_unit: std::collections::BTreeMap<String, index766::Index766>,
     pub previous_period: Comparison,
     pub previous_year: Comparison,
     /// Every agency ever seen, with its coverage of this period.
@@ -154,6 +165,8 @@ pub struct Options {
     pub unit: Option<String>,
     /// Agencies expected to report every period, besides those seen before.
     pub expected_units: Vec<String>,
+    /// Compute the per-procedure and catalogue forms (II.06b, II.07b); a trend month does not.
+    pub forms: bool,
 }
 
 impl Default for Options {
@@ -164,6 +177,7 @@ impl Default for Options {
             targets: None,
             unit: None,
             expected_units: Vec::new(),
+            forms: true,
         }
     }
 }
@@ -204,6 +218,7 @@ fn comparison(conn: &Connection, p: &Period, now: &Current, o: &Options) -> Resu
             .iter()
             .map(|e| (e.key.to_string(), None))
             .collect(),
+        index766_by_unit: Default::default(),
     };
     if units.is_empty() {
         return Ok(none(format!(
@@ -220,7 +235,13 @@ fn comparison(conn: &Connection, p: &Period, now: &Current, o: &Options) -> Resu
         .with_choices(&o.index766.choices)
         .only(&units);
     let then_counts = ii06a::compute(conn, &then_scope, o.withdrawn_in_resolved)?.total.counts;
-    let then_rates = rates::compute(conn, &then_scope)?.total;
+    let then_rt = rates::compute(conn, &then_scope)?;
+    let then_rates = then_rt.total;
+    let index766_by_unit = if basis == Basis::Full && o.forms {
+        index766::by_unit(&o.index766, &then_rt.by_unit)
+    } else {
+        Default::default()
+    };
     let (cur_counts, cur_rates) = match basis {
         Basis::Full => (*now.counts, *now.rates),
         _ => {
@@ -262,6 +283,7 @@ fn comparison(conn: &Connection, p: &Period, now: &Current, o: &Options) -> Resu
         current_ii06a: Some(cur_counts),
         current_rates: Some(cur_rates),
         change_pp,
+        index766_by_unit,
     })
 }
 
@@ -326,6 +348,20 @@ pub fn compute(conn: &Connection, p: &Period, o: &Options) -> Result<Metrics> {
     }
     let scope = Scope::new(p, o.unit.as_deref()).with_choices(&o.index766.choices);
     let table = ii06a::compute(conn, &scope, o.withdrawn_in_resolved)?;
+    let ii06b = if o.forms {
+        ii06b::compute(conn, &scope, o.withdrawn_in_resolved)?
+    } else {
+        Vec::new()
+    };
+    let ii07b = match &o.unit {
+        _ if !o.forms => Vec::new(),
+        // A department's report lists its own procedures only.
+        Some(u) => ii07b::compute(conn)?
+            .into_iter()
+            .filter(|r| r.unit.as_deref() == Some(u.as_str()))
+            .collect(),
+        None => ii07b::compute(conn)?,
+    };
     let rt = rates::compute(conn, &scope)?;
     let idx = index766::score(&o.index766, &rt.total);
     let targets = o
@@ -357,15 +393,23 @@ pub fn compute(conn: &Connection, p: &Period, o: &Options) -> Result<Metrics> {
         None => coverage::missing(conn, p, &cov, &o.expected_units)?,
     };
     let set_aside = set_aside(conn, &scope)?;
+    let index766_by_unit = if o.forms {
+        index766::by_unit(&o.index766, &rt.by_unit)
+    } else {
+        Default::default()
+    };
     Ok(Metrics {
         period: p.into(),
         previous_period,
         previous_year,
         ii06a: table,
+        ii06b,
+        ii07b,
         rates: rt.total,
         rates_by_unit: rt.by_unit,
         targets,
         targets_summary: summary,
+        index766_by_unit,
         index766: idx,
         coverage: cov,
         missing_units,

@@ -2,7 +2,7 @@
 //! page numbering from page 2), zipped with fixed timestamps so the same model gives the
 //! same bytes. The Decree 30 frame on A4 with its margins, Times New Roman 14 pt, justified
 //! paragraphs with a first-line indent, page numbers from page 2, the body tables, the
-//! closing block, and the II.06a appendix in a landscape section.
+//! closing block, and the appendix forms in a landscape section.
 
 use crate::report::model::{Appendix, Block, Closing, Header, Report, Table};
 use anyhow::{Context, Result};
@@ -235,55 +235,56 @@ fn closing(c: &Closing) -> String {
     tbl(&[l, r], false, 0, &[row])
 }
 
-/// Biểu II.06a: header block and the table with its three-level header.
+/// An appendix form: header block and the table with its multi-level header (vertical
+/// merges continue a cell that spans rows, gridSpan one that spans columns).
 fn appendix(a: &Appendix) -> String {
-    let h = &a.head;
-    let num = tw(17.0);
-    let widths: Vec<i64> = [tw(10.0), tw(62.0)]
-        .into_iter()
-        .chain(std::iter::repeat_n(num, 11))
+    // The landscape text width is 262 mm; the name column takes what the others leave.
+    let fixed: f64 = a
+        .columns
+        .iter()
+        .filter_map(|c| c.width_mm)
+        .map(|w| f64::from(w) + 1.0)
+        .sum();
+    let widths: Vec<i64> = a
+        .columns
+        .iter()
+        .map(|c| {
+            tw(c.width_mm
+                .map(|w| f64::from(w) + 1.0)
+                .unwrap_or((259.0 - fixed).max(40.0)))
+        })
         .collect();
+    let span_w = |col: usize, n: usize| widths[col..col + n].iter().sum::<i64>();
     let hd =
         |w: i64, span: usize, vm: Option<&str>, s: &str| tc(w, span, vm, &para(Para::Center, Run::b().sized(9.0), s));
-    let row0 = [
-        hd(widths[0], 1, Some("restart"), &h.stt),
-        hd(widths[1], 1, Some("restart"), &h.name),
-        hd(num * 4, 4, None, &h.received),
-        hd(num * 7, 7, None, &h.results),
-    ]
-    .concat();
-    let row1 = [
-        hd(widths[0], 1, Some("continue"), ""),
-        hd(widths[1], 1, Some("continue"), ""),
-        hd(num, 1, Some("restart"), &h.total),
-        hd(num * 3, 3, None, &h.of_which),
-        hd(num * 4, 4, None, &h.resolved),
-        hd(num * 3, 3, None, &h.in_progress),
-    ]
-    .concat();
-    let mut row2 = [
-        hd(widths[0], 1, Some("continue"), ""),
-        hd(widths[1], 1, Some("continue"), ""),
-        hd(num, 1, Some("continue"), ""),
-    ]
-    .concat();
-    for s in h
-        .received_cols
-        .iter()
-        .chain(std::iter::once(&h.total))
-        .chain(&h.resolved_cols)
-        .chain(std::iter::once(&h.total))
-        .chain(&h.in_progress_cols)
-    {
-        row2.push_str(&hd(num, 1, None, s));
+    let mut rows = Vec::new();
+    for r in 0..a.head_heights.len() {
+        let mut x = String::new();
+        let mut col = 0;
+        while col < widths.len() {
+            let start = a.head.iter().find(|h| h.row == r && h.col == col);
+            let above = a
+                .head
+                .iter()
+                .find(|h| h.col == col && h.row < r && h.row + h.rowspan > r);
+            match (start, above) {
+                (Some(h), _) => {
+                    let vm = (h.rowspan > 1).then_some("restart");
+                    x.push_str(&hd(span_w(col, h.colspan), h.colspan, vm, &h.text));
+                    col += h.colspan;
+                }
+                (None, Some(h)) => {
+                    x.push_str(&hd(span_w(col, h.colspan), h.colspan, Some("continue"), ""));
+                    col += h.colspan;
+                }
+                (None, None) => {
+                    x.push_str(&hd(widths[col], 1, None, ""));
+                    col += 1;
+                }
+            }
+        }
+        rows.push(x);
     }
-    let row3: String = h
-        .numbers
-        .iter()
-        .zip(&widths)
-        .map(|(n, w)| tc(*w, 1, None, &para(Para::Center, Run::i().sized(9.0), n)))
-        .collect();
-    let mut rows = vec![row0, row1, row2, row3];
     for r in &a.rows {
         let run = Run {
             bold: r.strong,
@@ -292,8 +293,8 @@ fn appendix(a: &Appendix) -> String {
         .sized(9.5);
         let mut x = tc(widths[0], 1, None, &para(Para::Center, run, &r.stt));
         x.push_str(&tc(widths[1], 1, None, &para(Para::Left, run, &r.name)));
-        for c in &r.cells {
-            x.push_str(&tc(num, 1, None, &para(Para::Right, run, c)));
+        for (c, w) in r.cells.iter().zip(&widths[2..]) {
+            x.push_str(&tc(*w, 1, None, &para(Para::Right, run, c)));
         }
         rows.push(x);
     }
@@ -322,7 +323,7 @@ fn appendix(a: &Appendix) -> String {
     );
     let mut x = top;
     x.push_str("<w:p/>");
-    x.push_str(&tbl(&widths, true, 4, &rows));
+    x.push_str(&tbl(&widths, true, a.head_heights.len(), &rows));
     x.push_str(&para(Para::Left, Run::i().sized(10.0), &a.note));
     x
 }
@@ -382,7 +383,12 @@ fn document(r: &Report) -> String {
     b.push_str(&closing(&r.closing));
     // The portrait section ends with this paragraph; the appendix is landscape.
     let _ = write!(b, "<w:p><w:pPr>{}</w:pPr></w:p>", sect(false));
-    b.push_str(&appendix(&r.appendix));
+    for (i, a) in r.appendices.iter().enumerate() {
+        if i > 0 {
+            b.push_str("<w:p><w:r><w:br w:type=\"page\"/></w:r></w:p>");
+        }
+        b.push_str(&appendix(a));
+    }
     format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<w:document xmlns:w=\"{W}\" xmlns:r=\"{R}\"><w:body>{b}{}</w:body></w:document>",
         sect(true)

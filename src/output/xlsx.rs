@@ -18,6 +18,7 @@ fn sheet_name(id: &str) -> &'static str {
         "targets" => "Chỉ tiêu",
         "index766" => "Chỉ số 766",
         "ranking" => "Xếp hạng đơn vị",
+        "ranking766" => "Xếp hạng 766",
         _ => "Bảng",
     }
 }
@@ -55,22 +56,23 @@ fn build(r: &Report, creation_timestamp: i64) -> Result<Vec<u8>, XlsxError> {
     wb.set_properties(
         &DocProperties::new()
             .set_title(&r.header.subject)
-            .set_subject(&r.appendix.title)
+            .set_subject(r.appendices.first().map(|a| a.title.as_str()).unwrap_or(""))
             .set_author("baocao")
             .set_comment(format!("data version {}", r.data_version))
             .set_creation_datetime(&date),
     );
-    let a = &r.appendix;
-    // The field rows follow a heading row without figures ("Theo lĩnh vực").
-    let split = a
-        .rows
-        .iter()
-        .position(|row| row.counts.is_empty())
-        .unwrap_or(a.rows.len());
-    form(wb.add_worksheet(), "II.06a", a, &a.rows[..split])?;
-    if split < a.rows.len() {
-        let name = a.rows[split].name.clone();
-        form(wb.add_worksheet(), &name, a, &a.rows[split + 1..])?;
+    for a in &r.appendices {
+        // II.06a's field rows follow a heading row without figures ("Theo lĩnh vực"): a sheet of their own.
+        let split = a
+            .rows
+            .iter()
+            .position(|row| row.counts.is_empty())
+            .unwrap_or(a.rows.len());
+        form(wb.add_worksheet(), &a.sheet, a, &a.rows[..split])?;
+        if split < a.rows.len() {
+            let name = a.rows[split].name.clone();
+            form(wb.add_worksheet(), &name, a, &a.rows[split + 1..])?;
+        }
     }
     let mut charts = 0;
     for b in &r.blocks {
@@ -85,21 +87,21 @@ fn build(r: &Report, creation_timestamp: i64) -> Result<Vec<u8>, XlsxError> {
     wb.save_to_buffer()
 }
 
-/// The II.06a form: header block, the three-level header with column numbers, the rows.
+/// An appendix form: header block, the multi-level header with column numbers, the rows.
 fn form(ws: &mut Worksheet, name: &str, a: &Appendix, rows: &[AppendixRow]) -> Result<(), XlsxError> {
     ws.set_name(name)?;
-    let h = &a.head;
-    let last = 12u16;
+    let last = (a.columns.len().max(3) - 1) as u16;
     ws.set_column_width(0, 6)?;
     ws.set_column_width(1, 38)?;
     for c in 2..=last {
         ws.set_column_width(c, 12)?;
     }
+    let right = last.saturating_sub(3).max(4);
     let bold = base().set_bold();
     let italic_center = base().set_italic().set_align(FormatAlign::Center);
     ws.merge_range(0, 0, 0, 3, &a.form, &bold)?;
-    ws.merge_range(0, 9, 0, last, &a.reporting_unit, &base())?;
-    ws.merge_range(1, 9, 1, last, &a.receiving_unit, &base())?;
+    ws.merge_range(0, right, 0, last, &a.reporting_unit, &base())?;
+    ws.merge_range(1, right, 1, last, &a.receiving_unit, &base())?;
     ws.merge_range(
         2,
         0,
@@ -111,7 +113,7 @@ fn form(ws: &mut Worksheet, name: &str, a: &Appendix, rows: &[AppendixRow]) -> R
     ws.merge_range(3, 0, 3, last, &a.period_line, &italic_center)?;
     ws.merge_range(
         4,
-        9,
+        right,
         4,
         last,
         &a.unit_note,
@@ -119,30 +121,20 @@ fn form(ws: &mut Worksheet, name: &str, a: &Appendix, rows: &[AppendixRow]) -> R
     )?;
 
     let hd = head();
-    let (r0, r1, r2, r3) = (5u32, 6u32, 7u32, 8u32);
-    ws.merge_range(r0, 0, r2, 0, &h.stt, &hd)?;
-    ws.merge_range(r0, 1, r2, 1, &h.name, &hd)?;
-    ws.merge_range(r0, 2, r0, 5, &h.received, &hd)?;
-    ws.merge_range(r0, 6, r0, last, &h.results, &hd)?;
-    ws.merge_range(r1, 2, r2, 2, &h.total, &hd)?;
-    ws.merge_range(r1, 3, r1, 5, &h.of_which, &hd)?;
-    ws.merge_range(r1, 6, r1, 9, &h.resolved, &hd)?;
-    ws.merge_range(r1, 10, r1, last, &h.in_progress, &hd)?;
-    let leaves = h
-        .received_cols
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (3 + i as u16, s))
-        .chain(std::iter::once((6u16, &h.total)))
-        .chain(h.resolved_cols.iter().enumerate().map(|(i, s)| (7 + i as u16, s)))
-        .chain(std::iter::once((10u16, &h.total)))
-        .chain(h.in_progress_cols.iter().enumerate().map(|(i, s)| (11 + i as u16, s)));
-    for (c, s) in leaves {
-        ws.write_string_with_format(r2, c, s, &hd)?;
+    let r0 = 5u32;
+    let r3 = r0 + a.head_heights.len().max(1) as u32 - 1;
+    for (i, h) in a.head_heights.iter().enumerate() {
+        // Points to the workbook's row height, a little taller for the wrapped titles.
+        ws.set_row_height(r0 + i as u32, f64::from(*h) * 1.3)?;
     }
-    ws.set_row_height(r2, 60)?;
-    for (i, n) in h.numbers.iter().enumerate() {
-        ws.write_string_with_format(r3, i as u16, n, &hd.clone().set_italic())?;
+    for h in &a.head {
+        let (top, left) = (r0 + h.row as u32, h.col as u16);
+        let (bottom, end) = (top + h.rowspan as u32 - 1, left + h.colspan as u16 - 1);
+        if bottom > top || end > left {
+            ws.merge_range(top, left, bottom, end, &h.text, &hd)?;
+        } else {
+            ws.write_string_with_format(top, left, &h.text, &hd)?;
+        }
     }
 
     let mut y = r3 + 1;

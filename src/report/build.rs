@@ -4,31 +4,10 @@ use super::format::{decimal, int, long_date, percent, points_change};
 use super::model::*;
 use super::narrative;
 use crate::config::ReportConfig;
-use crate::metrics::ii06a::Row;
 use crate::metrics::targets::Verdict;
 use crate::metrics::Metrics;
 use crate::period::Period;
 use sha2::{Digest, Sha256};
-
-const ROMAN: &[&str] = &["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"];
-
-fn level_name(l: &str) -> &'static str {
-    match l {
-        "tinh" => "Cấp tỉnh (sở, ban, ngành)",
-        "huyen" => "Cấp huyện",
-        "xa" => "Cấp xã",
-        _ => "Đơn vị khác",
-    }
-}
-
-fn counts(r: &Row) -> Vec<i64> {
-    let f = &r.form;
-    vec![f.c3, f.c4, f.c5, f.c6, f.c7, f.c8, f.c9, f.c10, f.c11, f.c12, f.c13]
-}
-
-fn cells(r: &Row) -> Vec<String> {
-    counts(r).into_iter().map(int).collect()
-}
 
 /// The data version: a hash of the input files' hashes, in load order.
 pub fn data_version(m: &Metrics) -> String {
@@ -38,95 +17,6 @@ pub fn data_version(m: &Metrics) -> String {
         h.update(b"\n");
     }
     crate::fsx::hex(&h.finalize())[..16].to_string()
-}
-
-fn appendix(m: &Metrics, cfg: &ReportConfig) -> Appendix {
-    let mut rows = vec![AppendixRow {
-        stt: String::new(),
-        name: "TỔNG CỘNG".into(),
-        strong: true,
-        cells: cells(&m.ii06a.total),
-        counts: counts(&m.ii06a.total),
-    }];
-    let mut level_no = 0;
-    let mut unit_no = 0;
-    for r in &m.ii06a.rows {
-        match r.grain.as_str() {
-            "level" => {
-                rows.push(AppendixRow {
-                    stt: ROMAN.get(level_no).unwrap_or(&"").to_string(),
-                    name: level_name(r.level.as_deref().unwrap_or("")).to_string(),
-                    strong: true,
-                    cells: cells(r),
-                    counts: counts(r),
-                });
-                level_no += 1;
-                unit_no = 0;
-            }
-            "agency" => {
-                unit_no += 1;
-                rows.push(AppendixRow {
-                    stt: unit_no.to_string(),
-                    name: r.unit.clone().unwrap_or_default(),
-                    strong: false,
-                    cells: cells(r),
-                    counts: counts(r),
-                });
-            }
-            _ => {}
-        }
-    }
-    let fields: Vec<&Row> = m.ii06a.rows.iter().filter(|r| r.grain == "field").collect();
-    if !fields.is_empty() {
-        rows.push(AppendixRow {
-            stt: ROMAN.get(level_no).unwrap_or(&"").to_string(),
-            name: "Theo lĩnh vực".into(),
-            strong: true,
-            cells: vec![String::new(); 11],
-            counts: Vec::new(),
-        });
-        for (i, r) in fields.iter().enumerate() {
-            rows.push(AppendixRow {
-                stt: (i + 1).to_string(),
-                name: r.field.clone().unwrap_or_default(),
-                strong: false,
-                cells: cells(r),
-                counts: counts(r),
-            });
-        }
-    }
-    Appendix {
-        form: "Biểu số II.06a/VPCP/KSTT".into(),
-        head: AppendixHeader {
-            stt: "STT".into(),
-            name: "Tên đơn vị / lĩnh vực".into(),
-            received: "Số hồ sơ nhận giải quyết".into(),
-            results: "Kết quả giải quyết".into(),
-            total: "Tổng số".into(),
-            of_which: "Trong đó".into(),
-            resolved: "Số hồ sơ đã giải quyết".into(),
-            in_progress: "Số hồ sơ đang giải quyết".into(),
-            received_cols: vec![
-                "Số mới tiếp nhận trực tuyến".into(),
-                "Số mới tiếp nhận trực tiếp hoặc qua BCCI".into(),
-                "Số kỳ trước chuyển qua".into(),
-            ],
-            resolved_cols: vec!["Trả trước hạn".into(), "Trả đúng hạn".into(), "Trả quá hạn".into()],
-            in_progress_cols: vec!["Chưa đến hạn".into(), "Quá hạn".into()],
-            numbers: (1..=13).map(|i| format!("({i})")).collect(),
-        },
-        title: "TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH".into(),
-        period_line: format!(
-            "Kỳ báo cáo: {} ({})",
-            m.period.label,
-            narrative::period_line(m).to_lowercase()
-        ),
-        reporting_unit: format!("Đơn vị báo cáo: {}", cfg.reporting_unit),
-        receiving_unit: format!("Đơn vị nhận báo cáo: {}", cfg.receiving_unit),
-        unit_note: "Đơn vị tính: Số hồ sơ TTHC".into(),
-        rows,
-        note: "Ghi chú: Cột (7) và cột (9) bao gồm cả hồ sơ công dân rút, theo hướng dẫn của biểu mẫu.".into(),
-    }
 }
 
 fn departments(m: &Metrics) -> Vec<String> {
@@ -443,7 +333,7 @@ fn closing(cfg: &ReportConfig) -> Closing {
 /// Numbers the next top-level heading after `n` earlier ones: "III. …".
 fn numbered(n: &mut usize, title: &str) -> String {
     *n += 1;
-    format!("{}. {title}", ROMAN.get(*n - 1).unwrap_or(&""))
+    format!("{}. {title}", super::forms::roman(*n))
 }
 
 /// The two charts by department: on-time and online intake.
@@ -496,6 +386,14 @@ pub fn monthly(m: &Metrics, p: &Period, cfg: &ReportConfig) -> Report {
     }
     blocks.push(Block::Table(key_figures(m, "Số liệu chủ yếu".into(), "Kỳ này")));
     blocks.extend(department_charts(m));
+    blocks.extend(
+        super::ranking766::table(
+            m,
+            "Xếp hạng chỉ số 766 các cơ quan, đơn vị".into(),
+            cfg.ranking_min_dossiers,
+        )
+        .map(Block::Table),
+    );
     Report {
         kind: "monthly".into(),
         header: header(
@@ -506,7 +404,7 @@ pub fn monthly(m: &Metrics, p: &Period, cfg: &ReportConfig) -> Report {
         ),
         sections,
         blocks,
-        appendix: appendix(m, cfg),
+        appendices: super::forms::appendices(m, cfg),
         closing: closing(cfg),
         data_version: data_version(m),
     }
@@ -594,6 +492,13 @@ pub fn annual(m: &Metrics, months: &[Metrics], p: &Period, cfg: &ReportConfig) -
         m,
         numbered(&mut n, "CHỈ SỐ THEO QUYẾT ĐỊNH 766/QĐ-TTg"),
     )));
+    if let Some(t) = super::ranking766::table(
+        m,
+        numbered(&mut n, "XẾP HẠNG CHỈ SỐ 766 CÁC CƠ QUAN, ĐƠN VỊ"),
+        cfg.ranking_min_dossiers,
+    ) {
+        blocks.push(Block::Table(t));
+    }
     Report {
         kind: "annual".into(),
         header: header(
@@ -607,7 +512,7 @@ pub fn annual(m: &Metrics, months: &[Metrics], p: &Period, cfg: &ReportConfig) -
         ),
         sections,
         blocks,
-        appendix: appendix(m, cfg),
+        appendices: super::forms::appendices(m, cfg),
         closing: closing(cfg),
         data_version: data_version(m),
     }

@@ -21,7 +21,9 @@ pub fn int(n: i64) -> String {
 /// A decimal with a decimal comma, at most `decimals` places, trailing zeros dropped:
 /// 96.5736 → "96,57", 98.8 → "98,8", 100.0 → "100".
 pub fn decimal(x: f64, decimals: usize) -> String {
-    let s = format!("{:.*}", decimals, crate::registry::round(x, decimals));
+    // A value that rounds to zero prints "0", never "-0".
+    let r = crate::registry::round(x, decimals);
+    let s = format!("{:.*}", decimals, if r == 0.0 { 0.0 } else { r });
     let s = if s.contains('.') {
         s.trim_end_matches('0').trim_end_matches('.').to_string()
     } else {
@@ -110,6 +112,8 @@ mod tests {
         assert_eq!(percent(Some(3.4263)), "3,43%");
         assert_eq!(percent(Some(12345.678)), "12.345,68%");
         assert_eq!(percent(None), "không phát sinh");
+        assert_eq!(decimal(-0.0, 2), "0", "an empty sum is -0.0: printed as 0");
+        assert_eq!(decimal(-0.004, 2), "0");
         assert_eq!(percent(Some(281.0 / 800.0 * 100.0)), "35,13%");
         assert_eq!(percent(Some(1018.0 / 1254.0 * 100.0)), "81,18%");
         assert_eq!(points_change(Some(-0.5)), "giảm\u{a0}0,5\u{a0}điểm\u{a0}phần\u{a0}trăm");

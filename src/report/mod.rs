@@ -2,6 +2,8 @@
 
 pub mod build;
 pub mod format;
+pub mod forms;
 pub mod model;
 pub mod narrative;
+pub mod ranking766;
 pub mod units;

@@ -13,7 +13,8 @@ pub struct Report {
     /// After the narrative, in print order: tables (targets, key figures, ranking, 766) and charts.
     pub blocks: Vec<Block>,
     pub closing: Closing,
-    pub appendix: Appendix,
+    /// The appendix forms after the signature (II.06a, and II.06b / II.07b when configured).
+    pub appendices: Vec<Appendix>,
     /// Data version: a hash of the input files behind the figures.
     pub data_version: String,
 }
@@ -107,19 +108,47 @@ pub struct Bar {
     pub value: String,
 }
 
-/// Biểu II.06a as printed: header block and rows of formatted cells (3)–(13).
+/// An appendix form as printed (Biểu II.06a, II.06b, II.07b): its header block, a
+/// multi-level column header given cell by cell, and rows of formatted cells.
 #[derive(Debug, Clone, Serialize)]
 pub struct Appendix {
+    /// "ii06a", "ii06b" or "ii07b".
+    pub id: String,
+    /// The workbook sheet the form is written to.
+    pub sheet: String,
+    /// The form's code, top left: "Biểu số II.06a/VPCP/KSTT".
     pub form: String,
-    /// The three-level header: see `AppendixHeader`.
-    pub head: AppendixHeader,
     pub title: String,
     pub period_line: String,
     pub reporting_unit: String,
     pub receiving_unit: String,
     pub unit_note: String,
+    /// One per printed column: (1) STT, (2) the name, then the figures.
+    pub columns: Vec<FormColumn>,
+    /// The header cells in row-major order (each placed at its row and column).
+    pub head: Vec<HeadCell>,
+    /// Height of each header row, in points (the built-in renderer and the workbook).
+    pub head_heights: Vec<f32>,
     pub rows: Vec<AppendixRow>,
     pub note: String,
+}
+
+/// A printed column of a form: width in mm (None takes the rest of the line), alignment.
+#[derive(Debug, Clone, Serialize)]
+pub struct FormColumn {
+    pub width_mm: Option<f32>,
+    /// "left", "center" or "right".
+    pub align: String,
+}
+
+/// A header cell of a form, spanning rows and columns from (row, col).
+#[derive(Debug, Clone, Serialize)]
+pub struct HeadCell {
+    pub row: usize,
+    pub col: usize,
+    pub rowspan: usize,
+    pub colspan: usize,
+    pub text: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -129,28 +158,16 @@ pub struct AppendixRow {
     /// Totals and subtotals are printed bold.
     pub strong: bool,
     pub cells: Vec<String>,
-    /// The same figures (3)–(13) as numbers, for the workbook; empty on a heading row
-    /// without figures ("Theo lĩnh vực").
+    /// The same figures as numbers, for the workbook; empty on a heading row without
+    /// figures ("Theo lĩnh vực").
     pub counts: Vec<i64>,
 }
 
-/// The words of the II.06a header: row labels, the two groups, their sub-groups, the eleven
-/// column titles and the column numbers (1)…(13).
-#[derive(Debug, Clone, Serialize)]
-pub struct AppendixHeader {
-    pub stt: String,
-    pub name: String,
-    pub received: String,
-    pub results: String,
-    pub total: String,
-    pub of_which: String,
-    pub resolved: String,
-    pub in_progress: String,
-    /// (4)…(6) and (8)…(10) and (12)…(13): the leaf titles under the groups.
-    pub received_cols: Vec<String>,
-    pub resolved_cols: Vec<String>,
-    pub in_progress_cols: Vec<String>,
-    pub numbers: Vec<String>,
+impl Report {
+    /// An appendix form by id ("ii06a", "ii06b", "ii07b").
+    pub fn appendix(&self, id: &str) -> Option<&Appendix> {
+        self.appendices.iter().find(|a| a.id == id)
+    }
 }
 
 /// "Nơi nhận" and the signature block.

@@ -78,6 +78,8 @@ pub fn sql_hashes() -> Vec<Hashed> {
     }
     for (name, sql) in [
         ("metrics/ii06a.sql", crate::metrics::ii06a::SQL),
+        ("metrics/ii06b.sql", crate::metrics::ii06b::SQL),
+        ("metrics/ii07b.sql", crate::metrics::ii07b::SQL),
         ("metrics/scope.sql", crate::metrics::scope::SCOPE_SQL),
     ] {
         v.push(Hashed {

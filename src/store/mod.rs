@@ -26,6 +26,11 @@ pub const MIGRATIONS: &[(i32, &str, &str)] = &[
         include_str!("../../sql/migrations/0004_report_units.sql"),
     ),
     (5, "coverage", include_str!("../../sql/migrations/0005_coverage.sql")),
+    (
+        6,
+        "catalogue_units",
+        include_str!("../../sql/migrations/0006_catalogue_units.sql"),
+    ),
 ];
 
 /// Opens (creating if needed) the database and brings its schema up to date.

@@ -174,7 +174,7 @@ fn builtin_appendix_paginates_and_missing_glyphs_fail() {
         ));
     }
     let db = ingest_text(d, "units.csv", &csv);
-    let cfg = fixture("nghe-an-2023-06/baocao.toml");
+    let cfg = config_without_catalogue(d);
     let builtin = ["--renderer", "builtin"];
     let monthly = ["monthly", "--period", "2023-06"];
     let (code, out, err) = report(&db, &cfg, &builtin, &monthly, &d.join("o1"));

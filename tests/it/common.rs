@@ -98,3 +98,17 @@ pub fn report(db: &Path, cfg: &Path, global: &[&str], args: &[&str], out: &Path)
     all.extend_from_slice(&["--out", out.to_str().unwrap()]);
     run_in(&all, Path::new(env!("CARGO_MANIFEST_DIR")))
 }
+
+/// The Nghệ An fixture's configuration without its catalogue form (II.07b), for databases
+/// that hold dossiers only; written into `dir`.
+pub fn config_without_catalogue(dir: &Path) -> PathBuf {
+    let text = std::fs::read_to_string(fixture("nghe-an-2023-06/baocao.toml")).unwrap();
+    let kept: String = text
+        .lines()
+        .filter(|l| !l.starts_with("appendices"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let p = dir.join("baocao-no-catalogue.toml");
+    std::fs::write(&p, kept).unwrap();
+    p
+}

@@ -179,18 +179,19 @@ fn check_form(wb: &mut Xlsx<std::io::BufReader<std::fs::File>>, sheet: &str, row
         .unwrap_or_else(|e| panic!("sheet {sheet}: {e}"));
     let (r0, _) = range.start().unwrap();
     let cell = |r: u32, c: u32| range.get_value((r, c)).cloned().unwrap_or(Data::Empty);
-    // Row 9 (0-based 8) carries the column numbers (1)…(13).
-    assert_eq!(text(&cell(8, 0)), "(1)", "{sheet}");
-    assert_eq!(text(&cell(8, 12)), "(13)", "{sheet}");
-    assert_eq!(r0, 0);
+    // Row 9 (0-based 8) carries the column numbers (1)…(n).
     assert!(!rows.is_empty());
+    let n = rows[0]["counts"].as_array().unwrap().len();
+    assert_eq!(text(&cell(8, 0)), "(1)", "{sheet}");
+    assert_eq!(text(&cell(8, 1 + n as u32)), format!("({})", n + 2), "{sheet}");
+    assert_eq!(r0, 0);
     for (i, row) in rows.iter().enumerate() {
         let y = 9 + i as u32;
         assert_eq!(text(&cell(y, 0)), row["stt"].as_str().unwrap(), "{sheet} row {y}");
         assert_eq!(text(&cell(y, 1)), row["name"].as_str().unwrap(), "{sheet} row {y}");
         let counts = row["counts"].as_array().unwrap();
         let cells = row["cells"].as_array().unwrap();
-        assert_eq!(counts.len(), 11);
+        assert_eq!(counts.len(), n);
         for (c, (n, printed)) in counts.iter().zip(cells).enumerate() {
             let v = cell(y, 2 + c as u32);
             let got = number(&v).unwrap_or_else(|| panic!("{sheet} ({y},{}) is not a number: {v:?}", 2 + c));
@@ -225,17 +226,31 @@ fn the_workbook_holds_the_form_as_numbers_and_is_reproducible() {
         let d = tmp.path().join(fixture_dir);
         let stem = render(&d, fixture_dir, ALL, args, &[]);
         let report = json(&with_ext(&stem, "report.json"));
-        let rows = report["appendix"]["rows"].as_array().unwrap();
-        let split = rows.iter().position(|r| r["counts"].as_array().unwrap().is_empty());
+        let forms = report["appendices"].as_array().unwrap();
         let xlsx = with_ext(&stem, "xlsx");
         let mut wb: Xlsx<_> = calamine::open_workbook(&xlsx).unwrap();
         let names = wb.sheet_names();
         assert_eq!(names[0], "II.06a", "{names:?}");
-        // One sheet per table and chart of the report, in print order.
-        let mut want = vec!["II.06a".to_string()];
-        if split.is_some() {
-            want.push("Theo lĩnh vực".into());
+        // One sheet per form (II.06a's fields apart), then per table and chart, in print order.
+        let mut want = Vec::new();
+        let mut sheets = Vec::new();
+        for f in forms {
+            let rows = f["rows"].as_array().unwrap().clone();
+            let sheet = f["sheet"].as_str().unwrap().to_string();
+            match rows.iter().position(|r| r["counts"].as_array().unwrap().is_empty()) {
+                Some(s) => {
+                    want.push(sheet.clone());
+                    sheets.push((sheet, rows[..s].to_vec()));
+                    want.push("Theo lĩnh vực".to_string());
+                    sheets.push(("Theo lĩnh vực".to_string(), rows[s + 1..].to_vec()));
+                }
+                None => {
+                    want.push(sheet.clone());
+                    sheets.push((sheet, rows));
+                }
+            }
         }
+        let form_sheets = want.len();
         let mut charts = 0;
         for b in report["blocks"].as_array().unwrap() {
             want.push(match b["id"].as_str() {
@@ -243,6 +258,7 @@ fn the_workbook_holds_the_form_as_numbers_and_is_reproducible() {
                 Some("targets") => "Chỉ tiêu".into(),
                 Some("index766") => "Chỉ số 766".into(),
                 Some("ranking") => "Xếp hạng đơn vị".into(),
+                Some("ranking766") => "Xếp hạng 766".into(),
                 Some(other) => panic!("unexpected table {other}"),
                 None => {
                     charts += 1;
@@ -265,16 +281,12 @@ fn the_workbook_holds_the_form_as_numbers_and_is_reproducible() {
         let head = wb.worksheet_range("II.06a").unwrap();
         let at = |r: u32, c: u32| text(head.get_value((r, c)).unwrap_or(&Data::Empty));
         assert_eq!(at(0, 0), "Biểu số II.06a/VPCP/KSTT");
-        assert_eq!(at(2, 0), report["appendix"]["title"].as_str().unwrap());
-        assert_eq!(at(3, 0), report["appendix"]["period_line"].as_str().unwrap());
+        assert_eq!(at(2, 0), forms[0]["title"].as_str().unwrap());
+        assert_eq!(at(3, 0), forms[0]["period_line"].as_str().unwrap());
         assert_eq!(at(4, 9), "Đơn vị tính: Số hồ sơ TTHC");
-        assert_eq!(at(0, 9), report["appendix"]["reporting_unit"].as_str().unwrap());
-        match split {
-            Some(s) => {
-                check_form(&mut wb, "II.06a", &rows[..s]);
-                check_form(&mut wb, "Theo lĩnh vực", &rows[s + 1..]);
-            }
-            None => check_form(&mut wb, "II.06a", rows),
+        assert_eq!(at(0, 9), forms[0]["reporting_unit"].as_str().unwrap());
+        for (sheet, rows) in &sheets {
+            check_form(&mut wb, sheet, rows);
         }
         // Each table's sheet prints the model's rows, word for word.
         for b in report["blocks"]
@@ -289,8 +301,7 @@ fn the_workbook_holds_the_form_as_numbers_and_is_reproducible() {
                 .iter()
                 .position(|x| x == b)
                 .unwrap()
-                + 1
-                + usize::from(split.is_some())];
+                + form_sheets];
             let r = wb.worksheet_range(sheet).unwrap();
             let sheet_rows: Vec<Vec<String>> = r.rows().map(|row| row.iter().map(text).collect()).collect();
             for row in b["rows"].as_array().unwrap() {
@@ -353,7 +364,7 @@ fn libreoffice_opens_the_workbook_and_the_draft() {
         &profile,
     );
     let csv = std::fs::read_to_string(conv.join("monthly-2023-06.csv")).unwrap();
-    let total = &report["appendix"]["rows"][0];
+    let total = &report["appendices"][0]["rows"][0];
     assert_eq!(total["name"], "TỔNG CỘNG");
     let line = csv
         .lines()

@@ -539,6 +539,54 @@ fn older_database_is_migrated() {
 }
 
 #[test]
+fn a_catalogue_loaded_before_migration_6_keeps_its_rows_and_gains_the_ii07b_columns() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("v5.duckdb");
+    {
+        // A database as the binary before migration 6 left it, with one catalogue row.
+        let c = duckdb::Connection::open(&db).unwrap();
+        c.execute_batch(include_str!("../../sql/schema.sql")).unwrap();
+        for (v, name, sql) in store::MIGRATIONS.iter().filter(|m| m.0 <= 5) {
+            c.execute_batch(sql).unwrap();
+            c.execute(
+                "INSERT INTO schema_version (version, name) VALUES (?, ?)",
+                duckdb::params![v, name],
+            )
+            .unwrap();
+        }
+        c.execute_batch(
+            "INSERT INTO ingest_files (kind, path, sha256, bytes, format, encoding, rows_read, rows_loaded,
+                                       rows_quarantined, rows_blank, rows_in_force, rows_replaced)
+             VALUES ('catalogue', 'old.csv', 'x', 10, 'csv', 'utf-8', 1, 1, 0, 0, 1, 0);
+             INSERT INTO catalogue_versions VALUES (1, 2, '1.001', 'Đăng ký khai sinh', 'xa', 0, 'toan_trinh', NULL, NULL);",
+        )
+        .unwrap();
+    }
+    let conn = store::open(&db).unwrap();
+    let row: (String, String, Option<String>, Option<bool>) = conn
+        .query_row("SELECT ma_tthc, ten_tthc, co_quan, mot_cua FROM catalogue", [], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })
+        .unwrap();
+    assert_eq!(row, ("1.001".into(), "Đăng ký khai sinh".into(), None, None));
+    // A catalogue with the new columns loads on top (newest export wins).
+    let f = tmp.path().join("catalogue.csv");
+    std::fs::write(
+        &f,
+        "MaTTHC,TenTTHC,CoQuan,CapThucHien,MotCua,NoiBo\n1.001,Đăng ký khai sinh,Sở Tư pháp,xa,1,0\n",
+    )
+    .unwrap();
+    let r = ingest(&conn, &f);
+    assert_eq!(counts(&r).rows_loaded, 1, "{}", rejected(&r));
+    let row: (String, bool, bool) = conn
+        .query_row("SELECT co_quan, mot_cua, noi_bo FROM catalogue", [], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
+        .unwrap();
+    assert_eq!(row, ("Sở Tư pháp".into(), true, false));
+}
+
+#[test]
 fn generator_is_deterministic() {
     let tmp = tempfile::tempdir().unwrap();
     for fmt in ["csv", "xlsx", "json"] {

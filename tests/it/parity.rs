@@ -52,35 +52,16 @@ fn headers(report_json: &Path) -> Vec<Vec<String>> {
                 .collect()
         })
         .collect();
-    // The appendix header, in the order both renderers draw its cells.
-    let h = &r["appendix"]["head"];
-    let mut a = Vec::new();
-    for k in [
-        "stt",
-        "name",
-        "received",
-        "results",
-        "total",
-        "of_which",
-        "resolved",
-        "in_progress",
-    ] {
-        a.extend(split(h[k].as_str().unwrap()));
-    }
-    let list = |k: &str| -> Vec<String> {
-        h[k].as_array()
+    // Each appendix form's header, cell by cell (both renderers draw them in this order).
+    for f in r["appendices"].as_array().unwrap() {
+        let a: Vec<String> = f["head"]
+            .as_array()
             .unwrap()
             .iter()
-            .flat_map(|v| split(v.as_str().unwrap()))
-            .collect()
-    };
-    a.extend(list("received_cols"));
-    a.extend(split(h["total"].as_str().unwrap()));
-    a.extend(list("resolved_cols"));
-    a.extend(split(h["total"].as_str().unwrap()));
-    a.extend(list("in_progress_cols"));
-    a.extend(list("numbers"));
-    hs.push(a);
+            .flat_map(|c| split(c["text"].as_str().unwrap()))
+            .collect();
+        hs.push(a);
+    }
     hs
 }
 

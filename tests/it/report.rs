@@ -140,7 +140,7 @@ fn hostile_names_print_literally_and_long_appendix_repeats_headers() {
         ));
     }
     let db = ingest_text(dir, "hostile.csv", &csv);
-    let cfg = fixture("nghe-an-2023-06/baocao.toml");
+    let cfg = config_without_catalogue(dir);
     let (code, stdout, err) = report(&db, &cfg, &[], &["monthly", "--period", "2023-06"], &dir.join("out"));
     assert_eq!(code, 0, "{err}");
     let pdf = PathBuf::from(stdout.lines().next().unwrap());

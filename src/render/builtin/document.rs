@@ -1,6 +1,6 @@
 //! The Decree 30 document drawn by the built-in renderer from the report model: the
 //! header frame, the narrative, the body's tables and charts, "Nơi nhận" and the signature,
-//! and the II.06a appendix. Every word comes from the model.
+//! and the appendix forms. Every word comes from the model.
 
 use super::layout::*;
 use crate::report::model::*;
@@ -23,7 +23,10 @@ pub(super) fn draw(l: &mut Layout, r: &Report) -> Result<()> {
         }
     }
     closing(l, &r.closing)?;
-    appendix(l, &r.appendix)
+    for a in &r.appendices {
+        appendix(l, a)?;
+    }
+    Ok(())
 }
 
 /// A table of the body: its heading, intro paragraphs, the table, its bold notes.
@@ -180,7 +183,7 @@ pub(super) fn closing(l: &mut Layout, c: &Closing) -> Result<()> {
     Ok(())
 }
 
-/// Biểu II.06a on landscape pages, its three-level header repeated on each.
+/// An appendix form on landscape pages, its multi-level header repeated on each.
 pub(super) fn appendix(l: &mut Layout, a: &Appendix) -> Result<()> {
     l.new_page(true, (18.0 * MM, 15.0 * MM, 15.0 * MM, 20.0 * MM));
     let (x, w) = (l.left(), l.width());
@@ -203,41 +206,28 @@ pub(super) fn appendix(l: &mut Layout, a: &Appendix) -> Result<()> {
         )?;
     }
     l.y = l.y.max(mid) + 6.0;
-    let num = 16.0 * MM;
-    let mut widths = vec![9.0 * MM, w - 9.0 * MM - 11.0 * num];
-    widths.extend(std::iter::repeat_n(num, 11));
+    let fixed: f32 = a.columns.iter().filter_map(|c| c.width_mm).sum::<f32>() * MM;
+    let widths: Vec<f32> = a
+        .columns
+        .iter()
+        .map(|c| c.width_mm.map(|mm| mm * MM).unwrap_or(w - fixed))
+        .collect();
     let hdr = |l: &mut Layout| -> Result<()> {
-        let s = 8.5;
         let (x0, t) = (l.left(), l.y);
-        let (h1, h2, h3, h4) = (14.0, 14.0, 44.0, 12.0);
-        let name_x = x0 + widths[0];
         let c = |i: usize| x0 + widths[..i].iter().sum::<f32>();
-        let hd = &a.head;
-        header_cell(l, x0, t, widths[0], h1 + h2 + h3, &nfc(&hd.stt), s)?;
-        header_cell(l, name_x, t, widths[1], h1 + h2 + h3, &nfc(&hd.name), s)?;
-        header_cell(l, c(2), t, 4.0 * num, h1, &nfc(&hd.received), s)?;
-        header_cell(l, c(6), t, 7.0 * num, h1, &nfc(&hd.results), s)?;
-        header_cell(l, c(2), t + h1, num, h2 + h3, &nfc(&hd.total), s)?;
-        header_cell(l, c(3), t + h1, 3.0 * num, h2, &nfc(&hd.of_which), s)?;
-        header_cell(l, c(6), t + h1, 4.0 * num, h2, &nfc(&hd.resolved), s)?;
-        header_cell(l, c(10), t + h1, 3.0 * num, h2, &nfc(&hd.in_progress), s)?;
-        // Columns (4)–(13) under the groups: three received, (7) total resolved, three
-        // resolved, (11) total in progress, two in progress.
-        let third: Vec<&String> = hd
-            .received_cols
-            .iter()
-            .chain(std::iter::once(&hd.total))
-            .chain(&hd.resolved_cols)
-            .chain(std::iter::once(&hd.total))
-            .chain(&hd.in_progress_cols)
-            .collect();
-        for (k, title) in third.iter().enumerate() {
-            header_cell(l, c(3 + k), t + h1 + h2, num, h3, &nfc(title), s)?;
+        let r = |i: usize| t + a.head_heights[..i].iter().sum::<f32>();
+        for h in &a.head {
+            header_cell(
+                l,
+                c(h.col),
+                r(h.row),
+                c(h.col + h.colspan) - c(h.col),
+                r(h.row + h.rowspan) - r(h.row),
+                &nfc(&h.text),
+                8.5,
+            )?;
         }
-        for (i, (wd, n)) in widths.iter().zip(&hd.numbers).enumerate() {
-            header_cell(l, c(i), t + h1 + h2 + h3, *wd, h4, n, s)?;
-        }
-        l.y = t + h1 + h2 + h3 + h4;
+        l.y = r(a.head_heights.len());
         Ok(())
     };
     let rows: Vec<(Vec<String>, bool)> = a
@@ -249,8 +239,15 @@ pub(super) fn appendix(l: &mut Layout, a: &Appendix) -> Result<()> {
             (cells, r.strong)
         })
         .collect();
-    let mut aligns = vec![Align::Center, Align::Left];
-    aligns.extend(std::iter::repeat_n(Align::Right, 11));
+    let aligns: Vec<Align> = a
+        .columns
+        .iter()
+        .map(|c| match c.align.as_str() {
+            "center" => Align::Center,
+            "right" => Align::Right,
+            _ => Align::Left,
+        })
+        .collect();
     table(l, &widths, &hdr, &rows, &aligns, 9.0)?;
     l.y += 4.0;
     l.paragraph(x, w, &nfc(&a.note), Style::Italic, 10.0, 0.0, Some(Align::Left))
