@@ -72,6 +72,12 @@ run: prepare
 	  report monthly --period 2023-06 --out out
 	$(BIN) --db data/ba-ria-vung-tau.duckdb --config fixtures/ba-ria-vung-tau-2023/baocao.toml \
 	  report annual --year 2023 --out out
+	$(BIN) --db data/nghe-an-h1.duckdb ingest fixtures/nghe-an-2023-h1 ; s=$$?; [ $$s -le 1 ] || exit $$s
+	$(BIN) --db data/nghe-an-h1.duckdb metrics --period 2023-Q2 --convention cutoff15 --by level
+	$(BIN) --db data/nghe-an-h1.duckdb --config fixtures/nghe-an-2023-h1/baocao.toml \
+	  report quarterly --period 2023-Q2 --out out
+	$(BIN) --db data/nghe-an-h1.duckdb --config fixtures/nghe-an-2023-h1/baocao.toml \
+	  report half-year --period 2023-H1 --out out
 
 test:
 	@$(MAKE) --no-print-directory -j3 build tools test-tools
@@ -141,6 +147,7 @@ fixtures: build
 	bash fixtures/make-small.sh $(BIN)
 	$(BIN) fixtures calibrate --spec fixtures/nghe-an-2023-06/spec.toml --out fixtures/nghe-an-2023-06
 	$(BIN) fixtures calibrate --spec fixtures/ba-ria-vung-tau-2023/spec.toml --out fixtures/ba-ria-vung-tau-2023
+	$(BIN) fixtures calibrate --spec fixtures/nghe-an-2023-h1/spec.toml --out fixtures/nghe-an-2023-h1
 
 # Refreshes fixtures/manifests/ (needed after a change to SQL, templates or fixtures:
 # the regenerate test compares the committed PDF hashes).
@@ -150,8 +157,11 @@ manifests: build tools
 	rm -rf out/manifests && mkdir -p out/manifests fixtures/manifests
 	$(BIN) --db out/manifests/na.duckdb ingest fixtures/nghe-an-2023-06 >/dev/null
 	$(BIN) --db out/manifests/br.duckdb ingest fixtures/ba-ria-vung-tau-2023 >/dev/null
+	$(BIN) --db out/manifests/h1.duckdb ingest fixtures/nghe-an-2023-h1 >/dev/null
 	$(BIN) --db out/manifests/na.duckdb --config fixtures/nghe-an-2023-06/baocao.toml report monthly --period 2023-06 --out out/manifests
 	$(BIN) --db out/manifests/br.duckdb --config fixtures/ba-ria-vung-tau-2023/baocao.toml report annual --year 2023 --out out/manifests
+	$(BIN) --db out/manifests/h1.duckdb --config fixtures/nghe-an-2023-h1/baocao.toml report quarterly --period 2023-Q2 --out out/manifests
+	$(BIN) --db out/manifests/h1.duckdb --config fixtures/nghe-an-2023-h1/baocao.toml report half-year --period 2023-H1 --out out/manifests
 	cp out/manifests/*.manifest.json fixtures/manifests/
 
 # Installs the binary for cron (see README): PREFIX=/usr/local by default.

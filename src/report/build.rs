@@ -99,10 +99,12 @@ fn key_figures(m: &Metrics, heading: String, now_title: &str) -> Table {
         }
         row(cells)
     };
-    let mut columns = vec![col("Chỉ tiêu", None, "left"), col(now_title, Some(32.0), "right")];
+    // A change of a rate ("tăng 0,63 điểm phần trăm", kept on one line) needs a wider column.
+    let figures = if full { 30.0 } else { 32.0 };
+    let mut columns = vec![col("Chỉ tiêu", None, "left"), col(now_title, Some(figures), "right")];
     if full {
-        columns.push(col("Kỳ trước", Some(32.0), "right"));
-        columns.push(col("Thay đổi", Some(32.0), "right"));
+        columns.push(col("Kỳ trước", Some(figures), "right"));
+        columns.push(col("Thay đổi", Some(46.0), "right"));
     }
     let notes = match c.basis {
         crate::metrics::Basis::Full => Vec::new(),

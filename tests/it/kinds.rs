@@ -103,3 +103,192 @@ fn the_job_schedules_quarterly_reports_when_configured() {
     assert_eq!(code, 0, "{out}");
     assert!(out.starts_with("MATCH"), "{out}");
 }
+
+/// The first-half fixture ingested into a fresh store: (temp dir, database path).
+fn first_half() -> (tempfile::TempDir, String) {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("h1.duckdb").to_str().unwrap().to_string();
+    let (code, _, err) = run(&["--db", &db, "ingest", fixture("nghe-an-2023-h1").to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    (tmp, db)
+}
+
+#[test]
+fn first_half_fixture_gives_each_quarter_and_the_half_year_exactly_as_calibrated() {
+    use baocao::fixtures::calibrate::{read_spec, Totals};
+    let spec = read_spec(&fixture("nghe-an-2023-h1/spec.toml")).unwrap();
+    // The spec's half-year is what its quarters add up to.
+    let parts: Vec<Totals> = spec.part.iter().map(|p| p.totals.clone()).collect();
+    assert_eq!(baocao::fixtures::chain::combined(&parts), spec.totals);
+    let (_tmp, db) = first_half();
+    let periods = [
+        ("2023-Q1", "2022-12-15", "2023-03-14", &spec.part[0].totals),
+        ("2023-Q2", "2023-03-15", "2023-06-14", &spec.part[1].totals),
+        ("2023-H1", "2022-12-15", "2023-06-14", &spec.totals),
+    ];
+    for (key, from, to, t) in periods {
+        let (code, out, err) = run(&["--db", &db, "metrics", "--period", key, "--format", "json"]);
+        assert_eq!(code, 0, "{key}: {err}");
+        let j: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(
+            (j["period"]["from"].as_str(), j["period"]["to"].as_str()),
+            (Some(from), Some(to)),
+            "{key}"
+        );
+        let total = &j["ii06a"]["total"];
+        for (name, want) in [
+            ("received_online", t.received_online),
+            ("received_offline", t.received_offline),
+            ("carried_over", t.carried_over),
+            ("resolved_early", t.resolved_early),
+            ("resolved_on_time", t.resolved_on_time),
+            ("resolved_late", t.resolved_late),
+            ("withdrawn", t.withdrawn),
+            ("in_progress_processing", t.in_progress_processing),
+            ("waiting_supplement", t.waiting_supplement),
+            ("paused", t.paused),
+            ("refused", t.refused),
+        ] {
+            assert_eq!(total[name].as_u64(), Some(want), "{key}: {name}");
+        }
+        // The identities of domain.md §5.
+        let n = |k: &str| total[k].as_i64().unwrap();
+        assert_eq!(
+            n("total_handled"),
+            n("resolved") + n("withdrawn") + n("in_progress"),
+            "{key}"
+        );
+        assert_eq!(
+            n("in_progress"),
+            n("in_progress_within") + n("in_progress_overdue"),
+            "{key}"
+        );
+    }
+    // The literal figures the reports print (spec.toml's comments).
+    let (_, out, _) = run(&["--db", &db, "metrics", "--period", "2023-Q2", "--format", "json"]);
+    let j: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(j["ii06a"]["total"]["total_handled"], 7000);
+    assert_eq!(j["rates"]["on_time"]["numerator"], 6042);
+    assert_eq!(j["rates"]["on_time"]["denominator"], 6138);
+    // The form's columns (3)–(11): (7) and (9) include the 41 withdrawn dossiers.
+    let f = &j["ii06a"]["total"]["form"];
+    let cols: Vec<i64> = (3..=11).map(|c| f[format!("c{c}")].as_i64().unwrap()).collect();
+    assert_eq!(cols, [7000, 2740, 3520, 740, 6179, 4720, 1363, 96, 821]);
+    // The export states its window: every agency covers the quarter and the half-year
+    // (all 182 days), but not the quarter before the window.
+    for (key, days) in [("2023-Q2", 92), ("2023-H1", 182)] {
+        let (code, out, err) = run(&["--db", &db, "coverage", "--period", key, "--json"]);
+        assert_eq!(code, 0, "{key}: {out}{err}");
+        let j: serde_json::Value = serde_json::from_str(&out).unwrap();
+        let agencies = j["agencies"].as_array().unwrap();
+        assert!(agencies.len() > 20, "{key}");
+        for a in agencies {
+            assert_eq!(a["status"], "covered", "{key}: {a}");
+            assert_eq!(a["period_days"], days, "{key}");
+            assert_eq!(a["inferred"], false, "{key}");
+        }
+    }
+    let (_, out, _) = run(&["--db", &db, "coverage", "--period", "2022-Q4", "--json"]);
+    let j: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert!(j["agencies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|a| a["status"] == "not_covered"));
+}
+
+/// Renders `kind` for `period` on the first-half fixture with `renderer`; the PDF's text,
+/// laid out and on one line.
+fn first_half_report(db: &str, out: &std::path::Path, renderer: &str, kind: &str, period: &str) -> (String, String) {
+    let config = fixture("nghe-an-2023-h1/baocao.toml");
+    let (code, stdout, err) = run(&[
+        "--db",
+        db,
+        "--config",
+        config.to_str().unwrap(),
+        "--renderer",
+        renderer,
+        "report",
+        kind,
+        "--period",
+        period,
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{kind} {period} ({renderer}): {err}");
+    let pdf = out.join(format!("{kind}-{period}.pdf"));
+    assert!(stdout.contains(pdf.to_str().unwrap()), "{stdout}");
+    let text = pdf_text(&pdf);
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    (text, flat)
+}
+
+#[test]
+fn quarterly_report_prints_the_calibrated_quarter_and_compares_it_with_quarter_one() {
+    let (tmp, db) = first_half();
+    for renderer in ["builtin", "typst"] {
+        let out = tmp.path().join(renderer);
+        let (text, flat) = first_half_report(&db, &out, renderer, "quarterly", "2023-Q2");
+        for want in [
+            "BÁO CÁO Tình hình, kết quả giải quyết thủ tục hành chính quý II năm 2023 (Từ ngày 15/3/2023 đến ngày 14/6/2023)",
+            "Trong kỳ báo cáo (từ ngày 15/3/2023 đến ngày 14/6/2023)",
+            // 740 carried over + 6.260 new (2.740 online, 43,77%; 3.520 in person or by post).
+            "đã tiếp nhận và giải quyết 7.000 hồ sơ",
+            "tiếp nhận mới 6.260 hồ sơ (trực tuyến 2.740 hồ sơ, chiếm 43,77%; trực tiếp và qua dịch vụ bưu chính công ích 3.520 hồ sơ)",
+            "kỳ trước chuyển qua 740 hồ sơ",
+            "Đã giải quyết 6.138 hồ sơ, trong đó trước hạn và đúng hạn 6.042 hồ sơ (đạt tỷ lệ 98,44%), quá hạn 96 hồ sơ",
+            "công dân rút hồ sơ 41 hồ sơ. Đang giải quyết 821 hồ sơ, trong đó: đang xử lý 761 hồ sơ, chờ bổ sung giấy tờ 36 hồ sơ",
+            "(chờ thực hiện nghĩa vụ tài chính, dừng xử lý) 24 hồ sơ",
+            // Quarter I is covered by the same export, like for like: a comparison with
+            // figures; quarter II of 2022 is not covered.
+            "So với kỳ trước (quý I năm 2023): số hồ sơ giải quyết tăng 830 hồ sơ (7.000 so với 6.170)",
+            "tỷ lệ giải quyết đúng hạn, trước hạn tăng 0,63 điểm phần trăm (kỳ so sánh 97,81%, kỳ này 98,44%)",
+            "tỷ lệ tiếp nhận trực tuyến tăng 4,35 điểm phần trăm (kỳ so sánh 39,42%, kỳ này 43,77%)",
+            "so với cùng kỳ năm trước (quý II năm 2022): chưa đủ số liệu để so sánh",
+            "Biểu số II.06a/VPCP/KSTT",
+            "Kỳ báo cáo: quý II năm 2023",
+        ] {
+            assert!(flat.contains(want), "{renderer}: missing «{want}» in {flat}");
+        }
+        // The key figures compare the quarters column by column; a change of a rate stays
+        // on its row, in its column (it once overflowed into "Kỳ trước" or wrapped).
+        let rows: Vec<String> = text
+            .lines()
+            .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+            .collect();
+        for want in [
+            "Chỉ tiêu Kỳ này Kỳ trước Thay đổi",
+            "Tổng số hồ sơ giải quyết 7.000 6.170 +830",
+            "Kỳ trước chuyển qua 740 640 +100",
+            "Quá hạn 96 118 -22",
+            "Tỷ lệ đúng hạn, trước hạn 98,44% 97,81% tăng 0,63 điểm phần trăm",
+            "Tỷ lệ tiếp nhận trực tuyến 43,77% 39,42% tăng 4,35 điểm phần trăm",
+        ] {
+            assert!(rows.iter().any(|r| r == want), "{renderer}: no row «{want}» in {text}");
+        }
+    }
+}
+
+#[test]
+fn half_year_report_prints_the_calibrated_half_and_declines_to_compare() {
+    let (tmp, db) = first_half();
+    for renderer in ["builtin", "typst"] {
+        let out = tmp.path().join(renderer);
+        let (_, flat) = first_half_report(&db, &out, renderer, "half-year", "2023-H1");
+        for want in [
+            "BÁO CÁO Tình hình, kết quả giải quyết thủ tục hành chính 6 tháng đầu năm 2023 (Từ ngày 15/12/2022 đến ngày 14/6/2023)",
+            "Trong kỳ báo cáo (từ ngày 15/12/2022 đến ngày 14/6/2023)",
+            "đã tiếp nhận và giải quyết 12.430 hồ sơ",
+            "tiếp nhận mới 11.790 hồ sơ (trực tuyến 4.920 hồ sơ, chiếm 41,73%; trực tiếp và qua dịch vụ bưu chính công ích 6.870 hồ sơ)",
+            "kỳ trước chuyển qua 640 hồ sơ",
+            "Đã giải quyết 11.536 hồ sơ, trong đó trước hạn và đúng hạn 11.322 hồ sơ (đạt tỷ lệ 98,14%), quá hạn 214 hồ sơ",
+            "công dân rút hồ sơ 73 hồ sơ. Đang giải quyết 821 hồ sơ",
+            // Neither the half before nor the same half of 2022 is in the export.
+            "So với kỳ trước (6 tháng cuối năm 2022): chưa đủ số liệu để so sánh",
+            "so với cùng kỳ năm trước (6 tháng đầu năm 2022): chưa đủ số liệu để so sánh",
+            "Biểu số II.06a/VPCP/KSTT",
+        ] {
+            assert!(flat.contains(want), "{renderer}: missing «{want}» in {flat}");
+        }
+    }
+}
