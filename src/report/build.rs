@@ -9,11 +9,14 @@ use crate::metrics::Metrics;
 use crate::period::Period;
 use sha2::{Digest, Sha256};
 
-/// The data version: a hash of the input files' hashes, in load order.
+/// The data version: a hash of the input files' hashes, sorted (the same files give the
+/// same version whatever order a folder listed them in).
 pub fn data_version(m: &Metrics) -> String {
+    let mut hashes: Vec<&str> = m.inputs.iter().map(|i| i.sha256.as_str()).collect();
+    hashes.sort_unstable();
     let mut h = Sha256::new();
-    for i in &m.inputs {
-        h.update(i.sha256.as_bytes());
+    for x in hashes {
+        h.update(x.as_bytes());
         h.update(b"\n");
     }
     crate::fsx::hex(&h.finalize())[..16].to_string()
