@@ -8,6 +8,8 @@ BIN      := $(CARGO_TARGET_DIR)/release/baocao
 TOOLS_DIR     ?= $(HOME)/.cache/baocao/tools
 TYPST_VERSION := 0.15.1
 export BAOCAO_TYPST ?= $(TOOLS_DIR)/bin/typst
+# The PAdES signer the signing test uses (installed by test-tools).
+export BAOCAO_PYHANKO ?= $(TOOLS_DIR)/pyhanko/bin/pyhanko
 DB       ?= data/baocao.duckdb
 # Parallel make steps may install packages at the same time: wait for the dpkg lock.
 APT      := apt-get -o DPkg::Lock::Timeout=600
@@ -115,6 +117,11 @@ test-tools:
 	  fc-list 2>/dev/null | grep -q "Liberation Serif" || \
 	  { $(APT) update -qq && $(APT) install -y -qq --no-install-recommends poppler-utils qpdf \
 	      libnss3-tools libreoffice-calc libreoffice-writer fonts-liberation; }
+	@# A PAdES signer for the signing test (pdfsig 22.12 signs an existing field as PKCS#7):
+	@# pyHanko, pinned, in a virtual environment beside typst (about 30 s the first time).
+	@"$(BAOCAO_PYHANKO)" --version >/dev/null 2>&1 || \
+	  { python3 -m venv $(TOOLS_DIR)/pyhanko && \
+	    $(TOOLS_DIR)/pyhanko/bin/pip install -q pyhanko==0.38.0 pyhanko-cli==0.6.0; }
 
 bench: build
 	bash bench/ingest.sh

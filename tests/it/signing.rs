@@ -382,6 +382,78 @@ fn pdfsig_signs_the_empty_field_and_verifies_the_signature() {
     }
 }
 
+/// The PAdES signer (pyHanko, installed by `make test-tools`).
+fn pyhanko() -> String {
+    std::env::var("BAOCAO_PYHANKO").unwrap_or_else(|_| {
+        format!(
+            "{}/.cache/baocao/tools/pyhanko/bin/pyhanko",
+            std::env::var("HOME").unwrap_or_default()
+        )
+    })
+}
+
+#[test]
+fn a_pades_signer_signs_the_empty_field_as_etsi_cades_and_pdfsig_verifies_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = database(tmp.path());
+    let cfg = config(tmp.path(), "field", "");
+    let keys = tmp.path().join("nss");
+    std::fs::create_dir(&keys).unwrap();
+    let nssdir = nss(&keys);
+    // The signer's key and certificate out of the NSS database, for pyHanko.
+    let p12 = tmp.path().join("signer.p12");
+    let pass = tmp.path().join("pass");
+    std::fs::write(&pass, "test").unwrap();
+    let (ok, text) = tool(
+        "pk12util",
+        &["-o", p12.to_str().unwrap(), "-n", "signer", "-d", &nssdir, "-W", "test"],
+    );
+    assert!(ok, "pk12util: {text}");
+    for r in RENDERERS {
+        let pdf = render(&db, &cfg, r, &["monthly", "--period", "2023-06"], &tmp.path().join(r));
+        let out = tmp.path().join(format!("{r}-pades.pdf"));
+        let (ok, text) = tool(
+            &pyhanko(),
+            &[
+                "sign",
+                "addsig",
+                "--field",
+                "ChuKy",
+                "--existing-only",
+                "--use-pades",
+                "pkcs12",
+                "--passfile",
+                pass.to_str().unwrap(),
+                pdf.to_str().unwrap(),
+                out.to_str().unwrap(),
+                p12.to_str().unwrap(),
+            ],
+        );
+        assert!(ok, "{r}: pyhanko sign addsig --existing-only (make test-tools): {text}");
+        let (ok, text) = tool("pdfsig", &["-nssdir", &nssdir, out.to_str().unwrap()]);
+        assert!(ok, "{text}");
+        assert_eq!(
+            text.matches("Signature #").count(),
+            1,
+            "{r}: that very field, no other: {text}"
+        );
+        for needle in [
+            "Signature Field Name: ChuKy",
+            "Signature Type: ETSI.CAdES.detached",
+            "Total document signed",
+            "Signature Validation: Signature is Valid.",
+            "Certificate Validation: Certificate is Trusted.",
+        ] {
+            assert!(text.contains(needle), "{r}: {needle:?} in\n{text}");
+        }
+        assert!(
+            std::fs::read(&out).unwrap().starts_with(&std::fs::read(&pdf).unwrap()),
+            "{r}: signed as a further revision"
+        );
+        qpdf_check(&out);
+    }
+}
+
 /// The x-gap between the word `a` on page 1 and the word `b` following it on its line.
 fn gap(ws: &[Word], a: &str, b: &str) -> f64 {
     let wa = ws
