@@ -374,6 +374,7 @@ fn handling(m: &Metrics, with_comparison: bool) -> Vec<String> {
         paragraphs.push(narrative::comparison(m));
     }
     paragraphs.extend(narrative::missing_units(m));
+    paragraphs.extend(narrative::partly_covered(m));
     if let Some(t) = narrative::targets(&m.targets) {
         paragraphs.push(t);
     }

@@ -143,6 +143,42 @@ pub fn missing_units(m: &Metrics) -> Option<String> {
     (!m.missing_units.is_empty()).then(|| format!("Các đơn vị chưa có số liệu kỳ này: {}.", m.missing_units.join(", ")))
 }
 
+/// The agencies whose data covers only part of the period, if any: their figures are of
+/// the days covered, and the report says so (a window inferred from the rows, because the
+/// file does not state one, is said to be inferred).
+pub fn partly_covered(m: &Metrics) -> Option<String> {
+    use crate::metrics::coverage::Status;
+    let partly: Vec<&crate::metrics::coverage::AgencyCoverage> =
+        m.coverage.iter().filter(|c| c.status == Status::Partly).collect();
+    let first = partly.first()?;
+    let inferred = partly.iter().any(|c| c.inferred);
+    let with_data = m.coverage.iter().filter(|c| c.status != Status::NotCovered).count();
+    let same = partly.iter().all(|c| c.covered_days == first.covered_days);
+    let who = if same && partly.len() == with_data {
+        format!("cả {} cơ quan, đơn vị", int(partly.len() as i64))
+    } else {
+        let names: Vec<String> = partly
+            .iter()
+            .map(|c| format!("{} ({}/{} ngày)", c.agency, c.covered_days, c.period_days))
+            .collect();
+        format!("các cơ quan, đơn vị: {}", names.join("; "))
+    };
+    let days = if same {
+        format!(" {}/{} ngày", first.covered_days, first.period_days)
+    } else {
+        String::new()
+    };
+    Some(if inferred {
+        format!(
+            "Lưu ý: tệp số liệu của {who} không ghi kỳ số liệu; theo ngày tháng của hồ sơ mới xác định được{days} của kỳ báo cáo có số liệu, chưa khẳng định được số liệu đã đủ cả kỳ."
+        )
+    } else {
+        format!(
+            "Lưu ý: số liệu đã nạp của {who} mới bao phủ{days} của kỳ báo cáo; số liệu trong báo cáo chỉ phản ánh những ngày này."
+        )
+    })
+}
+
 /// The dossiers left out of the figures because their dates contradict each other, if any.
 pub fn set_aside(m: &Metrics) -> Option<String> {
     if m.set_aside.is_empty() {

@@ -292,3 +292,83 @@ fn half_year_report_prints_the_calibrated_half_and_declines_to_compare() {
         }
     }
 }
+
+#[test]
+fn a_period_covered_only_in_part_says_so() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("h1.duckdb");
+    let db = db.to_str().unwrap();
+    let (code, _, err) = run(&["--db", db, "ingest", fixture("nghe-an-2023-h1").to_str().unwrap()]);
+    assert!(code <= 1, "{err}");
+    let out = tmp.path().join("out");
+    let (code, _, err) = run(&[
+        "--db",
+        db,
+        "--renderer",
+        "builtin",
+        "report",
+        "nine-months",
+        "--period",
+        "2023-9M",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(code <= 1, "{err}");
+    let flat = pdf_text(&out.join("nine-months-2023-9M.pdf"))
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        flat.contains("mới bao phủ 182/274 ngày của kỳ báo cáo; số liệu trong báo cáo chỉ phản ánh những ngày này"),
+        "{flat}"
+    );
+    // The half-year itself is covered: no such sentence.
+    let (code, _, err) = run(&[
+        "--db",
+        db,
+        "--renderer",
+        "builtin",
+        "report",
+        "half-year",
+        "--period",
+        "2023-H1",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(code <= 1, "{err}");
+    let flat = pdf_text(&out.join("half-year-2023-H1.pdf"));
+    assert!(!flat.contains("Lưu ý"), "{flat}");
+
+    // A file that states no window: the report says coverage is not established.
+    let d = tmp.path();
+    let csv = d.join("notitle.csv");
+    std::fs::write(
+        &csv,
+        "MaHoSo,TenDonVi,TrangThaiHoSo,NgayTiepNhan,NgayHenTra,NgayKetThucXuLy\n\
+         N1,Sở A,10,20/05/2023,30/05/2023,29/05/2023\nN2,Sở A,10,21/05/2023,30/05/2023,29/05/2023\n",
+    )
+    .unwrap();
+    let db2 = d.join("nt.duckdb");
+    let db2 = db2.to_str().unwrap();
+    let (code, _, err) = run(&["--db", db2, "ingest", csv.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = run(&[
+        "--db",
+        db2,
+        "--renderer",
+        "builtin",
+        "report",
+        "quarterly",
+        "--period",
+        "2023-Q2",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(code <= 1, "{err}");
+    let flat = pdf_text(&out.join("quarterly-2023-Q2.pdf"))
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(flat.contains("không ghi kỳ số liệu"), "{flat}");
+    assert!(flat.contains("chưa khẳng định được số liệu đã đủ cả kỳ"), "{flat}");
+}
