@@ -301,42 +301,35 @@ fn a_period_covered_only_in_part_says_so() {
     let (code, _, err) = run(&["--db", db, "ingest", fixture("nghe-an-2023-h1").to_str().unwrap()]);
     assert!(code <= 1, "{err}");
     let out = tmp.path().join("out");
-    let (code, _, err) = run(&[
-        "--db",
-        db,
-        "--renderer",
-        "builtin",
-        "report",
-        "nine-months",
-        "--period",
-        "2023-9M",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    assert!(code <= 1, "{err}");
-    let flat = pdf_text(&out.join("nine-months-2023-9M.pdf"))
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
+    // The report's words, one space apart, rendered by the built-in renderer.
+    let words = |db: &str, kind: &str, period: &str| {
+        let o = out.to_str().unwrap();
+        let args = [
+            "--db",
+            db,
+            "--renderer",
+            "builtin",
+            "report",
+            kind,
+            "--period",
+            period,
+            "--out",
+            o,
+        ];
+        let (code, _, err) = run(&args);
+        assert!(code <= 1, "{kind} {period}: {err}");
+        pdf_text(&out.join(format!("{kind}-{period}.pdf")))
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let flat = words(db, "nine-months", "2023-9M");
     assert!(
         flat.contains("mới bao phủ 182/274 ngày của kỳ báo cáo; số liệu trong báo cáo chỉ phản ánh những ngày này"),
         "{flat}"
     );
     // The half-year itself is covered: no such sentence.
-    let (code, _, err) = run(&[
-        "--db",
-        db,
-        "--renderer",
-        "builtin",
-        "report",
-        "half-year",
-        "--period",
-        "2023-H1",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    assert!(code <= 1, "{err}");
-    let flat = pdf_text(&out.join("half-year-2023-H1.pdf"));
+    let flat = words(db, "half-year", "2023-H1");
     assert!(!flat.contains("Lưu ý"), "{flat}");
 
     // A file that states no window: the report says coverage is not established.
@@ -352,23 +345,7 @@ fn a_period_covered_only_in_part_says_so() {
     let db2 = db2.to_str().unwrap();
     let (code, _, err) = run(&["--db", db2, "ingest", csv.to_str().unwrap()]);
     assert_eq!(code, 0, "{err}");
-    let (code, _, err) = run(&[
-        "--db",
-        db2,
-        "--renderer",
-        "builtin",
-        "report",
-        "quarterly",
-        "--period",
-        "2023-Q2",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    assert!(code <= 1, "{err}");
-    let flat = pdf_text(&out.join("quarterly-2023-Q2.pdf"))
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
+    let flat = words(db2, "quarterly", "2023-Q2");
     assert!(flat.contains("không ghi kỳ số liệu"), "{flat}");
     assert!(flat.contains("chưa khẳng định được số liệu đã đủ cả kỳ"), "{flat}");
 }
