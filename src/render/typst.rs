@@ -114,7 +114,24 @@ impl Typst {
         let dir = templates_dir()?;
         let data = std::fs::canonicalize(data).with_context(|| format!("report data {}", data.display()))?;
         let tmp = crate::fsx::temp_path(out);
-        let mut child = Command::new(&self.bin)
+        let mut cmd = Command::new(&self.bin);
+        // typst dies with us: a killed job must not leave a compile running that writes its
+        // temporary PDF after the next run has cleaned up (bench/kill.sh, tests/it/run.rs).
+        let parent = std::process::id() as libc::pid_t;
+        // SAFETY: between fork and exec only async-signal-safe calls (prctl, getppid, _exit).
+        unsafe {
+            use std::os::unix::process::CommandExt;
+            cmd.pre_exec(move || {
+                if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) != 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                if libc::getppid() != parent {
+                    libc::_exit(1);
+                }
+                Ok(())
+            });
+        }
+        let mut child = cmd
             .arg("compile")
             .arg("--root")
             .arg("/")
