@@ -220,7 +220,7 @@ pub fn ii06a(m: &Metrics, cfg: &ReportConfig) -> Appendix {
         head: dossier_head("Tên đơn vị / lĩnh vực"),
         head_heights: vec![14.0, 14.0, 44.0, 12.0],
         rows,
-        note: if cfg_withdrawn(m) {
+        note: if withdrawn_in_columns(m) {
             WITHDRAWN_NOTE.into()
         } else {
             String::new()
@@ -240,7 +240,7 @@ pub fn ii06a(m: &Metrics, cfg: &ReportConfig) -> Appendix {
 
 /// Whether withdrawn dossiers are in columns (7) and (9) (the form's note), read from the
 /// figures themselves so the note can never disagree with them.
-fn cfg_withdrawn(m: &Metrics) -> bool {
+fn withdrawn_in_columns(m: &Metrics) -> bool {
     let t = &m.ii06a.total;
     t.counts.withdrawn == 0 || t.form.c7 == t.counts.resolved + t.counts.withdrawn
 }
@@ -260,7 +260,12 @@ pub fn ii06b(m: &Metrics, cfg: &ReportConfig) -> Appendix {
             proc_no = 0;
             rows.push(row(
                 roman(field_no),
-                format!("Lĩnh vực {}", r.field),
+                // "(không rõ lĩnh vực)" stands alone, not as "Lĩnh vực (không rõ lĩnh vực)".
+                if r.field.starts_with('(') {
+                    r.field.clone()
+                } else {
+                    format!("Lĩnh vực {}", r.field)
+                },
                 true,
                 form_counts(&r.form),
             ));
@@ -279,7 +284,7 @@ pub fn ii06b(m: &Metrics, cfg: &ReportConfig) -> Appendix {
         head: dossier_head("Tên thủ tục hành chính (mã) / lĩnh vực"),
         head_heights: vec![14.0, 14.0, 44.0, 12.0],
         rows,
-        note: if cfg_withdrawn(m) {
+        note: if withdrawn_in_columns(m) {
             WITHDRAWN_NOTE.into()
         } else {
             String::new()

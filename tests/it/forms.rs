@@ -111,6 +111,14 @@ fn small(dir: &Path, with_catalogue: bool) -> String {
     db.to_str().unwrap().to_string()
 }
 
+/// `report monthly --period 2023-06` of `db` with `cfg` into `out`.
+fn monthly_report(db: &str, cfg: &Path, out: &Path) -> (i32, String, String) {
+    let (cfg, out) = (cfg.to_str().unwrap(), out.to_str().unwrap());
+    run(&[
+        "--db", db, "--config", cfg, "report", "monthly", "--period", "2023-06", "--out", out,
+    ])
+}
+
 #[test]
 fn ii07b_counts_the_catalogue_per_unit_and_level_and_keeps_internal_procedures_apart() {
     let tmp = tempfile::tempdir().unwrap();
@@ -170,18 +178,7 @@ fn the_report_prints_the_forms_configured_with_their_titles_in_pdf_and_workbook(
     )
     .unwrap();
     let out = tmp.path().join("out");
-    let (code, _, err) = run(&[
-        "--db",
-        &db,
-        "--config",
-        cfg.to_str().unwrap(),
-        "report",
-        "monthly",
-        "--period",
-        "2023-06",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let (code, _, err) = monthly_report(&db, &cfg, &out);
     assert_eq!(code, 0, "{err}");
     let text = pdf_text(&out.join("monthly-2023-06.pdf"));
     let model: Value =
@@ -256,18 +253,7 @@ fn ii07b_without_a_catalogue_is_left_out_and_said() {
     )
     .unwrap();
     let out = tmp.path().join("out");
-    let (code, stdout, err) = run(&[
-        "--db",
-        &db,
-        "--config",
-        cfg.to_str().unwrap(),
-        "report",
-        "monthly",
-        "--period",
-        "2023-06",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let (code, stdout, err) = monthly_report(&db, &cfg, &out);
     assert_eq!(code, 1, "a form left out is a warning: {stdout}{err}");
     assert!(
         format!("{stdout}{err}").contains("appendix ii07b left out: no procedure catalogue"),
