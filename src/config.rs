@@ -18,6 +18,35 @@ pub struct Config {
     pub run: RunConfig,
     #[serde(default)]
     pub ingest: IngestConfig,
+    #[serde(default)]
+    pub national: NationalConfig,
+}
+
+/// `[national]`: who issues the national roll-up report (`report national`).
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct NationalConfig {
+    /// Issuing body, top left, one line each.
+    pub issuer: Vec<String>,
+    pub number: String,
+    /// Place before the date.
+    pub place: String,
+    pub signer_lines: Vec<String>,
+    pub signer_name: String,
+    pub recipients: Vec<String>,
+}
+
+impl Default for NationalConfig {
+    fn default() -> Self {
+        NationalConfig {
+            issuer: vec!["VĂN PHÒNG CHÍNH PHỦ".into()],
+            number: "Số:        /BC-VPCP".into(),
+            place: "Hà Nội".into(),
+            signer_lines: vec!["KT. BỘ TRƯỞNG, CHỦ NHIỆM".into(), "PHÓ CHỦ NHIỆM".into()],
+            signer_name: String::new(),
+            recipients: vec!["Thủ tướng Chính phủ (để b/c);".into(), "Lưu: VT, KSTT.".into()],
+        }
+    }
 }
 
 /// `[ingest]`: what of an export is kept, and who may read what baocao writes.

@@ -1,15 +1,18 @@
-//! The national roll-up: each province's month from its Parquet lake (metrics.parquet, the
-//! province row), its rates and 766 index recomputed from the counts, ranked like with like
-//! (the same points scorable; ties share a rank), with the national totals, the best and
-//! the median score.
+//! The national roll-up: each province's period from its Parquet lake (metrics.parquet, the
+//! province row) or from its own store (a `.duckdb` file opened read-only), its rates and
+//! 766 index recomputed from the counts, ranked like with like (the same points scorable;
+//! ties share a rank), with the national totals, the best and the median score. Provinces
+//! are named with the units of the period's time: after 1/7/2025 (or across that day) a
+//! merged province's figures are added to its successor's (fixtures/units.csv), with a note.
 
 use crate::metrics::index766::{self, Index766};
+use crate::metrics::Options;
 use crate::period::Period;
 use crate::registry::{Counts, Rate, Rates, COUNTS, RATES};
 use anyhow::{Context, Result};
 use duckdb::Connection;
 use serde::Serialize;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// One province's row of the national table.
 #[derive(Debug, Clone, Serialize)]
@@ -22,7 +25,13 @@ pub struct Province {
     pub ii06a: Counts,
     pub rates: Rates,
     pub index766: Index766,
+    /// Where the figures were read: metrics.parquet files or database files.
     pub source: String,
+    /// The provinces of before 1/7/2025 whose figures this row adds up (empty: itself).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub formed_from: Vec<String>,
+    #[serde(skip)]
+    dates: (String, String),
 }
 
 /// The national table of a period.
@@ -32,21 +41,80 @@ pub struct National {
     pub provinces: Vec<Province>,
     pub total: Counts,
     pub rates: Rates,
-    /// The best and the median 766 score of the provinces ranked.
+    /// The best 766 score of the provinces ranked (with every province that has it, joined
+    /// by ", ") and the median.
     pub best: Option<(String, f64)>,
     pub median: Option<f64>,
     /// The points scorable from the data the ranking is over.
     pub scorable: Option<f64>,
     /// How many provinces the national totals are over (those of the period's own dates).
     pub provinces_in_total: usize,
+    /// Notes printed under the table (merged provinces).
+    pub notes: Vec<String>,
+    /// Every file read, with its sha256: what the figures can be traced to.
+    pub inputs: Vec<SourceFile>,
 }
 
-/// The metrics.parquet files of a month under each lake folder.
-fn files(lakes: &[PathBuf], p: &Period) -> Result<Vec<PathBuf>> {
-    let month = match p.kind {
-        crate::period::Kind::Month(m) => format!("month={m:02}"),
-        _ => anyhow::bail!("a roll-up is of one month (2023-06), not {}", p.key()),
+/// A file the roll-up read.
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceFile {
+    pub path: String,
+    pub sha256: String,
+    pub bytes: u64,
+}
+
+/// Where one province's figures are read from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Source {
+    /// A lake folder holding province=…/year=…/… partitions (any number of provinces).
+    Lake(PathBuf),
+    /// One province's own database, opened read-only.
+    Store { province: String, path: PathBuf },
+}
+
+/// Reads a command-line source: a lake folder, `path.duckdb` (the province named by the
+/// file, as in fixtures/units.csv: `nghe-an.duckdb`), or `"Tên tỉnh=path.duckdb"`.
+pub fn parse_source(arg: &str) -> Result<Source> {
+    let (name, path) = match arg.split_once('=') {
+        Some((n, p)) if p.ends_with(".duckdb") => (Some(n.trim().to_string()), PathBuf::from(p)),
+        _ => (None, PathBuf::from(arg)),
     };
+    if path.is_dir() {
+        return Ok(Source::Lake(path));
+    }
+    if !path.is_file() {
+        anyhow::bail!("{}: no such lake folder or database file", path.display());
+    }
+    let province = match name {
+        Some(n) => n,
+        None => {
+            let stem = path.file_stem().unwrap_or_default().to_string_lossy().to_string();
+            province_by_slug(&stem).with_context(|| {
+                format!(
+                    "{}: which province is it? name it as \"Tên tỉnh={}\" (the file name is not a province of fixtures/units.csv)",
+                    path.display(),
+                    path.display()
+                )
+            })?
+        }
+    };
+    Ok(Source::Store { province, path })
+}
+
+/// The province (before or after 1/7/2025) whose slug is `slug`: "nghe-an" → "Nghệ An".
+fn province_by_slug(slug: &str) -> Option<String> {
+    crate::report::units::units()
+        .into_iter()
+        .flat_map(|u| [u.name, u.successor])
+        .find(|n| crate::pipeline::slug(n) == slug)
+}
+
+/// The metrics.parquet files of the period under each lake folder.
+fn files(lakes: &[&Path], p: &Period) -> Result<Vec<PathBuf>> {
+    if !matches!(p.kind, crate::period::Kind::Month(_) | crate::period::Kind::Year) {
+        anyhow::bail!("a roll-up is of a month (2023-06) or a year (2023), not {}", p.key());
+    }
+    let leaf = crate::output::lake::leaf(p);
     let mut out = Vec::new();
     for lake in lakes {
         let entries = std::fs::read_dir(lake).with_context(|| format!("reading the lake {}", lake.display()))?;
@@ -56,10 +124,7 @@ fn files(lakes: &[PathBuf], p: &Period) -> Result<Vec<PathBuf>> {
                 .file_name()
                 .map(|n| n.to_string_lossy().starts_with("province="))
                 .unwrap_or(false);
-            let f = dir
-                .join(format!("year={}", p.year))
-                .join(&month)
-                .join("metrics.parquet");
+            let f = dir.join(format!("year={}", p.year)).join(&leaf).join("metrics.parquet");
             if is_province && f.is_file() {
                 out.push(f);
             }
@@ -73,45 +138,169 @@ fn printed(x: f64) -> i64 {
     (crate::registry::round(x, 2) * 100.0).round() as i64
 }
 
-/// Reads the province rows of a month from the lakes and ranks them.
-pub fn national(lakes: &[PathBuf], p: &Period, cfg: &index766::Config) -> Result<National> {
-    let files = files(lakes, p)?;
-    let conn = Connection::open_in_memory()?;
-    let mut provinces = Vec::new();
-    for f in &files {
-        let q = format!(
-            "SELECT * FROM read_parquet('{}', hive_partitioning = false) WHERE grain = 'total'",
-            f.to_string_lossy().replace('\'', "''")
-        );
-        let mut st = conn.prepare(&q).with_context(|| format!("reading {}", f.display()))?;
-        let mut rows = st.query([])?;
-        while let Some(r) = rows.next()? {
-            let mut counts = Counts::default();
-            for e in COUNTS {
-                *counts.slot(e.key).expect("registered") = r.get::<_, i64>(e.key)?;
+/// A row from the dates it covers, compared with the period's own.
+fn other_dates(p: &Period, from: &str, to: &str) -> Option<String> {
+    // Only the same dates are put side by side: a month cut on the 15th and a calendar
+    // month are different periods.
+    let vi = |d: &str| {
+        chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
+            .map(|d| d.format("%d/%m/%Y").to_string())
+            .unwrap_or_else(|_| d.to_string())
+    };
+    (from != p.from.to_string() || to != p.to.to_string())
+        .then(|| format!("số liệu từ ngày {} đến ngày {}, khác kỳ tổng hợp", vi(from), vi(to)))
+}
+
+/// The province rows of the period in one lake's metrics.parquet file.
+fn read_lake_file(conn: &Connection, f: &Path, p: &Period, cfg: &index766::Config) -> Result<Vec<Province>> {
+    let q = format!(
+        "SELECT * FROM read_parquet('{}', hive_partitioning = false) WHERE grain = 'total'",
+        f.to_string_lossy().replace('\'', "''")
+    );
+    let mut st = conn.prepare(&q).with_context(|| format!("reading {}", f.display()))?;
+    let mut rows = st.query([])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        let mut counts = Counts::default();
+        for e in COUNTS {
+            *counts.slot(e.key).expect("registered") = r.get::<_, i64>(e.key)?;
+        }
+        let mut rates = Rates::default();
+        for e in RATES {
+            let num: Option<i64> = r.get(format!("{}_num", e.key).as_str())?;
+            let den: Option<i64> = r.get(format!("{}_den", e.key).as_str())?;
+            *rates.slot(e.key).expect("registered") = Rate::new(num.unwrap_or(0), den.unwrap_or(0));
+        }
+        let (from, to): (String, String) = (r.get("period_from")?, r.get("period_to")?);
+        out.push(Province {
+            province: r.get("province")?,
+            rank: None,
+            not_ranked: other_dates(p, &from, &to),
+            ii06a: counts,
+            index766: index766::score(cfg, &rates),
+            rates,
+            source: f.to_string_lossy().to_string(),
+            formed_from: Vec::new(),
+            dates: (from, to),
+        });
+    }
+    Ok(out)
+}
+
+/// One province's row computed from its own database, opened read-only (nothing is
+/// written to it; its schema must be this program's).
+fn read_store(province: &str, path: &Path, p: &Period, o: &Options) -> Result<Province> {
+    let conn = crate::store::open_read_only(path)?;
+    let m = crate::metrics::compute(&conn, p, o)
+        .with_context(|| format!("computing {} from {}", p.key(), path.display()))?;
+    Ok(Province {
+        province: province.to_string(),
+        rank: None,
+        not_ranked: other_dates(p, &m.period.from, &m.period.to),
+        ii06a: m.ii06a.total.counts,
+        index766: index766::score(&o.index766, &m.rates),
+        rates: m.rates,
+        source: path.to_string_lossy().to_string(),
+        formed_from: Vec::new(),
+        dates: (m.period.from.clone(), m.period.to.clone()),
+    })
+}
+
+/// Names the provinces with the units of the period's time: when the period ends after
+/// 30/6/2025, a province merged on 1/7/2025 becomes its successor, and rows of one
+/// successor (over the same dates) are added up. Returns the notes to print.
+fn successors(rows: Vec<Province>, p: &Period, cfg: &index766::Config) -> (Vec<Province>, Vec<String>) {
+    let units = crate::report::units::units();
+    let mut out: Vec<Province> = Vec::new();
+    let mut merged: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for mut x in rows {
+        let unit = units
+            .iter()
+            .find(|u| u.name == x.province && u.successor != u.name && p.to > u.valid_to);
+        if let Some(u) = unit {
+            merged
+                .entry(u.successor.clone())
+                .or_default()
+                .push(format!("{} {}", u.kind, u.name));
+            x.formed_from = vec![x.province.clone()];
+            x.province = u.successor.clone();
+        }
+        match out
+            .iter_mut()
+            .find(|y| y.province == x.province && y.dates == x.dates && y.not_ranked == x.not_ranked)
+        {
+            Some(y) if unit.is_some() || !y.formed_from.is_empty() => {
+                for e in COUNTS {
+                    *y.ii06a.slot(e.key).expect("registered") += x.ii06a.get(e.key).unwrap_or(0);
+                }
+                for e in RATES {
+                    let (a, b) = (
+                        y.rates.get(e.key).unwrap_or_default(),
+                        x.rates.get(e.key).unwrap_or_default(),
+                    );
+                    *y.rates.slot(e.key).expect("registered") =
+                        Rate::new(a.numerator + b.numerator, a.denominator + b.denominator);
+                }
+                y.index766 = index766::score(cfg, &y.rates);
+                y.source = format!("{}; {}", y.source, x.source);
+                if x.formed_from.is_empty() {
+                    x.formed_from = vec![x.province.clone()];
+                }
+                y.formed_from.extend(x.formed_from);
+                y.formed_from.sort();
             }
-            let mut rates = Rates::default();
-            for e in RATES {
-                let num: Option<i64> = r.get(format!("{}_num", e.key).as_str())?;
-                let den: Option<i64> = r.get(format!("{}_den", e.key).as_str())?;
-                *rates.slot(e.key).expect("registered") = Rate::new(num.unwrap_or(0), den.unwrap_or(0));
-            }
-            let (from, to): (String, String) = (r.get("period_from")?, r.get("period_to")?);
-            // Only the same dates are put side by side: a month cut on the 15th and a
-            // calendar month are different periods.
-            let other_dates = (from != p.from.to_string() || to != p.to.to_string())
-                .then(|| format!("số liệu từ {from} đến {to}, khác kỳ tổng hợp"));
-            provinces.push(Province {
-                province: r.get("province")?,
-                rank: None,
-                not_ranked: other_dates,
-                ii06a: counts,
-                index766: index766::score(cfg, &rates),
-                rates,
-                source: f.to_string_lossy().to_string(),
-            });
+            _ => out.push(x),
         }
     }
+    let notes = merged
+        .into_iter()
+        .map(|(to, mut from)| {
+            from.sort();
+            from.dedup();
+            let kind = units
+                .iter()
+                .find(|u| u.successor == to)
+                .map(|u| u.successor_kind.clone())
+                .unwrap_or_default();
+            let when = if p.from <= units[0].valid_to {
+                "Kỳ tổng hợp bao gồm thời gian trước ngày 01/7/2025: s"
+            } else {
+                "S"
+            };
+            format!(
+                "{when}ố liệu của {} được tổng hợp vào {kind} {to} theo Nghị quyết số 202/2025/QH15.",
+                from.join(", ")
+            )
+        })
+        .collect();
+    (out, notes)
+}
+
+/// Reads the province rows of a month or a year from the sources and ranks them.
+pub fn national(sources: &[Source], p: &Period, o: &Options) -> Result<National> {
+    let cfg = &o.index766;
+    let lakes: Vec<&Path> = sources
+        .iter()
+        .filter_map(|s| match s {
+            Source::Lake(d) => Some(d.as_path()),
+            Source::Store { .. } => None,
+        })
+        .collect();
+    let files = files(&lakes, p)?;
+    let conn = Connection::open_in_memory()?;
+    let mut rows = Vec::new();
+    let mut inputs = Vec::new();
+    for f in &files {
+        rows.extend(read_lake_file(&conn, f, p, cfg)?);
+        inputs.push(input(f)?);
+    }
+    for s in sources {
+        if let Source::Store { province, path } = s {
+            rows.push(read_store(province, path, p, o)?);
+            inputs.push(input(path)?);
+        }
+    }
+    let (mut provinces, notes) = successors(rows, p, cfg);
     // Like with like: the scorable points most provinces share (the larger on a tie).
     let mut bases: std::collections::BTreeMap<i64, usize> = Default::default();
     for x in provinces.iter().filter(|x| x.not_ranked.is_none()) {
@@ -176,10 +365,15 @@ pub fn national(lakes: &[PathBuf], p: &Period, cfg: &index766::Config) -> Result
         .filter(|x| x.rank.is_some())
         .map(|x| x.index766.total)
         .collect();
-    let best = provinces
-        .iter()
-        .find(|x| x.rank.is_some())
-        .map(|x| (x.province.clone(), x.index766.total));
+    // Every province sharing the top score is the best: naming one of a tie would be false.
+    let best = provinces.iter().find(|x| x.rank.is_some()).map(|top| {
+        let names: Vec<&str> = provinces
+            .iter()
+            .filter(|x| x.rank.is_some() && printed(x.index766.total) == printed(top.index766.total))
+            .map(|x| x.province.as_str())
+            .collect();
+        (names.join(", "), top.index766.total)
+    });
     let median = (!scores.is_empty()).then(|| {
         let mut s = scores.clone();
         s.sort_by(|a, b| a.total_cmp(b));
@@ -199,5 +393,17 @@ pub fn national(lakes: &[PathBuf], p: &Period, cfg: &index766::Config) -> Result
         median,
         scorable: basis.map(|b| b as f64 / 100.0),
         provinces_in_total,
+        notes,
+        inputs,
+    })
+}
+
+/// A file read, with its hash and size.
+fn input(path: &Path) -> Result<SourceFile> {
+    let (sha256, bytes) = crate::fsx::sha256_file(path)?;
+    Ok(SourceFile {
+        path: path.to_string_lossy().to_string(),
+        sha256,
+        bytes,
     })
 }

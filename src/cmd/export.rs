@@ -1,5 +1,5 @@
-//! `baocao export --parquet DIR --period P`: writes the province's month (or each month of
-//! a year) to a Parquet lake — the dossiers the period touches (in force, without the
+//! `baocao export --parquet DIR --period P`: writes the province's period (a month; a year
+//! as each of its months and the year; a quarter, a half-year) to a Parquet lake — the dossiers the period touches (in force, without the
 //! unmatched columns), their II.06a flags and the metrics per unit — hive-partitioned
 //! `province=<slug>/year=YYYY/month=MM/` with a `_manifest.json`; a re-export replaces the
 //! partition in one step. `baocao rollup` reads many provinces' lakes.
@@ -29,14 +29,19 @@ pub struct Args {
     pub province: Option<String>,
 }
 
-/// Runs `export`: one partition per month, each printed as it is written.
+/// Runs `export`: one partition per period, each printed as it is written.
 pub fn run(a: &Args, g: &Global) -> Result<Exit> {
     let cfg = g.config()?;
     let p = a.period.period(&cfg)?;
+    // A year is written as its twelve months and as the year itself (whose figures are not
+    // the sum of the months': a dossier carried over counts in each month).
     let months = match p.kind {
-        Kind::Month(_) => vec![p],
-        Kind::Year => p.months_within(),
-        _ => return Err(super::usage(format!("export a month or a year, not {}", p.key()))),
+        Kind::Year => {
+            let mut v = p.months_within();
+            v.push(p);
+            v
+        }
+        _ => vec![p],
     };
     let province = a.province.clone().unwrap_or_else(|| cfg.report.province.clone());
     let s = g.settings(&cfg, None)?;

@@ -15,7 +15,8 @@ const EXAMPLES: &str = "Examples:
   baocao --config baocao.toml report monthly --period 2023-06 --out out
   baocao --config baocao.toml report quarterly --period 2023-Q2 --out out
   baocao report monthly --period 2023-06 --unit \"Sở Y tế\" --out out
-  baocao --config baocao.toml report annual --year 2023 --convention calendar --out out";
+  baocao --config baocao.toml report annual --year 2023 --convention calendar --out out
+  baocao report national /srv/lake --period 2023-06 --out out";
 
 /// Where the report goes and which targets apply.
 #[derive(clap::Args, Debug)]
@@ -66,6 +67,18 @@ pub enum Args {
         #[command(flatten)]
         common: Common,
     },
+    /// The national roll-up of a month or a year (issued by `[national]`): provinces' lakes
+    /// or `.duckdb` files, as `baocao rollup` reads them.
+    #[command(after_help = EXAMPLES)]
+    National {
+        /// Lake folders, or provinces' databases (`nghe-an.duckdb`, `"Nghệ An=path.duckdb"`).
+        #[arg(required = true)]
+        sources: Vec<String>,
+        #[command(flatten)]
+        period: PeriodArgs,
+        #[command(flatten)]
+        common: Common,
+    },
     /// The year-end review of administrative reform and digital transformation.
     #[command(after_help = EXAMPLES)]
     Annual {
@@ -83,6 +96,14 @@ pub enum Args {
 /// workbook and the draft when asked for.
 pub fn run(a: &Args, g: &Global) -> Result<Exit> {
     let cfg = g.config()?;
+    if let Args::National {
+        sources,
+        period,
+        common,
+    } = a
+    {
+        return national(sources, period, common, g);
+    }
     let (req, common) = match a {
         Args::Monthly { period, common, unit } => (
             Request {
@@ -109,6 +130,7 @@ pub fn run(a: &Args, g: &Global) -> Result<Exit> {
                 common,
             )
         }
+        Args::National { .. } => unreachable!("handled above"),
         Args::Annual {
             year,
             convention,
@@ -146,4 +168,58 @@ pub fn run(a: &Args, g: &Global) -> Result<Exit> {
     }
     attention.print(&mut out)?;
     Ok(plan.notices.exit(s.config.run.missing_units_exit))
+}
+
+/// What a national report was made from: written beside its PDF.
+#[derive(serde::Serialize)]
+struct NationalManifest<'a> {
+    kind: &'static str,
+    period: crate::metrics::PeriodOut,
+    data_version: &'a str,
+    renderer: &'static str,
+    pdf: String,
+    pdf_sha256: String,
+    inputs: &'a [crate::rollup::SourceFile],
+}
+
+/// `report national`: the roll-up, its model, the PDF (and other formats) and a manifest
+/// naming every file read; exit 1 when no province has data.
+fn national(sources: &[String], period: &PeriodArgs, common: &Common, g: &Global) -> Result<Exit> {
+    let cfg = g.config()?;
+    let p = period.period(&cfg)?;
+    let s = g.settings(&cfg, common.targets.clone())?;
+    let sources = sources
+        .iter()
+        .map(|x| crate::rollup::parse_source(x))
+        .collect::<Result<Vec<_>>>()
+        .map_err(|e| super::usage(format!("{e:#}")))?;
+    let n = crate::rollup::national(&sources, &p, &s.metrics).map_err(|e| super::usage(format!("{e:#}")))?;
+    let report = crate::report::national::model(&n, &p, &cfg.national);
+    let renderer = s.renderer()?;
+    let stem = format!("national-{}", p.key());
+    let o = pipeline::render_outputs(&report, &p, &renderer, &s.formats(), &common.out, &stem)?;
+    let (pdf_sha256, _) = crate::fsx::sha256_file(&o.pdf)?;
+    let m = NationalManifest {
+        kind: "national",
+        period: (&p).into(),
+        data_version: &report.data_version,
+        renderer: renderer.name(),
+        pdf: o.pdf.to_string_lossy().to_string(),
+        pdf_sha256,
+        inputs: &n.inputs,
+    };
+    let mpath = common.out.join(format!("{stem}.manifest.json"));
+    crate::fsx::write_atomic(&mpath, format!("{}\n", serde_json::to_string_pretty(&m)?).as_bytes())?;
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{}", o.pdf.display())?;
+    writeln!(out, "{}", o.json.display())?;
+    writeln!(out, "{}", mpath.display())?;
+    for x in &o.others {
+        writeln!(out, "{}", x.display())?;
+    }
+    Ok(if n.provinces.is_empty() {
+        Exit::Warnings
+    } else {
+        Exit::Ok
+    })
 }

@@ -1,8 +1,9 @@
-//! `baocao rollup LAKE… --period P`: the national table from provinces' Parquet lakes
-//! (`baocao export --parquet`): per province the II.06a totals, the on-time and online
-//! rates, the 766 score (over the points scorable from the data) and its rank ("17/34",
-//! ties equal, only provinces scored on the same indicators ranked), then the national
-//! totals, the best and the median score.
+//! `baocao rollup SOURCE… --period P`: the national table of a month or a year from
+//! provinces' Parquet lakes (`baocao export --parquet`) or their own `.duckdb` files (opened
+//! read-only): per province the II.06a totals, the on-time and online rates, the 766 score
+//! (over the points scorable from the data) and its rank ("17/34", ties equal, only
+//! provinces scored on the same indicators ranked), then the national totals, the best and
+//! the median score. After 1/7/2025 merged provinces are added to their successors.
 
 use super::{Global, PeriodArgs};
 use crate::choice::OutputFormat;
@@ -10,19 +11,20 @@ use crate::error::Exit;
 use crate::report::format::{decimal, int, percent};
 use anyhow::Result;
 use std::io::Write;
-use std::path::PathBuf;
 
 const EXAMPLES: &str = "Examples:
   baocao rollup /srv/lake --period 2023-06
-  baocao rollup /srv/lake-a /srv/lake-b --period 2023-06 --format json";
+  baocao rollup /srv/lake-a /srv/lake-b --period 2023-06 --format json
+  baocao rollup /srv/lake /srv/nghe-an.duckdb \"Bà Rịa - Vũng Tàu=/srv/brvt.duckdb\" --period 2023";
 
 /// The lakes, the month, the format.
 #[derive(clap::Args, Debug)]
 #[command(after_help = EXAMPLES)]
 pub struct Args {
-    /// Lake folders (each holding province=…/year=…/month=…/metrics.parquet).
+    /// Lake folders (each holding province=…/year=…/month=…/metrics.parquet), or a
+    /// province's database: `nghe-an.duckdb` (named by the file) or `"Nghệ An=path.duckdb"`.
     #[arg(required = true)]
-    pub lakes: Vec<PathBuf>,
+    pub sources: Vec<String>,
     #[command(flatten)]
     pub period: PeriodArgs,
     /// table, json or csv.
@@ -35,7 +37,13 @@ pub fn run(a: &Args, g: &Global) -> Result<Exit> {
     let cfg = g.config()?;
     let p = a.period.period(&cfg)?;
     let s = g.settings(&cfg, None)?;
-    let n = crate::rollup::national(&a.lakes, &p, &s.metrics.index766).map_err(|e| super::usage(format!("{e:#}")))?;
+    let sources = a
+        .sources
+        .iter()
+        .map(|x| crate::rollup::parse_source(x))
+        .collect::<Result<Vec<_>>>()
+        .map_err(|e| super::usage(format!("{e:#}")))?;
+    let n = crate::rollup::national(&sources, &p, &s.metrics).map_err(|e| super::usage(format!("{e:#}")))?;
     let mut out = std::io::stdout().lock();
     let score =
         |x: &crate::metrics::index766::Index766| format!("{}/{}", decimal(x.total, 2), decimal(x.max_scorable, 2));
@@ -115,6 +123,9 @@ pub fn run(a: &Args, g: &Global) -> Result<Exit> {
                     who,
                     decimal(median, 2)
                 )?;
+            }
+            for note in &n.notes {
+                writeln!(out, "{note}")?;
             }
         }
     }

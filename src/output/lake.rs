@@ -33,14 +33,20 @@ pub struct PartitionManifest {
     pub files: Vec<LakeFile>,
 }
 
-/// The partition folder of a month: `province=nghe-an/year=2023/month=06`.
+/// The partition folder of a period: `province=nghe-an/year=2023/month=06` for a month,
+/// `…/year=2023/period=2023` for a year (or a quarter, a half-year).
 pub fn partition(lake: &Path, province: &str, p: &Period) -> PathBuf {
     lake.join(format!("province={}", crate::pipeline::slug(province)))
         .join(format!("year={}", p.year))
-        .join(match p.kind {
-            crate::period::Kind::Month(m) => format!("month={m:02}"),
-            _ => format!("period={}", p.key()),
-        })
+        .join(leaf(p))
+}
+
+/// The last folder of a period's partition: `month=06`, `period=2023`.
+pub fn leaf(p: &Period) -> String {
+    match p.kind {
+        crate::period::Kind::Month(m) => format!("month={m:02}"),
+        _ => format!("period={}", p.key()),
+    }
 }
 
 /// The columns of metrics.parquet: what names a row, the II.06a counts, each rate's two
@@ -124,7 +130,8 @@ fn copy(conn: &Connection, query: &str, path: &Path) -> Result<LakeFile> {
     Ok(LakeFile { name, rows, sha256 })
 }
 
-/// Exports one month of one province into the lake; returns the partition written.
+/// Exports one period (a month, a year…) of one province into the lake; returns the
+/// partition written.
 pub fn export_month(conn: &Connection, lake: &Path, province: &str, p: &Period, o: &Options) -> Result<PathBuf> {
     let m = crate::metrics::compute(conn, p, o)?;
     let part = partition(lake, province, p);

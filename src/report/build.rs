@@ -65,7 +65,7 @@ fn chart(
     }
 }
 
-fn col(title: &str, width_mm: Option<f32>, align: &str) -> Column {
+pub(crate) fn col(title: &str, width_mm: Option<f32>, align: &str) -> Column {
     Column {
         title: title.into(),
         width_mm,
@@ -73,7 +73,7 @@ fn col(title: &str, width_mm: Option<f32>, align: &str) -> Column {
     }
 }
 
-fn row(cells: Vec<String>) -> TableRow {
+pub(crate) fn row(cells: Vec<String>) -> TableRow {
     TableRow { cells, strong: false }
 }
 

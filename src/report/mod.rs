@@ -5,5 +5,6 @@ pub mod format;
 pub mod forms;
 pub mod model;
 pub mod narrative;
+pub mod national;
 pub mod ranking766;
 pub mod units;

@@ -61,6 +61,28 @@ pub fn open(path: &Path) -> Result<Connection> {
     Ok(conn)
 }
 
+/// Opens a database read-only (another province's store in a roll-up): nothing is written
+/// to it, so its schema must already be this program's.
+pub fn open_read_only(path: &Path) -> Result<Connection> {
+    let config = duckdb::Config::default().access_mode(duckdb::AccessMode::ReadOnly)?;
+    let conn = Connection::open_with_flags(path, config)
+        .with_context(|| format!("opening {} read-only (is it a baocao database?)", path.display()))?;
+    let current: i32 = conn
+        .query_row("SELECT coalesce(max(version), 0) FROM schema_version", [], |r| r.get(0))
+        .with_context(|| format!("{} is not a baocao database (no schema_version)", path.display()))?;
+    let newest = MIGRATIONS.last().map(|m| m.0).unwrap_or(0);
+    if current != newest {
+        anyhow::bail!(Failure::new(
+            Exit::Usage,
+            format!(
+                "{} has schema version {current}, this program {newest}: open it once with this baocao (any command) to bring it up to date, or use the baocao that wrote it",
+                path.display()
+            )
+        ));
+    }
+    Ok(conn)
+}
+
 /// Opens an in-memory database with the full schema (validate, tests).
 pub fn open_in_memory() -> Result<Connection> {
     let conn = Connection::open_in_memory()?;

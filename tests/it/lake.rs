@@ -148,3 +148,222 @@ fn the_national_table_ranks_provinces_of_the_same_dates_with_ties_equal() {
     assert!(table.contains("Cộng 2/3 tỉnh cùng kỳ"), "{table}");
     assert!(table.contains("không phải điểm chính thức"), "{table}");
 }
+
+/// One generated province of August 2025 (calendar month), ingested into its own store.
+fn generated_province(dir: &Path, name: &str, seed: &str, dossiers: &str) -> String {
+    let g = dir.join(format!("gen-{seed}"));
+    let f = super::common::generate(
+        &g,
+        &[
+            "--from",
+            "2025-08-01",
+            "--to",
+            "2025-08-31",
+            "--dossiers",
+            dossiers,
+            "--seed",
+            seed,
+            "--province",
+            name,
+        ],
+    );
+    let db = dir.join(format!("{seed}.duckdb"));
+    let db = db.to_str().unwrap().to_string();
+    let (code, _, err) = run(&["--db", &db, "ingest", f.to_str().unwrap()]);
+    assert!(code <= 1, "{err}");
+    db
+}
+
+fn rollup_json(args: &[&str]) -> Value {
+    let mut all = vec!["rollup"];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["--format", "json"]);
+    let (code, out, err) = run(&all);
+    assert_eq!(code, 0, "{err}");
+    serde_json::from_str(&out).unwrap()
+}
+
+fn metrics_total(db: &str, period: &[&str]) -> Value {
+    let mut all = vec!["--db", db, "metrics"];
+    all.extend_from_slice(period);
+    all.extend_from_slice(&["--format", "json"]);
+    let (code, out, err) = run(&all);
+    assert!(code <= 1, "{err}");
+    let m: Value = serde_json::from_str(&out).unwrap();
+    m["ii06a"]["total"].clone()
+}
+
+#[test]
+fn after_the_reorganisation_merged_provinces_roll_up_into_their_successor() {
+    let tmp = tempfile::tempdir().unwrap();
+    let lake = tmp.path().join("lake");
+    let cal = ["--period", "2025-08", "--convention", "calendar"];
+    // Three generated provinces: two merged into Hồ Chí Minh on 1/7/2025, one unchanged.
+    let dbs = [
+        ("Bình Dương", generated_province(tmp.path(), "Bình Dương", "1", "600")),
+        (
+            "Bà Rịa - Vũng Tàu",
+            generated_province(tmp.path(), "Bà Rịa - Vũng Tàu", "2", "500"),
+        ),
+        ("Nghệ An", generated_province(tmp.path(), "Nghệ An", "3", "700")),
+    ];
+    for (name, db) in &dbs {
+        let mut args = vec![
+            "--db",
+            db.as_str(),
+            "export",
+            "--parquet",
+            lake.to_str().unwrap(),
+            "--province",
+            name,
+        ];
+        args.extend_from_slice(&cal);
+        let (code, _, err) = run(&args);
+        assert_eq!(code, 0, "{err}");
+    }
+    let mut args = vec![lake.to_str().unwrap()];
+    args.extend_from_slice(&cal);
+    let n = rollup_json(&args);
+    let ps = n["provinces"].as_array().unwrap();
+    assert_eq!(ps.len(), 2, "{n:#}");
+    let hcm = ps
+        .iter()
+        .find(|p| p["province"] == "Hồ Chí Minh")
+        .expect("the successor");
+    assert_eq!(
+        hcm["formed_from"],
+        serde_json::json!(["Bà Rịa - Vũng Tàu", "Bình Dương"])
+    );
+    let handled = |db: &str| metrics_total(db, &cal)["total_handled"].as_i64().unwrap();
+    assert_eq!(
+        hcm["ii06a"]["total_handled"].as_i64().unwrap(),
+        handled(&dbs[0].1) + handled(&dbs[1].1)
+    );
+    assert_eq!(
+        n["total"]["total_handled"].as_i64().unwrap(),
+        dbs.iter().map(|d| handled(&d.1)).sum::<i64>()
+    );
+    let notes = n["notes"].as_array().unwrap();
+    assert_eq!(notes.len(), 1);
+    let note = notes[0].as_str().unwrap();
+    assert!(
+        note.contains("tỉnh Bà Rịa - Vũng Tàu, tỉnh Bình Dương được tổng hợp vào thành phố Hồ Chí Minh"),
+        "{note}"
+    );
+    // Two units ranked among themselves: ranks 1/2 and 2/2 (or 1/2 twice on a tie).
+    let ranks: Vec<&str> = ps.iter().map(|p| p["rank"].as_str().unwrap()).collect();
+    assert!(ranks == ["1/2", "2/2"] || ranks == ["1/2", "1/2"], "{ranks:?}");
+
+    // The same month read from the provinces' own databases (read-only) gives the same table.
+    let named: Vec<String> = dbs.iter().map(|(name, db)| format!("{name}={db}")).collect();
+    let mut args: Vec<&str> = named.iter().map(|s| s.as_str()).collect();
+    args.extend_from_slice(&cal);
+    let from_stores = rollup_json(&args);
+    assert_eq!(from_stores["total"], n["total"]);
+    assert_eq!(
+        from_stores["provinces"][0]["index766"]["total"],
+        n["provinces"][0]["index766"]["total"]
+    );
+    let before = std::fs::read(&dbs[0].1).unwrap();
+    assert_eq!(
+        std::fs::read(&dbs[0].1).unwrap(),
+        before,
+        "a store read by a roll-up is not written"
+    );
+}
+
+#[test]
+fn a_year_rolls_up_from_year_partitions_and_a_store_is_named_by_its_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("nghe-an.duckdb");
+    let db = db.to_str().unwrap();
+    ingest_na(db);
+    let lake = tmp.path().join("lake");
+    let (code, out, err) = run(&[
+        "--db",
+        db,
+        "export",
+        "--parquet",
+        lake.to_str().unwrap(),
+        "--period",
+        "2023",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out.lines().count(), 13, "twelve months and the year: {out}");
+    assert!(out.lines().last().unwrap().ends_with("year=2023/period=2023"), "{out}");
+    let n = rollup_json(&[lake.to_str().unwrap(), "--period", "2023"]);
+    let year = metrics_total(db, &["--period", "2023"]);
+    assert_eq!(n["total"]["total_handled"], year["total_handled"]);
+    assert_eq!(n["provinces"][0]["rank"], "1/1");
+    // nghe-an.duckdb is the province Nghệ An (fixtures/units.csv); an unknown file name is a
+    // usage error asking for "Tên=path".
+    let s = rollup_json(&[db, "--period", "2023"]);
+    assert_eq!(s["provinces"][0]["province"], "Nghệ An");
+    assert_eq!(s["total"], n["total"]);
+    let odd = tmp.path().join("x.duckdb");
+    std::fs::copy(db, &odd).unwrap();
+    let (code, _, err) = run(&["rollup", odd.to_str().unwrap(), "--period", "2023"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("Tên tỉnh="), "{err}");
+}
+
+#[test]
+fn the_national_report_is_a_signed_frame_of_the_issuing_office() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("na.duckdb");
+    let db = db.to_str().unwrap();
+    ingest_na(db);
+    let lake = tmp.path().join("lake");
+    export(db, &lake, &["--province", "Tỉnh A"]);
+    export(db, &lake, &["--province", "Tỉnh B"]);
+    export(db, &lake, &["--province", "Tỉnh C", "--convention", "calendar"]);
+    let out = tmp.path().join("out");
+    let (code, stdout, err) = run(&[
+        "report",
+        "national",
+        lake.to_str().unwrap(),
+        "--period",
+        "2023-06",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let pdf = stdout.lines().next().unwrap();
+    assert!(pdf.ends_with("national-2023-06.pdf"), "{stdout}");
+    let o = std::process::Command::new("pdftotext")
+        .args(["-layout", pdf, "-"])
+        .output()
+        .expect("pdftotext (make test-tools)");
+    let text = String::from_utf8_lossy(&o.stdout)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    for s in [
+        "VĂN PHÒNG CHÍNH PHỦ",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "2 tỉnh, thành phố cùng kỳ",
+        "43.938",
+        "96,57%",
+        "Tỉnh C (số liệu từ ngày 01/06/2023 đến ngày 30/06/2023, khác kỳ tổng hợp)",
+        "Điểm cao nhất: Tỉnh A, Tỉnh B (",
+        "trên tổng số 63 tỉnh",
+        "Nơi nhận",
+    ] {
+        assert!(text.contains(s), "missing {s:?} in {text}");
+    }
+    let m: Value = serde_json::from_str(&std::fs::read_to_string(stdout.lines().nth(2).unwrap()).unwrap()).unwrap();
+    assert_eq!(m["inputs"].as_array().unwrap().len(), 3);
+    // Deterministic: the same lake gives the same PDF bytes.
+    let first = std::fs::read(pdf).unwrap();
+    let (code, _, err) = run(&[
+        "report",
+        "national",
+        lake.to_str().unwrap(),
+        "--period",
+        "2023-06",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(std::fs::read(pdf).unwrap(), first);
+}

@@ -1,0 +1,203 @@
+//! The national roll-up report (`report national`): the Decree 30 frame of the issuing
+//! office ([national] in the configuration), the national totals, the 766 ranking of the
+//! provinces with its basis, the provinces not ranked and why, and the table by province.
+//! Every sentence is said only when the roll-up supports it (domain.md §12).
+
+use super::build::{col, row};
+use super::format::{decimal, int, long_date, percent};
+use super::model::{Block, Closing, Header, Report, Section, Table, TableRow};
+use crate::config::NationalConfig;
+use crate::period::Period;
+use crate::rollup::National;
+use sha2::{Digest, Sha256};
+
+/// Provincial units of the period's time: 63 before 1/7/2025, 34 after.
+fn units_of_time(p: &Period) -> usize {
+    let change = chrono::NaiveDate::from_ymd_opt(2025, 7, 1).expect("a date");
+    if p.to < change {
+        63
+    } else {
+        34
+    }
+}
+
+/// The data version: a hash of the files the roll-up read.
+fn data_version(n: &National) -> String {
+    let mut hashes: Vec<&str> = n.inputs.iter().map(|i| i.sha256.as_str()).collect();
+    hashes.sort_unstable();
+    let mut h = Sha256::new();
+    for x in hashes {
+        h.update(x.as_bytes());
+        h.update(b"\n");
+    }
+    crate::fsx::hex(&h.finalize())[..16].to_string()
+}
+
+/// The national totals in words.
+fn totals(n: &National, p: &Period) -> Vec<String> {
+    let t = &n.total;
+    let with_data = n.provinces.len();
+    let mut out = vec![format!(
+        "Báo cáo tổng hợp số liệu của {} tỉnh, thành phố có số liệu {} (trên tổng số {} tỉnh, thành phố trực thuộc trung ương).",
+        with_data,
+        p.label_vi(),
+        units_of_time(p)
+    )];
+    if n.provinces_in_total < with_data {
+        out.push(format!(
+            "{} tỉnh, thành phố có số liệu khác kỳ tổng hợp được liệt kê riêng, không cộng vào số liệu chung.",
+            with_data - n.provinces_in_total
+        ));
+    }
+    let new = t.received_online + t.received_offline;
+    out.push(format!(
+        "Các tỉnh, thành phố cùng kỳ ({}) đã tiếp nhận và giải quyết {} hồ sơ thủ tục hành chính, trong đó tiếp nhận mới {} hồ sơ \
+         (trực tuyến {} hồ sơ, tỷ lệ {}), kỳ trước chuyển qua {} hồ sơ. Đã giải quyết {} hồ sơ, trong đó trước hạn và đúng hạn {} hồ sơ \
+         (tỷ lệ {}), quá hạn {} hồ sơ; đang giải quyết {} hồ sơ, trong đó quá hạn {} hồ sơ.",
+        n.provinces_in_total,
+        int(t.total_handled),
+        int(new),
+        int(t.received_online),
+        percent(n.rates.online_intake.percent),
+        int(t.carried_over),
+        int(t.resolved),
+        int(t.resolved_early + t.resolved_on_time),
+        percent(n.rates.on_time.percent),
+        int(t.resolved_late),
+        int(t.in_progress),
+        int(t.in_progress_overdue)
+    ));
+    out
+}
+
+/// The 766 ranking in words: its basis, the best and the median, the provinces apart.
+fn ranking_words(n: &National) -> Vec<String> {
+    let ranked = n.provinces.iter().filter(|x| x.rank.is_some()).count();
+    let mut out = Vec::new();
+    match (&n.best, n.median, n.scorable) {
+        (Some((who, best)), Some(median), Some(of)) if ranked > 0 => {
+            out.push(format!(
+                "Chỉ số 766 được tính từ số liệu trên {} điểm chấm được (không phải điểm chính thức của Bộ chỉ số). \
+                 Xếp hạng {} tỉnh, thành phố cùng kỳ và cùng các chỉ tiêu chấm được; các tỉnh có điểm bằng nhau cùng hạng.",
+                decimal(of, 2),
+                ranked
+            ));
+            out.push(format!(
+                "Điểm cao nhất: {} ({} điểm); điểm trung vị: {} điểm.",
+                who,
+                decimal(*best, 2),
+                decimal(median, 2)
+            ));
+        }
+        _ => out.push(
+            "Không xếp hạng được chỉ số 766: không có tỉnh, thành phố nào có số liệu cùng kỳ và cùng các chỉ tiêu chấm được."
+                .into(),
+        ),
+    }
+    let apart: Vec<String> = n
+        .provinces
+        .iter()
+        .filter_map(|x| x.not_ranked.as_ref().map(|r| format!("{} ({r})", x.province)))
+        .collect();
+    if !apart.is_empty() {
+        out.push(format!("Không xếp hạng: {}.", apart.join("; ")));
+    }
+    out.extend(n.notes.iter().cloned());
+    out
+}
+
+/// The table by province: rank, figures, rates, 766 score; the total of the same dates last.
+fn table(n: &National) -> Table {
+    let score =
+        |x: &crate::metrics::index766::Index766| format!("{}/{}", decimal(x.total, 2), decimal(x.max_scorable, 2));
+    let mut rows: Vec<TableRow> = n
+        .provinces
+        .iter()
+        .map(|x| {
+            row(vec![
+                x.rank.clone().unwrap_or_else(|| "—".into()),
+                x.province.clone(),
+                int(x.ii06a.total_handled),
+                int(x.ii06a.resolved),
+                percent(x.rates.on_time.percent),
+                percent(x.rates.online_intake.percent),
+                score(&x.index766),
+            ])
+        })
+        .collect();
+    rows.push(TableRow {
+        cells: vec![
+            String::new(),
+            format!("Cộng {} tỉnh, thành phố cùng kỳ", n.provinces_in_total),
+            int(n.total.total_handled),
+            int(n.total.resolved),
+            percent(n.rates.on_time.percent),
+            percent(n.rates.online_intake.percent),
+            String::new(),
+        ],
+        strong: true,
+    });
+    Table {
+        id: "national".into(),
+        heading: "III. KẾT QUẢ THEO TỪNG TỈNH, THÀNH PHỐ".into(),
+        intro: Vec::new(),
+        columns: vec![
+            col("Hạng", Some(15.0), "center"),
+            col("Tỉnh, thành phố", None, "left"),
+            col("Hồ sơ giải quyết", Some(24.0), "right"),
+            col("Đã giải quyết", Some(22.0), "right"),
+            col("Đúng hạn", Some(18.0), "right"),
+            col("Trực tuyến", Some(18.0), "right"),
+            col("Chỉ số 766", Some(24.0), "right"),
+        ],
+        rows,
+        notes: Vec::new(),
+        size: 10.0,
+    }
+}
+
+/// Builds the national report of a period from its roll-up.
+pub fn model(n: &National, p: &Period, cfg: &NationalConfig) -> Report {
+    let date = p.to.succ_opt().unwrap_or(p.to);
+    Report {
+        kind: "national".into(),
+        header: Header {
+            issuer: cfg.issuer.clone(),
+            national_title: "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM".into(),
+            motto: "Độc lập - Tự do - Hạnh phúc".into(),
+            number: cfg.number.clone(),
+            place_date: format!("{}, {}", cfg.place, long_date(date)),
+            title: "BÁO CÁO".into(),
+            subject: format!(
+                "Tổng hợp tình hình, kết quả giải quyết thủ tục hành chính của các tỉnh, thành phố {}",
+                p.label_vi()
+            ),
+            period_line: format!(
+                "(Kỳ tổng hợp từ ngày {} đến ngày {})",
+                p.from.format("%d/%m/%Y"),
+                p.to.format("%d/%m/%Y")
+            ),
+            footnote: None,
+        },
+        sections: vec![
+            Section {
+                heading: "I. TÌNH HÌNH CHUNG".into(),
+                paragraphs: totals(n, p),
+            },
+            Section {
+                heading: "II. CHỈ SỐ 766 VÀ XẾP HẠNG".into(),
+                paragraphs: ranking_words(n),
+            },
+        ],
+        blocks: vec![Block::Table(table(n))],
+        closing: Closing {
+            recipients_title: "Nơi nhận:".into(),
+            recipients: cfg.recipients.clone(),
+            signer_lines: cfg.signer_lines.clone(),
+            signer_name: cfg.signer_name.clone(),
+            signature_field: "ChuKy".into(),
+        },
+        appendices: Vec::new(),
+        data_version: data_version(n),
+    }
+}
