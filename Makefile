@@ -33,7 +33,7 @@ export DUCKDB_LIB_DIR
 endif
 CARGO_FLAGS := --release --locked $(CARGO_FEATURES)
 
-.PHONY: all build run test lint fuzz mutants bench bench-faults fixtures manifests install tools typst test-tools clean-db duckdb-lib prepare
+.PHONY: all build run test lint fuzz mutants bench bench-national bench-faults fixtures manifests install tools typst test-tools clean-db duckdb-lib prepare
 
 all: build
 
@@ -132,12 +132,17 @@ bench: build
 
 # Hostile input and hard faults at scale: 1 000 damaged files in one ingest, 100 SIGKILLs
 # of the scheduled job, a 1 GB single-line file (see README, "Hostile input").
+# National scale: 34 provinces × 1M dossiers as a Parquet lake, roll-up of a month and a year.
+bench-national: build
+	bash bench/national.sh
+
 bench-faults: build
 	bash bench/limits.sh
 	bash bench/corpus.sh
 	bash bench/kill.sh
 
-# Property tests of the readers at scale: 100 000 fresh cases per reader (random seeds).
+# Property tests of the readers at scale: 100 000 fresh cases per reader (random seeds),
+# shared among its inputs; one case in 100 also through a full ingest into DuckDB.
 FUZZ_CASES ?= 100000
 fuzz: build
 	BAOCAO_FUZZ_CASES=$(FUZZ_CASES) cargo test $(CARGO_FLAGS) --test it fuzz -- --nocapture --test-threads 2

@@ -44,8 +44,10 @@ pub fn run(a: &Args, g: &Global) -> Result<Exit> {
     };
     let mut all_match = true;
     let mut out = std::io::stdout().lock();
+    // The reports of one run name the same inputs: they share one replay of them.
+    let mut replays = crate::run::regenerate::Replays::default();
     for m in &manifests {
-        let v = crate::run::regenerate::regenerate(m, g.renderer)?;
+        let v = crate::run::regenerate::regenerate_with(&mut replays, m, g.renderer)?;
         bar.inc(1);
         all_match &= v.matches;
         if v.matches {
@@ -55,5 +57,10 @@ pub fn run(a: &Args, g: &Global) -> Result<Exit> {
         }
     }
     bar.finish_and_clear();
+    tracing::info!(
+        "{} manifests, {} replays of their inputs",
+        manifests.len(),
+        replays.made
+    );
     Ok(if all_match { Exit::Ok } else { Exit::Warnings })
 }

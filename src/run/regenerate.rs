@@ -1,5 +1,6 @@
 //! `regenerate`: rebuilds a report from the archived inputs in its manifest, in a fresh
-//! database, through the same pipeline, and compares the PDF byte for byte.
+//! database, through the same pipeline, and compares the PDF byte for byte. Manifests that
+//! name the same inputs (the reports of one run) share one replay of them (`Replays`).
 
 use super::manifest::{self, Hashed, Manifest};
 use crate::choice::{RendererChoice, ReportKind};
@@ -56,9 +57,66 @@ fn ingredients(m: &Manifest, s: &Settings) -> Vec<String> {
     differs
 }
 
+/// The last replay of a set of inputs: an in-memory store loaded from them, kept for the
+/// next manifest naming the very same inputs under the same ingest settings.
+#[derive(Default)]
+pub struct Replays {
+    last: Option<(String, duckdb::Connection, Vec<String>)>,
+    /// How many replays were made (for the summary line).
+    pub made: usize,
+}
+
+impl Replays {
+    /// The store loaded from a manifest's inputs (made, or the previous one when the inputs,
+    /// their windows, the run date and the column policy are the same), and what no longer loads.
+    fn of(&mut self, m: &Manifest, s: &Settings) -> Result<(&duckdb::Connection, Vec<String>)> {
+        let key = serde_json::to_string(&(
+            m.inputs
+                .iter()
+                .map(|i| (&i.path, &i.sha256, &i.covers))
+                .collect::<Vec<_>>(),
+            &s.config.ingest.extra,
+            s.run_date.to_string(),
+        ))?;
+        if self.last.as_ref().map(|l| &l.0) != Some(&key) {
+            self.last = None; // free the previous store before loading the next
+            let conn = crate::store::open_in_memory()?;
+            let mut differs = Vec::new();
+            for i in &m.inputs {
+                let opts = IngestOptions {
+                    read: Default::default(),
+                    extra: s.config.ingest.extra.clone(),
+                    today: s.run_date,
+                    progress: false,
+                    position: None,
+                    covers: i.covers.as_deref().map(ingest::parse_covers).transpose()?,
+                };
+                let r = ingest::ingest_file(&conn, Path::new(&i.path), &opts)?;
+                if let Outcome::Rejected { reason } = &r.outcome {
+                    differs.push(format!("input {} no longer loads: {reason}", i.path));
+                }
+            }
+            self.made += 1;
+            self.last = Some((key, conn, differs));
+        }
+        let (_, conn, differs) = self.last.as_ref().expect("just made");
+        Ok((conn, differs.clone()))
+    }
+}
+
 /// Regenerates the report of one manifest, with the manifest's renderer unless one is given
 /// (never "auto": a fallback would not reproduce it).
 pub fn regenerate(manifest_path: &Path, renderer: Option<RendererChoice>) -> Result<Verdict> {
+    regenerate_with(&mut Replays::default(), manifest_path, renderer)
+}
+
+/// Same as `regenerate`, reusing the replay of the previous manifest when it names the
+/// same inputs.
+pub fn regenerate_with(
+    replays: &mut Replays,
+    manifest_path: &Path,
+    renderer: Option<RendererChoice>,
+) -> Result<Verdict> {
     let m: Manifest = manifest::read(manifest_path)?;
     let mut s = Settings::from_manifest(&m)?;
     let mut differs = ingredients(&m, &s);
@@ -68,21 +126,8 @@ pub fn regenerate(manifest_path: &Path, renderer: Option<RendererChoice>) -> Res
             differs,
         });
     }
-    let conn = crate::store::open_in_memory()?;
-    for i in &m.inputs {
-        let opts = IngestOptions {
-            read: Default::default(),
-            extra: s.config.ingest.extra.clone(),
-            today: s.run_date,
-            progress: false,
-            position: None,
-            covers: i.covers.as_deref().map(ingest::parse_covers).transpose()?,
-        };
-        let r = ingest::ingest_file(&conn, Path::new(&i.path), &opts)?;
-        if let Outcome::Rejected { reason } = &r.outcome {
-            differs.push(format!("input {} no longer loads: {reason}", i.path));
-        }
-    }
+    let (conn, no_longer) = replays.of(&m, &s)?;
+    differs.extend(no_longer);
     let kind = ReportKind::parse(&m.kind).ok_or_else(|| anyhow!("the manifest names an unknown kind '{}'", m.kind))?;
     let conv = <Convention as clap::ValueEnum>::from_str(&m.convention, false)
         .map_err(|_| anyhow!("the manifest names an unknown convention '{}'", m.convention))?;
@@ -96,7 +141,7 @@ pub fn regenerate(manifest_path: &Path, renderer: Option<RendererChoice>) -> Res
         None => <RendererChoice as clap::ValueEnum>::from_str(&m.renderer, false)
             .map_err(|_| anyhow!("the manifest names an unknown renderer '{}'", m.renderer))?,
     };
-    let (report, _) = pipeline::model(&conn, &req, &s)?;
+    let (report, _) = pipeline::model(conn, &req, &s)?;
     let tmp = tempfile_dir()?;
     let stem = m.pdf.name.trim_end_matches(".pdf").to_string();
     let made = pipeline::render_outputs(&report, &req.period, &s.renderer()?, &s.formats(), tmp.path(), &stem)?;
