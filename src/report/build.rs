@@ -12,7 +12,12 @@ use sha2::{Digest, Sha256};
 /// The data version: a hash of the input files' hashes, sorted (the same files give the
 /// same version whatever order a folder listed them in).
 pub fn data_version(m: &Metrics) -> String {
-    let mut hashes: Vec<&str> = m.inputs.iter().map(|i| i.sha256.as_str()).collect();
+    version_of(m.inputs.iter().map(|i| i.sha256.as_str()))
+}
+
+/// A short hash of a set of file hashes, in any order.
+pub fn version_of<'a>(hashes: impl IntoIterator<Item = &'a str>) -> String {
+    let mut hashes: Vec<&str> = hashes.into_iter().collect();
     hashes.sort_unstable();
     let mut h = Sha256::new();
     for x in hashes {

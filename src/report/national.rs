@@ -9,7 +9,6 @@ use super::model::{Block, Closing, Header, Report, Section, Table, TableRow};
 use crate::config::NationalConfig;
 use crate::period::Period;
 use crate::rollup::National;
-use sha2::{Digest, Sha256};
 
 /// Provincial units of the period's time: 63 before 1/7/2025, 34 after.
 fn units_of_time(p: &Period) -> usize {
@@ -19,18 +18,6 @@ fn units_of_time(p: &Period) -> usize {
     } else {
         34
     }
-}
-
-/// The data version: a hash of the files the roll-up read.
-fn data_version(n: &National) -> String {
-    let mut hashes: Vec<&str> = n.inputs.iter().map(|i| i.sha256.as_str()).collect();
-    hashes.sort_unstable();
-    let mut h = Sha256::new();
-    for x in hashes {
-        h.update(x.as_bytes());
-        h.update(b"\n");
-    }
-    crate::fsx::hex(&h.finalize())[..16].to_string()
 }
 
 /// The national totals in words.
@@ -198,6 +185,6 @@ pub fn model(n: &National, p: &Period, cfg: &NationalConfig) -> Report {
             signature_field: "ChuKy".into(),
         },
         appendices: Vec::new(),
-        data_version: data_version(n),
+        data_version: super::build::version_of(n.inputs.iter().map(|i| i.sha256.as_str())),
     }
 }

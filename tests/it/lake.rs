@@ -111,18 +111,24 @@ fn a_month_exports_to_a_deterministic_partition_and_a_reexport_replaces_it() {
     assert_eq!(siblings, ["month=06"]);
 }
 
-#[test]
-fn the_national_table_ranks_provinces_of_the_same_dates_with_ties_equal() {
-    let tmp = tempfile::tempdir().unwrap();
-    let db = tmp.path().join("na.duckdb");
+/// A lake of three provinces from the Nghệ An fixture: two with the same figures (a tie),
+/// a third exported as a calendar month — a different period: shown apart, not ranked and
+/// not in the totals.
+fn three_provinces(dir: &Path) -> std::path::PathBuf {
+    let db = dir.join("na.duckdb");
     let db = db.to_str().unwrap();
     ingest_na(db);
-    let lake = tmp.path().join("lake");
-    // Two provinces with the same figures tie; a third exported as a calendar month is a
-    // different period: shown apart, not ranked and not in the totals.
+    let lake = dir.join("lake");
     export(db, &lake, &["--province", "Tỉnh A"]);
     export(db, &lake, &["--province", "Tỉnh B"]);
     export(db, &lake, &["--province", "Tỉnh C", "--convention", "calendar"]);
+    lake
+}
+
+#[test]
+fn the_national_table_ranks_provinces_of_the_same_dates_with_ties_equal() {
+    let tmp = tempfile::tempdir().unwrap();
+    let lake = three_provinces(tmp.path());
     let (code, out, err) = run(&[
         "rollup",
         lake.to_str().unwrap(),
@@ -310,13 +316,7 @@ fn a_year_rolls_up_from_year_partitions_and_a_store_is_named_by_its_file() {
 #[test]
 fn the_national_report_is_a_signed_frame_of_the_issuing_office() {
     let tmp = tempfile::tempdir().unwrap();
-    let db = tmp.path().join("na.duckdb");
-    let db = db.to_str().unwrap();
-    ingest_na(db);
-    let lake = tmp.path().join("lake");
-    export(db, &lake, &["--province", "Tỉnh A"]);
-    export(db, &lake, &["--province", "Tỉnh B"]);
-    export(db, &lake, &["--province", "Tỉnh C", "--convention", "calendar"]);
+    let lake = three_provinces(tmp.path());
     let out = tmp.path().join("out");
     let (code, stdout, err) = run(&[
         "report",
