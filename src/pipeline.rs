@@ -178,14 +178,7 @@ pub fn model(conn: &Connection, req: &Request, s: &Settings) -> Result<(Report, 
                 .period
                 .months_within()
                 .iter()
-                .map(|mp| {
-                    // The monthly trend needs the rates only, not the per-procedure forms.
-                    let trend = metrics::Options {
-                        forms: false,
-                        ..o.clone()
-                    };
-                    metrics::compute(conn, mp, &trend)
-                })
+                .map(|mp| metrics::trend_month(conn, mp, &o))
                 .collect::<Result<Vec<_>>>()?;
             build::annual(&m, &months, &req.period, cfg)
         }

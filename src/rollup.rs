@@ -191,7 +191,11 @@ fn read_lake_file(conn: &Connection, f: &Path, p: &Period, cfg: &index766::Confi
 /// written to it; its schema must be this program's).
 fn read_store(province: &str, path: &Path, p: &Period, o: &Options) -> Result<Province> {
     let conn = crate::store::open_read_only(path)?;
-    let m = crate::metrics::compute(&conn, p, o)
+    let totals_only = Options {
+        forms: false,
+        ..o.clone()
+    };
+    let m = crate::metrics::compute(&conn, p, &totals_only)
         .with_context(|| format!("computing {} from {}", p.key(), path.display()))?;
     Ok(Province {
         province: province.to_string(),

@@ -165,7 +165,8 @@ pub struct Options {
     pub unit: Option<String>,
     /// Agencies expected to report every period, besides those seen before.
     pub expected_units: Vec<String>,
-    /// Compute the per-procedure and catalogue forms (II.06b, II.07b); a trend month does not.
+    /// Compute the per-procedure and catalogue forms (II.06b, II.07b) and the 766 index per
+    /// unit; a roll-up reading a province's store needs neither.
     pub forms: bool,
 }
 
@@ -333,6 +334,13 @@ pub fn inputs(conn: &Connection) -> Result<Vec<Input>> {
 }
 
 /// Computes every metric for a period, with its comparisons.
+/// One month of a year's trend: its rates only (the year-end review charts the on-time rate
+/// by month; the month's counts, coverage and comparisons are not printed, so not computed).
+pub fn trend_month(conn: &Connection, p: &Period, o: &Options) -> Result<(PeriodOut, rates::Rates)> {
+    let scope = Scope::new(p, o.unit.as_deref()).with_choices(&o.index766.choices);
+    Ok((p.into(), rates::compute(conn, &scope)?.total))
+}
+
 pub fn compute(conn: &Connection, p: &Period, o: &Options) -> Result<Metrics> {
     if let Some(f) = o.targets.as_ref().filter(|f| f.year != p.year) {
         anyhow::bail!(crate::error::Failure::new(

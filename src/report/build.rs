@@ -430,7 +430,12 @@ pub fn monthly(m: &Metrics, p: &Period, cfg: &ReportConfig) -> Report {
 
 /// The year-end review: highlights, targets, key figures, monthly trend, ranking, 766,
 /// appendix.
-pub fn annual(m: &Metrics, months: &[Metrics], p: &Period, cfg: &ReportConfig) -> Report {
+pub fn annual(
+    m: &Metrics,
+    months: &[(crate::metrics::PeriodOut, crate::metrics::rates::Rates)],
+    p: &Period,
+    cfg: &ReportConfig,
+) -> Report {
     let t = &m.ii06a.total.counts;
     let mut review = vec![format!(
         "Năm {}, toàn tỉnh tiếp nhận mới {} hồ sơ, giải quyết {} hồ sơ, tỷ lệ giải quyết đúng hạn, trước hạn đạt {}; tỷ lệ hồ sơ tiếp nhận trực tuyến đạt {}, tỷ lệ thanh toán trực tuyến đạt {}, mức độ hài lòng đạt {}.",
@@ -477,10 +482,10 @@ pub fn annual(m: &Metrics, months: &[Metrics], p: &Period, cfg: &ReportConfig) -
         note: "Tỷ lệ (%) trên số hồ sơ đã giải quyết trong tháng".into(),
         bars: months
             .iter()
-            .filter_map(|mm| {
-                let pct = mm.rates.on_time.percent?;
+            .filter_map(|(period, rates)| {
+                let pct = rates.on_time.percent?;
                 Some(Bar {
-                    label: mm.period.label.clone(),
+                    label: period.label.clone(),
                     fraction: (pct / 100.0).clamp(0.0, 1.0),
                     value: percent(Some(pct)),
                 })
