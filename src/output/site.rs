@@ -268,7 +268,11 @@ fn scope_vi(it: &Item) -> String {
     if let Some(u) = &it.entry.unit {
         return u.clone();
     }
-    let issuer = it.report.as_ref().map(|r| strings(&r["header"]["issuer"]).join(" ")).unwrap_or_default();
+    let issuer = it
+        .report
+        .as_ref()
+        .map(|r| strings(&r["header"]["issuer"]).join(" "))
+        .unwrap_or_default();
     if issuer.contains("THÀNH PHỐ") || issuer.contains("Thành phố") || issuer.contains("TP ") {
         "Toàn thành phố".into()
     } else {
@@ -523,16 +527,20 @@ fn report_page(it: &Item, all: &[Item]) -> String {
     let blocks = r["blocks"].as_array().cloned().unwrap_or_default();
     let has_targets = blocks.iter().any(|t| t["id"] == "targets");
     let tables: Vec<&Value> = blocks.iter().filter(|t| t["type"] == "table").collect();
-    // The key figures with their 12-month trend first, then the other tables in print order.
-    for t in tables.iter().filter(|t| t["id"] == "key_figures") {
+    // The tables in print order, the 12-month trend right after the key figures.
+    let mut trend_done = false;
+    for t in &tables {
         table(&mut b, t);
+        if t["id"] == "key_figures" {
+            trend(&mut b, it, all);
+            trend_done = true;
+        }
     }
-    trend(&mut b, it, all);
+    if !trend_done {
+        trend(&mut b, it, all);
+    }
     if !has_targets {
         b.push_str("<h2>Chỉ tiêu</h2>\n<p class=\"muted\">Báo cáo này không có bảng đánh giá chỉ tiêu.</p>\n");
-    }
-    for t in tables.iter().filter(|t| t["id"] != "key_figures") {
-        table(&mut b, t);
     }
     if let Some(sections) = r["sections"].as_array() {
         b.push_str("<h2>Nội dung báo cáo</h2>\n");
