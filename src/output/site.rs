@@ -5,6 +5,7 @@
 //! Plain HTML and CSS, no script. Every figure printed is a string of a report model; the
 //! site never computes one (the chart only places the printed rates on a 0–100 scale).
 
+use crate::error::{Exit, Failure};
 use crate::fsx;
 use anyhow::{Context, Result};
 use serde_json::Value;
@@ -60,11 +61,15 @@ struct Item {
 /// Writes the whole site to `out` (built beside it, then swapped in). A folder that is not
 /// empty and was not written by this command is left alone (error).
 pub fn write(entries: &[Entry], out: &Path) -> Result<Written> {
+    let usage = |m: String| anyhow::Error::new(Failure::new(Exit::Usage, m));
+    if out.file_name().is_none() || out.ends_with("..") {
+        return Err(usage(format!("--out {}: name the site's own folder", out.display())));
+    }
     if out.exists() && !out.join(MARKER).exists() && std::fs::read_dir(out)?.next().is_some() {
-        anyhow::bail!(
+        return Err(usage(format!(
             "{} is not empty and is not a site written by baocao: choose an empty or new folder",
             out.display()
-        );
+        )));
     }
     let tmp = sibling(out, "tmp");
     if tmp.exists() {
@@ -160,10 +165,11 @@ fn collect(entries: &[Entry], site: &Path) -> Result<Vec<Item>> {
         };
         let dir = e.pdf.parent().unwrap_or(Path::new(""));
         let json = dir.join(format!("{s}.report.json"));
-        match std::fs::read_to_string(&json) {
-            Ok(t) => {
-                it.report = Some(serde_json::from_str(&t).with_context(|| format!("reading {}", json.display()))?);
-            }
+        match std::fs::read_to_string(&json).map(|t| serde_json::from_str::<Value>(&t)) {
+            Ok(Ok(v)) => it.report = Some(v),
+            Ok(Err(e)) => it
+                .problems
+                .push(format!("{}: unreadable report data ({e})", json.display())),
             Err(_) => it.problems.push(format!("{}: report data not found", json.display())),
         }
         // Only the PDF that was recorded is published.
@@ -289,6 +295,19 @@ fn file_vi(label: &str) -> &'static str {
         "Manifest" => "Manifest (dữ liệu đầu vào, mã băm, để lập lại báo cáo)",
         _ => "Dữ liệu báo cáo (JSON)",
     }
+}
+
+/// A relative link: path bytes other than letters, digits and `-._~/` percent-encoded.
+fn href(path: &str) -> String {
+    let mut o = String::new();
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            o.push(b as char);
+        } else {
+            let _ = write!(o, "%{b:02X}");
+        }
+    }
+    o
 }
 
 /// HTML-escapes text for an element or an attribute.
@@ -437,7 +456,7 @@ phiên bản cũ được giữ nguyên để đối chiếu.</p>",
             );
         }
         let head = if it.report.is_some() {
-            format!("<a href=\"reports/{}.html\">{name}</a>", esc(&it.name))
+            format!("<a href=\"reports/{}.html\">{name}</a>", href(&it.name))
         } else {
             name
         };
@@ -454,7 +473,7 @@ phiên bản cũ được giữ nguyên để đối chiếu.</p>",
         let files: Vec<String> = it
             .files
             .iter()
-            .map(|(l, f)| format!("<a href=\"files/{}\">{}</a>", esc(f), esc(l)))
+            .map(|(l, f)| format!("<a href=\"files/{}\">{}</a>", href(f), esc(l)))
             .collect();
         let mut cell = files.join(" · ");
         if !it.problems.is_empty() {
@@ -510,7 +529,7 @@ fn report_page(it: &Item, all: &[Item]) -> String {
         let _ = writeln!(
             b,
             "<li><a href=\"../files/{}\">{}</a></li>",
-            esc(f),
+            href(f),
             esc(file_vi(label))
         );
     }
@@ -588,7 +607,7 @@ fn versions(b: &mut String, it: &Item, all: &[Item]) {
         let links: Vec<String> = same
             .iter()
             .filter(|o| o.entry.run_id != e.run_id && o.report.is_some())
-            .map(|o| format!("<a href=\"{}.html\">phiên bản {}</a>", esc(&o.name), o.entry.version))
+            .map(|o| format!("<a href=\"{}.html\">phiên bản {}</a>", href(&o.name), o.entry.version))
             .collect();
         if !links.is_empty() {
             let _ = write!(line, ". Các phiên bản khác: {}", links.join(", "));
@@ -851,7 +870,7 @@ aria-labelledby=\"trend-title trend-desc\" font-family=\"Liberation Serif, Times
     );
     for mo in &ms {
         let name = match &mo.page {
-            Some(p) => format!("<a href=\"{}\">{}</a>", esc(p), esc(&mo.label)),
+            Some(p) => format!("<a href=\"{}\">{}</a>", href(p), esc(&mo.label)),
             None => esc(&mo.label),
         };
         let cell = |v: &Option<String>| match (&mo.page, v) {
@@ -905,5 +924,6 @@ mod tests {
         assert_eq!(percent("100%"), Some(100.0));
         assert_eq!(percent("không phát sinh"), None);
         assert_eq!(esc("<a href=\"x\">&'"), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
+        assert_eq!(href("files/a b\"<.pdf"), "files/a%20b%22%3C.pdf");
     }
 }

@@ -15,15 +15,23 @@ fn archive(dir: &Path) -> (PathBuf, PathBuf) {
     assert!(code <= 1, "{err}");
     let cfg = config_without_catalogue(dir);
     let out = dir.join("out");
-    for (period, formats) in [("2023-05", "pdf"), ("2023-06", "pdf,xlsx,docx")] {
+    for (period, formats, unit) in [
+        ("2023-05", "pdf", None),
+        ("2023-06", "pdf,xlsx,docx", None),
+        ("2023-06", "pdf", Some("Sở Y tế")),
+    ] {
         let g = ["--renderer", "builtin", "--formats", formats];
-        let (code, _, err) = report(&db, &cfg, &g, &["monthly", "--period", period], &out);
+        let mut args = vec!["monthly", "--period", period];
+        if let Some(u) = unit {
+            args.extend_from_slice(&["--unit", u]);
+        }
+        let (code, _, err) = report(&db, &cfg, &g, &args, &out);
         assert_eq!(code, 0, "{err}");
     }
     let site = dir.join("site");
     let (code, out, err) = run(&["--db", db_s, "site", "--out", site.to_str().unwrap()]);
     assert_eq!(code, 0, "{out}{err}");
-    assert!(out.contains("2 report pages, 2 versions"), "{out}");
+    assert!(out.contains("3 report pages, 3 versions"), "{out}");
     (db, site)
 }
 
@@ -62,7 +70,7 @@ fn every_link_resolves_and_the_report_page_prints_the_published_figures() {
     let tmp = tempfile::tempdir().unwrap();
     let (db, site) = archive(tmp.path());
     let all = pages(&site);
-    assert_eq!(all.len(), 3, "{all:?}");
+    assert_eq!(all.len(), 4, "{all:?}");
     let mut walked = 0;
     for page in &all {
         let html = read(page);
@@ -109,6 +117,15 @@ fn every_link_resolves_and_the_report_page_prints_the_published_figures() {
     assert!(june.contains("href=\"monthly-2023-05.html\">T5/2023</a>"), "May linked");
     assert!(june.contains("10/12 tháng chưa có báo cáo tháng"), "gaps stated");
     assert!(june.contains("Báo cáo này không có bảng đánh giá chỉ tiêu."));
+    // A department's report is listed under its name, and its trend reads only its own
+    // monthly reports (the province's May report is not the department's).
+    assert!(
+        index.contains("<td>Sở Y tế</td>") && index.contains("<td>Toàn tỉnh</td>"),
+        "{index}"
+    );
+    let health = read(&site.join("reports/monthly-2023-06-so-y-te.html"));
+    assert!(health.contains("11/12 tháng chưa có báo cáo tháng"), "{health}");
+    assert!(!health.contains("monthly-2023-05.html"));
     // The published files are the recorded ones, byte for byte.
     let pdf = std::fs::read(site.join("files/monthly-2023-06.pdf")).unwrap();
     assert_eq!(pdf, std::fs::read(tmp.path().join("out/monthly-2023-06.pdf")).unwrap());
@@ -137,7 +154,7 @@ fn a_missing_pdf_is_not_published_and_a_foreign_folder_is_left_alone() {
     std::fs::create_dir_all(&foreign).unwrap();
     std::fs::write(foreign.join("keep.txt"), "mine").unwrap();
     let (code, _, err) = run(&["--db", db_s, "site", "--out", foreign.to_str().unwrap()]);
-    assert_ne!(code, 0);
+    assert_eq!(code, 2, "{err}");
     assert!(err.contains("is not a site written by baocao"), "{err}");
     assert_eq!(read(&foreign.join("keep.txt")), "mine");
 }
