@@ -388,6 +388,7 @@ th[scope=rowgroup] { background: var(--soft); text-align: left; }
 .old { color: #4a5560; }
 ul.files { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: .3rem 1.2rem; }
 figure { margin: .5rem 0; }
+summary { cursor: pointer; color: var(--accent); }
 svg { max-width: 100%; height: auto; }
 code { font-size: .85rem; word-break: break-all; }
 @media print {
@@ -545,10 +546,13 @@ fn report_page(it: &Item, all: &[Item]) -> String {
     }
     let blocks = r["blocks"].as_array().cloned().unwrap_or_default();
     let has_targets = blocks.iter().any(|t| t["id"] == "targets");
-    let tables: Vec<&Value> = blocks.iter().filter(|t| t["type"] == "table").collect();
-    // The tables in print order, the 12-month trend right after the key figures.
+    // The tables and charts in print order, the 12-month trend right after the key figures.
     let mut trend_done = false;
-    for t in &tables {
+    for (n, t) in blocks.iter().enumerate() {
+        if t["type"] == "chart" {
+            bars(&mut b, t, n);
+            continue;
+        }
         table(&mut b, t);
         if t["id"] == "key_figures" {
             trend(&mut b, it, all);
@@ -614,6 +618,61 @@ fn versions(b: &mut String, it: &Item, all: &[Item]) {
         }
     }
     let _ = writeln!(b, "<p><strong>{line}.</strong></p>");
+}
+
+/// A bar chart of the model (a rate per agency) as inline SVG: each bar's length is the
+/// model's fraction, its label and printed value are the model's strings; the same
+/// figures follow as a table.
+fn bars(b: &mut String, c: &Value, n: usize) {
+    let title = text(c, &["title"]);
+    let rows: Vec<&Value> = c["bars"].as_array().map(|a| a.iter().collect()).unwrap_or_default();
+    let _ = writeln!(b, "<section>\n<h2>{}</h2>", esc(title));
+    let note = text(c, &["note"]);
+    if !note.is_empty() {
+        let _ = writeln!(b, "<p>{}</p>", esc(note));
+    }
+    let (label_w, bar_x, bar_w, row_h) = (330.0, 340.0, 260.0, 22.0);
+    let h = row_h * rows.len() as f64 + 8.0;
+    let _ = writeln!(
+        b,
+        "<figure>\n<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 760 {h}\" width=\"760\" height=\"{h}\" \
+role=\"img\" aria-labelledby=\"chart{n}-title\" font-family=\"Liberation Serif, Times New Roman, serif\">\n\
+<title id=\"chart{n}-title\">{}</title>",
+        esc(title)
+    );
+    for (i, r) in rows.iter().enumerate() {
+        let y = 4.0 + row_h * i as f64;
+        let f = r["fraction"].as_f64().unwrap_or(0.0).clamp(0.0, 1.0);
+        let _ = writeln!(
+            b,
+            "<text x=\"{label_w}\" y=\"{:.1}\" font-size=\"13\" text-anchor=\"end\">{}</text>\
+<rect x=\"{bar_x}\" y=\"{:.1}\" width=\"{:.1}\" height=\"14\" fill=\"#0b4f8a\"/>\
+<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"12\">{}</text>",
+            y + 14.0,
+            esc(text(r, &["label"])),
+            y + 3.0,
+            bar_w * f,
+            bar_x + bar_w * f + 6.0,
+            y + 14.0,
+            esc(text(r, &["value"]))
+        );
+    }
+    b.push_str("</svg>\n</figure>\n");
+    let _ = write!(
+        b,
+        "<details><summary>Số liệu của biểu đồ</summary>\n<table class=\"narrow\">\n<caption class=\"sr\">{}</caption>\n\
+<thead><tr><th scope=\"col\">Cơ quan, đơn vị</th><th scope=\"col\" class=\"right\">Tỷ lệ</th></tr></thead>\n<tbody>\n",
+        esc(title)
+    );
+    for r in &rows {
+        let _ = writeln!(
+            b,
+            "<tr><th scope=\"row\">{}</th><td class=\"right\">{}</td></tr>",
+            esc(text(r, &["label"])),
+            esc(text(r, &["value"]))
+        );
+    }
+    b.push_str("</tbody>\n</table>\n</details>\n</section>\n");
 }
 
 /// A table block of the model as an accessible HTML table: the first left-aligned column

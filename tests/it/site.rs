@@ -112,6 +112,9 @@ fn every_link_resolves_and_the_report_page_prints_the_published_figures() {
         "the 766 ranking"
     );
     assert!(june.contains("<th scope=\"rowgroup\""), "ranking groups");
+    // The report's bar charts by department, with the published online intake of Industry and Trade.
+    assert!(june.contains("Tỷ lệ tiếp nhận hồ sơ trực tuyến theo sở, ban, ngành"));
+    assert!(june.contains("99,05% (1.978/1.997)") && june.contains("35,13% (281/800)"));
     // The trend: June and May from their reports, ten months without a report said so.
     assert!(june.contains("<svg") && june.contains("role=\"img\""));
     assert!(june.contains("href=\"monthly-2023-05.html\">T5/2023</a>"), "May linked");
