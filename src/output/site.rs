@@ -441,6 +441,7 @@ phiên bản cũ được giữ nguyên để đối chiếu.</p>",
     );
     if items.is_empty() {
         b.push_str("<p>Chưa có báo cáo nào được lập.</p>\n");
+        return page("Kho báo cáo giải quyết thủ tục hành chính", "", &b);
     }
     b.push_str("<table>\n<caption>Danh sách báo cáo đã lập</caption>\n<thead><tr>");
     for h in ["Báo cáo", "Loại", "Phạm vi", "Phiên bản", "Tệp tải về"] {

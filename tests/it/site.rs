@@ -252,6 +252,17 @@ fn a_real_browser_shows_the_published_figures() {
     assert!(dom.contains("<svg") && dom.contains("scope=\"row\""));
     let index_dom = chromium(&["--dump-dom"], &site.join("index.html"));
     assert!(index_dom.contains("Danh sách báo cáo đã lập"), "{index_dom}");
+    // The print stylesheet gives a printable A4 document.
+    let printed = tmp.path().join("printed.pdf");
+    chromium(
+        &[
+            "--no-pdf-header-footer",
+            &format!("--print-to-pdf={}", printed.display()),
+        ],
+        &page,
+    );
+    let pdf = std::fs::read(&printed).unwrap();
+    assert!(pdf.starts_with(b"%PDF-") && pdf.len() > 20_000, "{} bytes", pdf.len());
     // Screenshots (docs/site-index.png, docs/site-report.png with BAOCAO_UPDATE_DOCS=1).
     let docs = std::env::var_os("BAOCAO_UPDATE_DOCS").is_some_and(|v| v == "1");
     for (name, p) in [("site-index.png", site.join("index.html")), ("site-report.png", page)] {
