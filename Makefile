@@ -110,14 +110,15 @@ typst:
 # Calc and Writer (the XLSX and DOCX tests open the files in a real office suite; about
 # 25 s to install on top of apt-get update; never needed by `make run`), with Liberation
 # Serif for its "Times New Roman" (without it LibreOffice lays the draft out in a wider
-# font and the national title wraps).
+# font and the national title wraps), and Chromium (the site test opens the public HTML
+# archive in a real browser: --dump-dom and a screenshot).
 test-tools:
 	@rustup component list --installed 2>/dev/null | grep -q clippy || rustup component add clippy rustfmt
 	@command -v pdftotext >/dev/null && command -v pdffonts >/dev/null && command -v pdfsig >/dev/null && \
 	  command -v qpdf >/dev/null && command -v certutil >/dev/null && command -v soffice >/dev/null && \
-	  fc-list 2>/dev/null | grep -q "Liberation Serif" || \
+	  command -v chromium >/dev/null && fc-list 2>/dev/null | grep -q "Liberation Serif" || \
 	  { $(APT) update -qq && $(APT) install -y -qq --no-install-recommends poppler-utils qpdf \
-	      libnss3-tools libreoffice-calc libreoffice-writer fonts-liberation; }
+	      libnss3-tools libreoffice-calc libreoffice-writer fonts-liberation chromium; }
 	@# A PAdES signer for the signing test (pdfsig 22.12 signs an existing field as PKCS#7):
 	@# pyHanko, pinned, in a virtual environment beside typst (about 30 s the first time).
 	@"$(BAOCAO_PYHANKO)" --version >/dev/null 2>&1 || \

@@ -62,6 +62,8 @@ pub enum Command {
     Export(cmd::export::Args),
     /// The national table from many provinces' Parquet lakes: totals, rates, 766 and rank.
     Rollup(cmd::rollup::Args),
+    /// The public HTML archive: an index of every report produced and a page per report.
+    Site(cmd::site::Args),
     /// Checks the tools, fonts, DuckDB library and database a report needs.
     Doctor(cmd::doctor::Args),
     /// The cron entry point: ingest the inbox, archive it, render every due or changed report.
@@ -100,6 +102,7 @@ pub fn run(cli: Cli) -> Exit {
         Command::Report(a) => cmd::report::run(a, g),
         Command::Export(a) => cmd::export::run(a, g),
         Command::Rollup(a) => cmd::rollup::run(a, g),
+        Command::Site(a) => cmd::site::run(a, g),
         Command::Doctor(a) => cmd::doctor::run(a, g),
         Command::Run(a) => cmd::run::run(a, g),
         Command::Regenerate(a) => cmd::regenerate::run(a, g),

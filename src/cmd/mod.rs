@@ -16,6 +16,7 @@ pub mod regenerate;
 pub mod report;
 pub mod rollup;
 pub mod run;
+pub mod site;
 pub mod sql;
 pub mod status;
 pub mod validate;

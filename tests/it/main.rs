@@ -21,3 +21,4 @@ mod registry;
 mod report;
 mod run;
 mod signing;
+mod site;
