@@ -210,6 +210,19 @@ fn read_store(province: &str, path: &Path, p: &Period, o: &Options) -> Result<Pr
     })
 }
 
+/// True when two spellings name one province: case, diacritics and a leading "Tỉnh",
+/// "Thành phố" or "TP" aside ("TP. Hồ Chí Minh", "Thành phố Hồ Chí Minh", "Hồ Chí Minh").
+fn same_unit(a: &str, b: &str) -> bool {
+    let key = |s: &str| {
+        let slug = crate::pipeline::slug(s);
+        ["tinh-", "thanh-pho-", "tp-"]
+            .iter()
+            .find_map(|p| slug.strip_prefix(p).map(str::to_string))
+            .unwrap_or(slug)
+    };
+    key(a) == key(b)
+}
+
 /// Names the provinces with the units of the period's time: when the period ends after
 /// 30/6/2025, a province merged on 1/7/2025 becomes its successor, and rows of one
 /// successor (over the same dates) are added up. Returns the notes to print.
@@ -220,13 +233,19 @@ fn successors(rows: Vec<Province>, p: &Period, cfg: &index766::Config) -> (Vec<P
     for mut x in rows {
         let unit = units
             .iter()
-            .find(|u| u.name == x.province && u.successor != u.name && p.to > u.valid_to);
+            .find(|u| same_unit(&u.name, &x.province) && u.successor != u.name && p.to > u.valid_to);
         if let Some(u) = unit {
             merged
                 .entry(u.successor.clone())
                 .or_default()
                 .push(format!("{} {}", u.kind, u.name));
-            x.formed_from = vec![x.province.clone()];
+            x.formed_from = vec![u.name.clone()];
+            x.province = u.successor.clone();
+        } else if let Some(u) = units
+            .iter()
+            .find(|u| p.to > u.valid_to && same_unit(&u.successor, &x.province))
+        {
+            // The successor itself, as spelt in units.csv, so that merged rows join it.
             x.province = u.successor.clone();
         }
         match out
@@ -234,6 +253,9 @@ fn successors(rows: Vec<Province>, p: &Period, cfg: &index766::Config) -> (Vec<P
             .find(|y| y.province == x.province && y.dates == x.dates && y.not_ranked == x.not_ranked)
         {
             Some(y) if unit.is_some() || !y.formed_from.is_empty() => {
+                if y.formed_from.is_empty() {
+                    y.formed_from = vec![y.province.clone()]; // the successor's own figures
+                }
                 for e in COUNTS {
                     *y.ii06a.slot(e.key).expect("registered") += x.ii06a.get(e.key).unwrap_or(0);
                 }
@@ -410,4 +432,68 @@ fn input(path: &Path) -> Result<SourceFile> {
         sha256,
         bytes,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(name: &str, handled: i64, cfg: &index766::Config) -> Province {
+        let ii06a = Counts {
+            total_handled: handled,
+            ..Default::default()
+        };
+        let rates = Rates {
+            on_time: Rate::new(handled / 2, handled),
+            ..Default::default()
+        };
+        Province {
+            province: name.into(),
+            rank: None,
+            not_ranked: None,
+            ii06a,
+            index766: index766::score(cfg, &rates),
+            rates,
+            source: format!("{name}.parquet"),
+            formed_from: Vec::new(),
+            dates: ("2025-08-01".into(), "2025-08-31".into()),
+        }
+    }
+
+    #[test]
+    fn the_successor_s_own_figures_join_those_of_the_provinces_merged_into_it() {
+        let cfg = index766::parse_config(index766::DEFAULT_CONFIG).unwrap();
+        let aug = Period::parse("2025-08", crate::period::Convention::Calendar).unwrap();
+        let rows = vec![
+            row("TP. Hồ Chí Minh", 100, &cfg),
+            row("Bình Dương", 10, &cfg),
+            row("Nghệ An", 7, &cfg),
+            row("tỉnh Bà Rịa - Vũng Tàu", 1, &cfg),
+        ];
+        let (out, notes) = successors(rows, &aug, &cfg);
+        assert_eq!(out.len(), 2);
+        let hcm = out.iter().find(|x| x.province == "Hồ Chí Minh").unwrap();
+        assert_eq!(hcm.ii06a.total_handled, 111);
+        assert_eq!(hcm.rates.on_time.denominator, 111);
+        assert_eq!(hcm.formed_from, ["Bà Rịa - Vũng Tàu", "Bình Dương", "Hồ Chí Minh"]);
+        assert_eq!(notes.len(), 1);
+        // Before 1/7/2025 the provinces stay as they were.
+        let jun = Period::parse("2025-06", crate::period::Convention::Calendar).unwrap();
+        let (out, notes) = successors(
+            vec![row("Bình Dương", 10, &cfg), row("Hồ Chí Minh", 5, &cfg)],
+            &jun,
+            &cfg,
+        );
+        assert_eq!(out.len(), 2);
+        assert!(notes.is_empty());
+    }
+
+    #[test]
+    fn a_province_is_recognised_whatever_its_prefix_and_case() {
+        assert!(same_unit("Hồ Chí Minh", "TP. Hồ Chí Minh"));
+        assert!(same_unit("Hồ Chí Minh", "Thành phố Hồ Chí Minh"));
+        assert!(same_unit("Bình Dương", "tỉnh Bình Dương"));
+        assert!(same_unit("Bà Rịa - Vũng Tàu", "Tỉnh Bà Rịa – Vũng Tàu"));
+        assert!(!same_unit("Hà Nam", "Hà Nội"));
+    }
 }
