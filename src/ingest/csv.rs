@@ -107,7 +107,8 @@ fn decode(bytes: &[u8], enc: Encoding) -> Cell {
     if bytes.len() > limits::FIELD_BYTES {
         return Cell::too_long(bytes.len());
     }
-    let text = match enc {
+    // Borrowed for UTF-8 (the common case): the cleaned text is the only copy made.
+    let text: std::borrow::Cow<str> = match enc {
         Encoding::Windows1258 => {
             match encoding_rs::WINDOWS_1258.decode_without_bom_handling_and_without_replacement(bytes) {
                 // Bytes the code page leaves undefined decode to C1 controls: not text.
@@ -119,7 +120,7 @@ fn decode(bytes: &[u8], enc: Encoding) -> Cell {
                         pos + 1
                     ));
                 }
-                Some(s) => s.into_owned(),
+                Some(s) => s,
                 None => {
                     let pos = bytes.iter().position(|b| *b >= 0x80).unwrap_or(0);
                     return Cell::Bad(format!(
@@ -130,7 +131,9 @@ fn decode(bytes: &[u8], enc: Encoding) -> Cell {
                 }
             }
         }
-        Encoding::Tcvn3 | Encoding::Vni => super::legacy::decode(bytes, enc.legacy().expect("a legacy encoding")),
+        Encoding::Tcvn3 | Encoding::Vni => {
+            super::legacy::decode(bytes, enc.legacy().expect("a legacy encoding")).into()
+        }
         _ => match std::str::from_utf8(bytes) {
             Ok(s) if enc.bom_len() == 2 && s.contains('\u{FFFD}') => {
                 return Cell::Bad(format!(
@@ -138,7 +141,7 @@ fn decode(bytes: &[u8], enc: Encoding) -> Cell {
                     enc.name()
                 ));
             }
-            Ok(s) => s.to_string(),
+            Ok(s) => s.into(),
             Err(e) => {
                 return Cell::Bad(format!(
                     "invalid UTF-8 byte 0x{:02X} at byte {}",
