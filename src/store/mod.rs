@@ -57,8 +57,24 @@ pub fn open(path: &Path) -> Result<Connection> {
             anyhow::Error::new(e).context(format!("opening database {}", path.display()))
         }
     })?;
+    limit_memory(&conn)?;
     migrate(&conn).with_context(|| format!("database {}", path.display()))?;
     Ok(conn)
+}
+
+/// Caps DuckDB's memory when `BAOCAO_MEMORY_LIMIT` is set ("1GB", "600MB"): DuckDB then
+/// spills to disk, trading speed for a bounded footprint on a small server.
+fn limit_memory(conn: &Connection) -> Result<()> {
+    if let Ok(limit) = std::env::var("BAOCAO_MEMORY_LIMIT") {
+        conn.execute_batch(&format!("SET memory_limit = '{}'", limit.replace('\'', "")))
+            .map_err(|e| {
+                anyhow::Error::new(Failure::new(
+                    Exit::Usage,
+                    format!("BAOCAO_MEMORY_LIMIT={limit} is not a DuckDB memory size (e.g. 1GB, 600MB): {e}"),
+                ))
+            })?;
+    }
+    Ok(())
 }
 
 /// Opens a database read-only (another province's store in a roll-up): nothing is written
@@ -67,6 +83,7 @@ pub fn open_read_only(path: &Path) -> Result<Connection> {
     let config = duckdb::Config::default().access_mode(duckdb::AccessMode::ReadOnly)?;
     let conn = Connection::open_with_flags(path, config)
         .with_context(|| format!("opening {} read-only (is it a baocao database?)", path.display()))?;
+    limit_memory(&conn)?;
     let current: i32 = conn
         .query_row("SELECT coalesce(max(version), 0) FROM schema_version", [], |r| r.get(0))
         .with_context(|| format!("{} is not a baocao database (no schema_version)", path.display()))?;
@@ -86,6 +103,7 @@ pub fn open_read_only(path: &Path) -> Result<Connection> {
 /// Opens an in-memory database with the full schema (validate, tests).
 pub fn open_in_memory() -> Result<Connection> {
     let conn = Connection::open_in_memory()?;
+    limit_memory(&conn)?;
     migrate(&conn)?;
     Ok(conn)
 }

@@ -293,3 +293,28 @@ fn a_file_that_is_not_a_database_is_a_usage_error_and_stays_untouched() {
         "these are not the dossiers you are looking for\n"
     );
 }
+
+#[test]
+fn a_memory_limit_caps_duckdb_and_a_bad_one_is_a_usage_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("m.duckdb");
+    let run_with = |limit: &str| {
+        std::process::Command::new(super::common::bin())
+            .args([
+                "--db",
+                db.to_str().unwrap(),
+                "sql",
+                "SELECT current_setting('memory_limit')",
+            ])
+            .env("BAOCAO_MEMORY_LIMIT", limit)
+            .output()
+            .unwrap()
+    };
+    let ok = run_with("600MB");
+    assert_eq!(ok.status.code(), Some(0), "{}", String::from_utf8_lossy(&ok.stderr));
+    let shown = String::from_utf8_lossy(&ok.stdout);
+    assert!(shown.contains("MiB") || shown.contains("MB"), "{shown}");
+    let bad = run_with("lots");
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("BAOCAO_MEMORY_LIMIT=lots"));
+}
