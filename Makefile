@@ -33,7 +33,7 @@ export DUCKDB_LIB_DIR
 endif
 CARGO_FLAGS := --release --locked $(CARGO_FEATURES)
 
-.PHONY: all build run test lint fuzz mutants bench bench-national bench-faults fixtures manifests install tools typst test-tools clean-db duckdb-lib prepare
+.PHONY: all build run test lint fuzz mutants bench bench-scale bench-national bench-faults fixtures manifests install tools typst test-tools clean-db duckdb-lib prepare
 
 all: build
 
@@ -133,6 +133,10 @@ bench: build
 
 # Hostile input and hard faults at scale: 1 000 damaged files in one ingest, 100 SIGKILLs
 # of the scheduled job, a 1 GB single-line file (see README, "Hostile input").
+# Scale curve: ingest and a year's metrics at 1M, 5M, 20M dossiers (20 files each).
+bench-scale: build
+	bash bench/scale.sh
+
 # National scale: 34 provinces × 1M dossiers as a Parquet lake, roll-up of a month and a year.
 bench-national: build
 	bash bench/national.sh
