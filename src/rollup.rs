@@ -101,12 +101,13 @@ pub fn parse_source(arg: &str) -> Result<Source> {
     Ok(Source::Store { province, path })
 }
 
-/// The province (before or after 1/7/2025) whose slug is `slug`: "nghe-an" → "Nghệ An".
+/// The province (before or after 1/7/2025) a file stem names: "nghe-an" → "Nghệ An",
+/// "tp-ho-chi-minh" → "Hồ Chí Minh".
 fn province_by_slug(slug: &str) -> Option<String> {
     crate::report::units::units()
         .into_iter()
         .flat_map(|u| [u.name, u.successor])
-        .find(|n| crate::pipeline::slug(n) == slug)
+        .find(|n| same_unit(n, slug))
 }
 
 /// The metrics.parquet files of the period under each lake folder.
@@ -229,16 +230,17 @@ fn same_unit(a: &str, b: &str) -> bool {
 fn successors(rows: Vec<Province>, p: &Period, cfg: &index766::Config) -> (Vec<Province>, Vec<String>) {
     let units = crate::report::units::units();
     let mut out: Vec<Province> = Vec::new();
-    let mut merged: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    // Per successor: the provinces merged into it, and whether the period began before the
+    // merger (then the note says the period straddles it).
+    let mut merged: std::collections::BTreeMap<String, (Vec<String>, bool)> = Default::default();
     for mut x in rows {
         let unit = units
             .iter()
             .find(|u| same_unit(&u.name, &x.province) && u.successor != u.name && p.to > u.valid_to);
         if let Some(u) = unit {
-            merged
-                .entry(u.successor.clone())
-                .or_default()
-                .push(format!("{} {}", u.kind, u.name));
+            let e = merged.entry(u.successor.clone()).or_default();
+            e.0.push(format!("{} {}", u.kind, u.name));
+            e.1 |= p.from <= u.valid_to;
             x.formed_from = vec![u.name.clone()];
             x.province = u.successor.clone();
         } else if let Some(u) = units
@@ -280,7 +282,7 @@ fn successors(rows: Vec<Province>, p: &Period, cfg: &index766::Config) -> (Vec<P
     }
     let notes = merged
         .into_iter()
-        .map(|(to, mut from)| {
+        .map(|(to, (mut from, straddles))| {
             from.sort();
             from.dedup();
             let kind = units
@@ -288,18 +290,25 @@ fn successors(rows: Vec<Province>, p: &Period, cfg: &index766::Config) -> (Vec<P
                 .find(|u| u.successor == to)
                 .map(|u| u.successor_kind.clone())
                 .unwrap_or_default();
-            let when = if p.from <= units[0].valid_to {
-                "Kỳ tổng hợp bao gồm thời gian trước ngày 01/7/2025: s"
-            } else {
-                "S"
-            };
-            format!(
-                "{when}ố liệu của {} được tổng hợp vào {kind} {to} theo Nghị quyết số 202/2025/QH15.",
+            let what = format!(
+                "{} được tổng hợp vào {kind} {to} theo Nghị quyết số 202/2025/QH15.",
                 from.join(", ")
-            )
+            );
+            if straddles {
+                format!("Kỳ tổng hợp bao gồm thời gian trước ngày 01/7/2025: số liệu của {what}")
+            } else {
+                format!("Số liệu của {what}")
+            }
         })
         .collect();
     (out, notes)
+}
+
+/// The national table from command-line sources (see `parse_source`); an error names the
+/// source or the period that cannot be read.
+pub fn national_of(args: &[String], p: &Period, o: &Options) -> Result<National> {
+    let sources = args.iter().map(|x| parse_source(x)).collect::<Result<Vec<_>>>()?;
+    national(&sources, p, o)
 }
 
 /// Reads the province rows of a month or a year from the sources and ranks them.

@@ -1,6 +1,7 @@
 //! `baocao export --parquet DIR --period P`: writes the province's period (a month; a year
-//! as each of its months and the year; a quarter, a half-year) to a Parquet lake — the dossiers the period touches (in force, without the
-//! unmatched columns), their II.06a flags and the metrics per unit — hive-partitioned
+//! as each of its months and the year; a quarter, a half-year) to a Parquet lake — the
+//! dossiers the period touches (in force, without the unmatched columns), their II.06a
+//! flags and the metrics per unit — hive-partitioned
 //! `province=<slug>/year=YYYY/month=MM/` with a `_manifest.json`; a re-export replaces the
 //! partition in one step. `baocao rollup` reads many provinces' lakes.
 

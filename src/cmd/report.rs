@@ -188,12 +188,7 @@ fn national(sources: &[String], period: &PeriodArgs, common: &Common, g: &Global
     let cfg = g.config()?;
     let p = period.period(&cfg)?;
     let s = g.settings(&cfg, common.targets.clone())?;
-    let sources = sources
-        .iter()
-        .map(|x| crate::rollup::parse_source(x))
-        .collect::<Result<Vec<_>>>()
-        .map_err(|e| super::usage(format!("{e:#}")))?;
-    let n = crate::rollup::national(&sources, &p, &s.metrics).map_err(|e| super::usage(format!("{e:#}")))?;
+    let n = crate::rollup::national_of(sources, &p, &s.metrics).map_err(|e| super::usage(format!("{e:#}")))?;
     let report = crate::report::national::model(&n, &p, &cfg.national);
     let renderer = s.renderer()?;
     let stem = format!("national-{}", p.key());

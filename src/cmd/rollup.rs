@@ -37,13 +37,7 @@ pub fn run(a: &Args, g: &Global) -> Result<Exit> {
     let cfg = g.config()?;
     let p = a.period.period(&cfg)?;
     let s = g.settings(&cfg, None)?;
-    let sources = a
-        .sources
-        .iter()
-        .map(|x| crate::rollup::parse_source(x))
-        .collect::<Result<Vec<_>>>()
-        .map_err(|e| super::usage(format!("{e:#}")))?;
-    let n = crate::rollup::national(&sources, &p, &s.metrics).map_err(|e| super::usage(format!("{e:#}")))?;
+    let n = crate::rollup::national_of(&a.sources, &p, &s.metrics).map_err(|e| super::usage(format!("{e:#}")))?;
     let mut out = std::io::stdout().lock();
     let score =
         |x: &crate::metrics::index766::Index766| format!("{}/{}", decimal(x.total, 2), decimal(x.max_scorable, 2));

@@ -10,13 +10,18 @@ use crate::config::NationalConfig;
 use crate::period::Period;
 use crate::rollup::National;
 
-/// Provincial units of the period's time: 63 before 1/7/2025, 34 after.
+/// Provincial units of the period's time (fixtures/units.csv): 63 while the old units were
+/// valid at its end, 34 after.
 fn units_of_time(p: &Period) -> usize {
-    let change = chrono::NaiveDate::from_ymd_opt(2025, 7, 1).expect("a date");
-    if p.to < change {
-        63
+    let units = super::units::units();
+    if units.iter().all(|u| p.to <= u.valid_to) {
+        units.len()
     } else {
-        34
+        units
+            .iter()
+            .map(|u| &u.successor)
+            .collect::<std::collections::BTreeSet<_>>()
+            .len()
     }
 }
 
