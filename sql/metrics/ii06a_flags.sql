@@ -8,13 +8,18 @@ CREATE OR REPLACE TEMP MACRO ii06a_flags(t0, t1) AS TABLE
 WITH base AS (
     SELECT
         -- The procedure catalogue fills the service level and fee an export leaves empty.
-        d.* REPLACE (coalesce(d.muc_do, c.muc_do) AS muc_do, coalesce(d.le_phi, c.le_phi) AS le_phi),
+        d.* EXCLUDE (superseded_by, span_from, span_to)
+            REPLACE (coalesce(d.muc_do, c.muc_do) AS muc_do, coalesce(d.le_phi, c.le_phi) AS le_phi),
         CAST(d.ngay_tiep_nhan AS DATE) AS acc,
         CAST(d.ngay_hen_tra AS DATE) AS due,
         CASE WHEN d.trang_thai IN (7, 9, 10) THEN CAST(coalesce(d.ngay_ket_thuc, d.ngay_tra) AS DATE) END AS fin
-    FROM dossiers d
+    -- The versions in force (the `dossiers` view) whose span meets the period: a dossier
+    -- outside its span has no flag (0007_spans.sql). Only the span columns are read for the
+    -- rest of the history; a version without a span is always read.
+    FROM dossier_versions d
     LEFT JOIN catalogue c ON c.ma_tthc = d.ma_tthc
-    WHERE d.trang_thai <> 1
+    WHERE d.superseded_by IS NULL AND d.trang_thai <> 1
+      AND (d.span_from IS NULL OR d.span_from <= t1) AND (d.span_to IS NULL OR d.span_to >= t0)
 ),
 f AS (
     SELECT

@@ -2,9 +2,9 @@
 //! 2048 rows instead of one per value).
 
 use super::validate::Dossier;
-use chrono::NaiveDateTime;
+use chrono::{NaiveDate, NaiveDateTime};
 use duckdb::arrow::array::{
-    ArrayRef, BooleanBuilder, Float64Builder, Int16Builder, Int32Builder, Int64Builder, StringBuilder,
+    ArrayRef, BooleanBuilder, Date32Builder, Float64Builder, Int16Builder, Int32Builder, Int64Builder, StringBuilder,
     TimestampMicrosecondBuilder,
 };
 use duckdb::arrow::datatypes::{DataType, Field, Schema, TimeUnit};
@@ -30,7 +30,41 @@ pub struct VersionBatch {
     danh_gia: StringBuilder,
     extra: StringBuilder,
     superseded_by: Int32Builder,
+    span_from: Date32Builder,
+    span_to: Date32Builder,
     rows: usize,
+}
+
+/// The days a version can count in (sql/migrations/0007_spans.sql gives the rule; the two
+/// are checked against each other in tests): None for a version II.06a never counts.
+pub fn span(d: &Dossier) -> Option<(NaiveDate, NaiveDate)> {
+    let day = |t: Option<NaiveDateTime>| t.map(|x| x.date());
+    match d.trang_thai {
+        1 => None,
+        3 => day(d.ngay_ket_thuc.or(d.ngay_tiep_nhan).or(d.ngay_nop)).map(|r| (r, r)),
+        s => {
+            let acc = day(d.ngay_tiep_nhan)?;
+            let fin = if matches!(s, 7 | 9 | 10) {
+                day(d.ngay_ket_thuc.or(d.ngay_tra))
+            } else {
+                None
+            };
+            Some(match fin {
+                Some(f) => (acc.min(f), acc.max(f)),
+                None => (acc, OPEN_END),
+            })
+        }
+    }
+}
+
+/// The end of the span of a dossier not finished yet.
+const OPEN_END: NaiveDate = match NaiveDate::from_ymd_opt(9999, 12, 31) {
+    Some(d) => d,
+    None => unreachable!(),
+};
+
+fn days(d: NaiveDate) -> i32 {
+    (d - NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch")).num_days() as i32
 }
 
 fn ts(d: Option<NaiveDateTime>) -> Option<i64> {
@@ -54,6 +88,8 @@ impl Default for VersionBatch {
             danh_gia: StringBuilder::new(),
             extra: StringBuilder::new(),
             superseded_by: Int32Builder::new(),
+            span_from: Date32Builder::new(),
+            span_to: Date32Builder::new(),
             rows: 0,
         }
     }
@@ -108,6 +144,9 @@ impl VersionBatch {
         self.danh_gia.append_option(d.danh_gia.as_deref());
         self.extra.append_option(d.extra.as_deref());
         self.superseded_by.append_null();
+        let sp = span(d);
+        self.span_from.append_option(sp.map(|s| days(s.0)));
+        self.span_to.append_option(sp.map(|s| days(s.1)));
         self.rows += 1;
     }
 
@@ -185,6 +224,10 @@ impl VersionBatch {
         cols.push(Arc::new(self.extra.finish()));
         fields.push(Field::new("superseded_by", DataType::Int32, true));
         cols.push(Arc::new(self.superseded_by.finish()));
+        fields.push(Field::new("span_from", DataType::Date32, true));
+        cols.push(Arc::new(self.span_from.finish()));
+        fields.push(Field::new("span_to", DataType::Date32, true));
+        cols.push(Arc::new(self.span_to.finish()));
         self.rows = 0;
         RecordBatch::try_new(Arc::new(Schema::new(fields)), cols).expect("columns match the schema")
     }

@@ -747,3 +747,86 @@ fn a_crash_right_after_a_migration_leaves_an_openable_database() {
     );
     assert_eq!(scalar(&conn, "SELECT count(*) FROM dossiers"), 0);
 }
+
+/// The spans ingest computes for each version (src/ingest/batch.rs) are exactly those the
+/// SQL rule gives (sql/spans.sql, which the migration runs over an older store): the
+/// metrics read only the versions whose span meets the period, so a wrong span would drop
+/// a dossier from a count.
+#[test]
+fn ingest_spans_agree_with_the_sql_rule() {
+    let conn = store::open_in_memory().unwrap();
+    for rel in [
+        "nghe-an-2023-06/dossiers.csv.gz",
+        "ba-ria-vung-tau-2023/dossiers.csv.gz",
+    ] {
+        ingest(&conn, &fixture(rel));
+    }
+    for (rel, _, _) in SMALL {
+        ingest(&conn, &fixture(&format!("small/{rel}")));
+    }
+    conn.execute_batch(
+        "CREATE TEMP TABLE ours AS SELECT file_id, source_row, span_from, span_to FROM dossier_versions;
+         UPDATE dossier_versions SET span_from = NULL, span_to = NULL;",
+    )
+    .unwrap();
+    store::fill_spans(&conn).unwrap();
+    let compared = scalar(&conn, "SELECT count(*) FROM ours WHERE span_from IS NOT NULL");
+    assert!(compared > 10_000, "{compared}");
+    // Every kind of row is there: refused, withdrawn, finished, still open, not accepted.
+    for (what, cond) in [
+        ("refused", "trang_thai = 3"),
+        ("open", "span_to = DATE '9999-12-31'"),
+        ("finished", "trang_thai IN (9, 10) AND span_to < DATE '9999-12-31'"),
+        ("no span", "span_from IS NULL"),
+    ] {
+        let n = scalar(&conn, &format!("SELECT count(*) FROM dossier_versions WHERE {cond}"));
+        assert!(n > 0, "no {what} row among the fixtures");
+    }
+    let differ = scalar(
+        &conn,
+        "SELECT count(*) FROM ours o JOIN dossier_versions v USING (file_id, source_row)
+         WHERE o.span_from IS DISTINCT FROM v.span_from OR o.span_to IS DISTINCT FROM v.span_to",
+    );
+    assert_eq!(differ, 0);
+}
+
+/// A store written before migration 7 gains the spans from its own rows, and its figures do
+/// not move: the same month computed from a store that ingest filled and from an older one.
+#[test]
+fn a_store_from_before_the_spans_gives_the_same_figures_after_migration() {
+    let tmp = tempfile::tempdir().unwrap();
+    let new_db = tmp.path().join("new.duckdb");
+    let conn = store::open(&new_db).unwrap();
+    ingest(&conn, &fixture("nghe-an-2023-06/dossiers.csv.gz"));
+    let p = baocao::period::Period::parse("2023-06", baocao::period::Convention::Cutoff15).unwrap();
+    let o = baocao::metrics::Options::default();
+    let want = serde_json::to_string(&baocao::metrics::compute(&conn, &p, &o).unwrap()).unwrap();
+    drop(conn);
+    let old_db = tmp.path().join("v6.duckdb");
+    {
+        let c = duckdb::Connection::open(&old_db).unwrap();
+        c.execute_batch(include_str!("../../sql/schema.sql")).unwrap();
+        for (v, name, sql) in store::MIGRATIONS.iter().filter(|m| m.0 <= 6) {
+            c.execute_batch(sql).unwrap();
+            c.execute(
+                "INSERT INTO schema_version (version, name) VALUES (?, ?)",
+                duckdb::params![v, name],
+            )
+            .unwrap();
+        }
+        c.execute_batch(&format!(
+            "ATTACH '{}' AS n (READ_ONLY);
+             INSERT INTO ingest_files SELECT * FROM n.ingest_files;
+             INSERT INTO dossier_versions SELECT * EXCLUDE (span_from, span_to) FROM n.dossier_versions;
+             INSERT INTO coverage SELECT * FROM n.coverage;
+             INSERT INTO quarantine SELECT * FROM n.quarantine;
+             DETACH n;",
+            new_db.display()
+        ))
+        .unwrap();
+    }
+    let conn = store::open(&old_db).unwrap();
+    assert!(scalar(&conn, "SELECT count(span_to) FROM dossier_versions") > 10_000);
+    let got = serde_json::to_string(&baocao::metrics::compute(&conn, &p, &o).unwrap()).unwrap();
+    assert_eq!(got, want);
+}

@@ -207,12 +207,16 @@ fn ii06a_sql_matches_reference_on_random_sets() {
                     &None::<bool>,
                     &None::<String>,
                     &None::<String>,
-                    &None::<i32>, // superseded_by: in force
+                    &None::<i32>,               // superseded_by: in force
+                    &None::<chrono::NaiveDate>, // span_from, span_to: filled below
+                    &None::<chrono::NaiveDate>,
                 ];
                 app.append_row(row.as_slice()).unwrap();
             }
             app.flush().unwrap();
         }
+        // The spans as ingest gives them, so the SQL reads only the dossiers they say.
+        baocao::store::fill_spans(&conn).unwrap();
         let want = reference(&set, p.from, p.to);
         let got = ii06a::compute(&conn, &baocao::metrics::scope::Scope::new(&p, None), true).unwrap();
         assert_eq!(got.total.counts, want, "iteration {iter}, period {p}, set {set:#?}");
