@@ -67,6 +67,7 @@ impl Scope {
         // $1…$4 for every query; $5 $6 only for those that use them (index766.sql).
         let all: [&dyn duckdb::ToSql; 6] = [&from, &to, &self.unit, &units, &late, &self.choices.paused_within];
         let n = st.parameter_count().min(all.len());
+        let t = std::time::Instant::now();
         let mut rows = st
             .query(duckdb::params_from_iter(&all[..n]))
             .with_context(|| format!("running {name}"))?;
@@ -74,6 +75,7 @@ impl Scope {
         while let Some(r) = rows.next()? {
             row(r, &names)?;
         }
+        tracing::debug!("{name} {}..{}: {:.3}s", self.from, self.to, t.elapsed().as_secs_f64());
         Ok(())
     }
 }
@@ -110,6 +112,7 @@ const CACHED_PERIODS: i64 = 2;
 /// is ever read from flags of earlier data.
 fn ensure_flags(conn: &Connection, from: chrono::NaiveDate, to: chrono::NaiveDate) -> Result<()> {
     let (from, to) = (from.to_string(), to.to_string());
+    let t = std::time::Instant::now();
     conn.execute_batch(
         "CREATE TEMP TABLE IF NOT EXISTS flags_periods (p_from DATE, p_to DATE, data VARCHAR, used BIGINT);
          CREATE TEMP TABLE IF NOT EXISTS flags_cache AS
@@ -156,6 +159,7 @@ fn ensure_flags(conn: &Connection, from: chrono::NaiveDate, to: chrono::NaiveDat
         "INSERT INTO flags_periods SELECT CAST(? AS DATE), CAST(? AS DATE), ?, coalesce((SELECT max(used) FROM flags_periods), 0) + 1",
         [&from, &to, &data],
     )?;
+    tracing::debug!("II.06a flags of {from}..{to}: {:.3}s", t.elapsed().as_secs_f64());
     Ok(())
 }
 
