@@ -3,14 +3,15 @@
 use super::batch::{VersionBatch, BATCH_ROWS};
 use super::fields::{missing_message, HeaderMap};
 use super::kinds::{Store, DOSSIERS};
-use super::record::{RawRow, Table};
+use super::record::Table;
 use super::source::FileInfo;
 use super::validate::{validate, Context, Dossier, Problem};
 use crate::error::{Exit, Failure};
 use anyhow::{Context as _, Result};
 use duckdb::{params, Connection};
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
+use std::hash::BuildHasherDefault;
 use std::path::Path;
 
 /// The counts of one file, as shown to the user and stored in `ingest_files`.
@@ -46,13 +47,35 @@ fn fingerprint(code: &str) -> u64 {
     h.finish()
 }
 
-/// A row after validation, as handed from the reading thread to the loading one.
-enum Checked {
-    Blank,
-    Row(RawRow),
+/// Hashes a fingerprint (already a hash) by passing it through.
+#[derive(Default)]
+struct PassThrough(u64);
+
+impl std::hash::Hasher for PassThrough {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(*b);
+        }
+    }
+    fn write_u64(&mut self, v: u64) {
+        self.0 = v;
+    }
 }
 
-/// Rows per message between the threads.
+/// One step of the stream from the reading thread to the loading one.
+enum Event<B> {
+    Blank,
+    /// A valid row, already handed to the stage.
+    Valid,
+    Invalid(u64, Vec<Problem>),
+    /// What the stage made of the valid rows before it (e.g. an Arrow batch), to store now.
+    Out(B),
+}
+
+/// Events per message between the threads.
 const CHUNK: usize = 4096;
 
 /// Streams the rows of `table` through validation. Reading and validation run on a
@@ -62,6 +85,21 @@ pub fn process_rows(
     table: Table,
     ctx: &Context,
     mut sink: impl FnMut(u64, &Dossier) -> Result<()>,
+    quarantine: impl FnMut(u64, &Problem) -> Result<()>,
+    tick: Tick,
+) -> Result<FileCounts> {
+    stream_rows(table, ctx, |row| row, |(line, d)| sink(line, &d), quarantine, tick)
+}
+
+/// Like `process_rows`, with the valid rows turned into something else on the reading
+/// thread: `stage` gets each valid row in file order (then None at the end) and may
+/// return something to store — `store` gets it on this thread, in order with the
+/// quarantine calls and ticks of the rows before it.
+pub fn stream_rows<B: Send>(
+    table: Table,
+    ctx: &Context,
+    mut stage: impl FnMut(Option<(u64, Dossier)>) -> Option<B> + Send,
+    mut store: impl FnMut(B) -> Result<()>,
     mut quarantine: impl FnMut(u64, &Problem) -> Result<()>,
     tick: Tick,
 ) -> Result<FileCounts> {
@@ -72,22 +110,42 @@ pub fn process_rows(
     }
     let mut c = FileCounts::default();
     let rows = table.rows;
+    let ctx = *ctx;
     std::thread::scope(|s| -> Result<()> {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Vec<Checked>>>(8);
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Vec<Event<B>>>>(8);
         let map = &map;
         s.spawn(move || {
             let mut chunk = Vec::with_capacity(CHUNK);
-            for row in rows {
-                let item = match row {
-                    Err(e) => {
+            let mut rows = rows.fuse();
+            loop {
+                let event = match rows.next() {
+                    None => match stage(None) {
+                        Some(out) => Event::Out(out),
+                        None => break,
+                    },
+                    Some(Err(e)) => {
                         let _ = tx.send(Err(e));
                         return;
                     }
-                    Ok(r) if r.is_blank() => Checked::Blank,
-                    Ok(r) => Checked::Row(r),
+                    Some(Ok(r)) if r.is_blank() => Event::Blank,
+                    // Validation runs here, beside reading: the loading thread has DuckDB's share.
+                    Some(Ok(r)) => {
+                        let line = r.line;
+                        match validate(map, r, &ctx) {
+                            Ok(d) => {
+                                chunk.push(Event::Valid);
+                                match stage(Some((line, d))) {
+                                    Some(out) => Event::Out(out),
+                                    None => continue,
+                                }
+                            }
+                            Err(problems) => Event::Invalid(line, problems),
+                        }
+                    }
                 };
-                chunk.push(item);
-                if chunk.len() == CHUNK
+                let end = matches!(event, Event::Out(_));
+                chunk.push(event);
+                if (chunk.len() >= CHUNK || end)
                     && tx
                         .send(Ok(std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK))))
                         .is_err()
@@ -101,22 +159,18 @@ pub fn process_rows(
         let mut t = std::time::Instant::now();
         for msg in rx.iter() {
             waited += t.elapsed();
-            for item in msg? {
-                let (line, result) = match item {
-                    Checked::Blank => {
+            for event in msg? {
+                match event {
+                    Event::Blank => {
                         c.rows_blank += 1;
                         continue;
                     }
-                    // Validation runs here: the reading thread is the busier one.
-                    Checked::Row(r) => (r.line, validate(map, r, ctx)),
-                };
-                c.rows_read += 1;
-                match result {
-                    Ok(d) => {
-                        sink(line, &d)?;
-                        c.rows_loaded += 1;
+                    Event::Out(out) => {
+                        store(out)?;
+                        continue;
                     }
-                    Err(problems) => {
+                    Event::Valid => c.rows_loaded += 1,
+                    Event::Invalid(line, problems) => {
                         c.rows_quarantined += 1;
                         for p in &problems {
                             *c.reasons.entry(p.reason.to_string()).or_default() += 1;
@@ -124,6 +178,7 @@ pub fn process_rows(
                         }
                     }
                 }
+                c.rows_read += 1;
                 tick(c.rows_read);
             }
             t = std::time::Instant::now();
@@ -208,20 +263,26 @@ fn load_in_tx(
     let mut quarantine = conn.appender("quarantine")?;
     let mut batch = VersionBatch::default();
     // Fingerprints of the codes seen: a repeat means the exact SQL dedupe must run.
-    let mut seen = std::collections::HashSet::new();
+    let mut seen: HashSet<u64, BuildHasherDefault<PassThrough>> = HashSet::default();
     let mut maybe_dup = false;
+    let mut last_line = 0;
     let t_start = std::time::Instant::now();
-    let mut c = process_rows(
+    let mut c = stream_rows(
         table,
         ctx,
-        |line, d| {
-            maybe_dup |= !seen.insert(fingerprint(&d.ma_ho_so));
-            batch.push(file_id, line, d);
-            if batch.len() >= BATCH_ROWS {
-                versions
-                    .append_record_batch(batch.finish())
-                    .with_context(|| format!("storing rows up to {line}"))?;
+        |row| match row {
+            Some((line, d)) => {
+                maybe_dup |= !seen.insert(fingerprint(&d.ma_ho_so));
+                batch.push(file_id, line, &d);
+                last_line = line;
+                (batch.len() >= BATCH_ROWS).then(|| (line, batch.finish()))
             }
+            None => (!batch.is_empty()).then(|| (last_line, batch.finish())),
+        },
+        |(line, b)| {
+            versions
+                .append_record_batch(b)
+                .with_context(|| format!("storing rows up to {line}"))?;
             Ok(())
         },
         |line, p| {
@@ -238,17 +299,11 @@ fn load_in_tx(
         },
         tick,
     )?;
-    if !batch.is_empty() {
-        versions
-            .append_record_batch(batch.finish())
-            .context("storing the last rows")?;
-    }
     let t_rows = t_start.elapsed();
     versions.flush().context("writing dossier rows")?;
     quarantine.flush().context("writing quarantine rows")?;
     drop(versions);
     drop(quarantine);
-    drop(seen);
     let t_sql = std::time::Instant::now();
     let key_header = key_column(&layout.header);
     finish_file(conn, DOSSIERS, file_id, path, &key_header, maybe_dup, &mut c)?;
@@ -404,6 +459,18 @@ fn key_column(header: &[String]) -> String {
 /// `feedback`, `catalogue` views).
 fn supersede(conn: &Connection, store: Store, file_id: i32, c: &mut FileCounts) -> Result<()> {
     let (t, k) = (store.table, store.key);
+    // The first file of a store (or of a kind) has no earlier versions to share a code with:
+    // nothing to replace, nothing lost, no file left without rows in force.
+    let others: bool = conn.query_row(
+        &format!("SELECT EXISTS (SELECT 1 FROM {t} WHERE file_id <> $1)"),
+        params![file_id],
+        |r| r.get(0),
+    )?;
+    if !others {
+        c.rows_replaced = 0;
+        c.rows_in_force = c.rows_loaded;
+        return Ok(());
+    }
     // Codes of this file that a later-dated export already gave: they stay in the history.
     let newer = format!(
         "SELECT v.{k} FROM {t} v JOIN ingest_files f USING (file_id)

@@ -303,7 +303,7 @@ pub fn validate(map: &HeaderMap, raw: RawRow, ctx: &Context) -> Result<Dossier, 
         }
     }
     if d.cap_don_vi.is_none() {
-        d.cap_don_vi = d.ten_don_vi.as_deref().and_then(infer_agency_level).map(str::to_string);
+        d.cap_don_vi = d.ten_don_vi.as_deref().and_then(agency_level_of).map(str::to_string);
     }
     // An empty channel means in person (domain.md §2).
     d.kenh = d.kenh.or(Some(1));
@@ -405,6 +405,28 @@ fn check_dates(r: &mut Row, d: &Dossier, ctx: &Context) {
 }
 
 use chrono::Datelike;
+
+/// `infer_agency_level`, remembered per name on this thread: an export names few agencies,
+/// and folding a name once per row was a tenth of an ingest.
+fn agency_level_of(name: &str) -> Option<&'static str> {
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    thread_local! {
+        static LEVELS: RefCell<HashMap<String, Option<&'static str>>> = RefCell::new(HashMap::new());
+    }
+    LEVELS.with(|m| {
+        let mut m = m.borrow_mut();
+        if let Some(l) = m.get(name) {
+            return *l;
+        }
+        let l = infer_agency_level(name);
+        if m.len() >= 4096 {
+            m.clear(); // bounded: a file of ever-new names does not grow it
+        }
+        m.insert(name.to_string(), l);
+        l
+    })
+}
 
 /// Unmatched columns as a JSON object, keys in file order; None when there are none.
 fn extras(map: &HeaderMap, cells: &[Cell]) -> Option<String> {
