@@ -7,7 +7,7 @@ use duckdb::arrow::array::{
     ArrayRef, BooleanBuilder, Date32Builder, Float64Builder, Int16Builder, Int32Builder, Int64Builder, StringBuilder,
     TimestampMicrosecondBuilder,
 };
-use duckdb::arrow::datatypes::{DataType, Field, Schema, TimeUnit};
+use duckdb::arrow::datatypes::{DataType, Date32Type, Field, Schema, TimeUnit};
 use duckdb::arrow::record_batch::RecordBatch;
 use std::sync::Arc;
 
@@ -62,10 +62,6 @@ const OPEN_END: NaiveDate = match NaiveDate::from_ymd_opt(9999, 12, 31) {
     Some(d) => d,
     None => unreachable!(),
 };
-
-fn days(d: NaiveDate) -> i32 {
-    (d - NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch")).num_days() as i32
-}
 
 fn ts(d: Option<NaiveDateTime>) -> Option<i64> {
     d.map(|x| x.and_utc().timestamp_micros())
@@ -145,8 +141,9 @@ impl VersionBatch {
         self.extra.append_option(d.extra.as_deref());
         self.superseded_by.append_null();
         let sp = span(d);
-        self.span_from.append_option(sp.map(|s| days(s.0)));
-        self.span_to.append_option(sp.map(|s| days(s.1)));
+        self.span_from
+            .append_option(sp.map(|s| Date32Type::from_naive_date(s.0)));
+        self.span_to.append_option(sp.map(|s| Date32Type::from_naive_date(s.1)));
         self.rows += 1;
     }
 

@@ -382,8 +382,6 @@ pub fn compute(conn: &Connection, p: &Period, o: &Options) -> Result<Metrics> {
     } else {
         targets::summarise(&targets)
     };
-    // Before the comparisons: the current period's flags are still cached.
-    let set_aside = set_aside(conn, &scope)?;
     let cov = coverage_for(coverage::of_period(conn, p)?, o);
     let now = Current {
         period: p,
@@ -402,6 +400,7 @@ pub fn compute(conn: &Connection, p: &Period, o: &Options) -> Result<Metrics> {
         Some(_) => Vec::new(),
         None => coverage::missing(conn, p, &cov, &o.expected_units)?,
     };
+    let set_aside = set_aside(conn, &scope)?;
     let index766_by_unit = if o.forms {
         index766::by_unit(&o.index766, &rt.by_unit)
     } else {
