@@ -1,4 +1,4 @@
--- Biểu II.06a counts of the period in scope (period_flags, see scope.sql), for the province,
+-- Biểu II.06a counts of the period in scope (period_cube, the sums of cube.sql), for the province,
 -- per level, per agency and per field. grain: 'total' | 'level' | 'agency' | 'field'.
 SELECT
     CASE
@@ -30,7 +30,7 @@ FROM (
     SELECT * REPLACE (coalesce(cap_don_vi, 'khac') AS cap_don_vi,
                       coalesce(ten_don_vi, '(không rõ đơn vị)') AS ten_don_vi,
                       coalesce(ten_linh_vuc, '(không rõ lĩnh vực)') AS ten_linh_vuc)
-    FROM period_flags
+    FROM period_cube
 )
 GROUP BY GROUPING SETS ((), (cap_don_vi), (cap_don_vi, ten_don_vi), (ten_linh_vuc))
 ORDER BY

@@ -1,4 +1,4 @@
--- Biểu II.06b counts of the period in scope (period_flags, see scope.sql): the II.06a counts
+-- Biểu II.06b counts of the period in scope (period_cube, the sums of cube.sql): the II.06a counts
 -- per procedure, grouped by field, with a subtotal per field. grain: 'field' | 'procedure'.
 -- The procedure's name comes from the catalogue when it is loaded, else from the export.
 SELECT
@@ -30,7 +30,7 @@ FROM (
     FROM (
         SELECT * REPLACE (coalesce(ten_linh_vuc, '(không rõ lĩnh vực)') AS ten_linh_vuc,
                           coalesce(ma_tthc, '(không rõ mã thủ tục)') AS ma_tthc)
-        FROM period_flags
+        FROM period_cube
     )
     GROUP BY GROUPING SETS ((ten_linh_vuc), (ten_linh_vuc, ma_tthc))
 ) AS g

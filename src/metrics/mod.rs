@@ -291,6 +291,19 @@ fn comparison(conn: &Connection, p: &Period, now: &Current, o: &Options) -> Resu
 /// The dossiers set aside from the counts of a scope (see scope.sql).
 fn set_aside(conn: &Connection, scope: &Scope) -> Result<Vec<SetAside>> {
     let mut v = Vec::new();
+    let mut any = 0i64;
+    scope.query(
+        conn,
+        "sql/metrics/set_aside_any.sql",
+        &sql_text("set_aside_any.sql", SET_ASIDE_ANY_SQL),
+        |r, _| {
+            any = r.get(0)?;
+            Ok(())
+        },
+    )?;
+    if any == 0 {
+        return Ok(v);
+    }
     scope.query(
         conn,
         "sql/metrics/set_aside.sql",
@@ -309,6 +322,7 @@ fn set_aside(conn: &Connection, scope: &Scope) -> Result<Vec<SetAside>> {
 }
 
 const SET_ASIDE_SQL: &str = include_str!("../../sql/metrics/set_aside.sql");
+const SET_ASIDE_ANY_SQL: &str = include_str!("../../sql/metrics/set_aside_any.sql");
 
 /// The files whose rows are in force, in load order (where they were archived, if they were).
 pub fn inputs(conn: &Connection) -> Result<Vec<Input>> {
@@ -354,6 +368,9 @@ pub fn compute(conn: &Connection, p: &Period, o: &Options) -> Result<Metrics> {
             )
         ));
     }
+    // Each period's cube is made once for all the figures below (II.06a, II.06b, the rates,
+    // the like-for-like comparisons over some agencies).
+    let _cubes = scope::CubeCache::open(conn)?;
     let scope = Scope::new(p, o.unit.as_deref()).with_choices(&o.index766.choices);
     let table = ii06a::compute(conn, &scope, o.withdrawn_in_resolved)?;
     let ii06b = if o.forms {

@@ -1,5 +1,5 @@
-//! The rates of domain.md §6 (and the 766 on-time rule), one SQL file per family, all read
-//! in one statement as (metric, unit, numerator, denominator) rows, by registered name.
+//! The rates of domain.md §6 (and the 766 on-time rule), read in one statement as (metric,
+//! unit, numerator, denominator) rows, by registered name.
 
 use super::scope::{union_all, Scope};
 use crate::registry::{self, RATES};
@@ -9,15 +9,11 @@ use std::collections::BTreeMap;
 
 pub use crate::registry::{Rate, Rates};
 
-/// The SQL files behind the rates, one per family.
+/// The SQL files behind the rates: every rate over the period's dossiers in one pass
+/// (rates.sql), and the PAKN rate, which reads the feedback table.
 pub const FAMILIES: &[(&str, &str)] = &[
-    ("on_time", include_str!("../../sql/metrics/on_time.sql")),
-    ("online", include_str!("../../sql/metrics/online.sql")),
-    ("payment", include_str!("../../sql/metrics/payment.sql")),
-    ("digitisation", include_str!("../../sql/metrics/digitisation.sql")),
-    ("satisfaction", include_str!("../../sql/metrics/satisfaction.sql")),
+    ("rates", include_str!("../../sql/metrics/rates.sql")),
     ("feedback", include_str!("../../sql/metrics/feedback.sql")),
-    ("index766", include_str!("../../sql/metrics/index766.sql")),
 ];
 
 /// The province's rates and each agency's.
@@ -27,7 +23,7 @@ pub struct RateTable {
     pub by_unit: BTreeMap<String, Rates>,
 }
 
-/// Computes every rate for a scope, in one statement over one materialised set of flags.
+/// Computes every rate for a scope, in one statement (one pass over the period's flags).
 pub fn compute(conn: &Connection, scope: &Scope) -> Result<RateTable> {
     let mut t = RateTable::default();
     let mut seen = Vec::new();

@@ -81,6 +81,7 @@ pub fn sql_hashes() -> Vec<Hashed> {
         ("metrics/ii06b.sql", crate::metrics::ii06b::SQL),
         ("metrics/ii07b.sql", crate::metrics::ii07b::SQL),
         ("metrics/scope.sql", crate::metrics::scope::SCOPE_SQL),
+        ("metrics/cube.sql", crate::metrics::scope::CUBE_SQL),
     ] {
         v.push(Hashed {
             name: name.into(),
