@@ -125,9 +125,10 @@ test-tools:
 	  { python3 -m venv $(TOOLS_DIR)/pyhanko && \
 	    $(TOOLS_DIR)/pyhanko/bin/pip install -q pyhanko==0.38.0 pyhanko-cli==0.6.0; }
 
-bench: build
+bench: build tools
 	bash bench/ingest.sh
 	bash bench/metrics.sh
+	bash bench/cold.sh
 	bash bench/report.sh
 	bash bench/run.sh
 

@@ -189,14 +189,19 @@ pub fn stream_rows<B: Send>(
     Ok(c)
 }
 
-/// Runs `f` in one transaction, then checkpoints so the file's rows are in the database
-/// file, not only the WAL. On any error the database is left as before.
+/// Runs `f` in one transaction. On any error the database is left as before. Once
+/// committed, the file's rows are durable in the write-ahead log; DuckDB moves them into the
+/// database file itself (when the log passes its size, and when the store is closed). An
+/// explicit CHECKPOINT per file used to follow: it rewrote the store's last, partly filled
+/// row group every time, ~0.2–1 s per small file (issue 12, measured: 20 files of 50 000
+/// rows, 40–49 s with it, 30–32 s without, same run).
 pub fn in_transaction<T>(conn: &Connection, f: impl FnOnce() -> Result<T>) -> Result<T> {
     conn.execute_batch("BEGIN TRANSACTION")?;
     match f() {
         Ok(v) => {
+            let t = std::time::Instant::now();
             conn.execute_batch("COMMIT").context("committing")?;
-            conn.execute_batch("CHECKPOINT").context("checkpointing")?;
+            tracing::debug!("commit {:.3}s", t.elapsed().as_secs_f64());
             Ok(v)
         }
         Err(e) => {
