@@ -1,6 +1,6 @@
 //! Loads one file into the store inside one transaction: versions, quarantine, supersede.
 
-use super::batch::{VersionBatch, BATCH_ROWS};
+use super::batch::{self, VersionBatch, BATCH_ROWS, UNBOUNDED_ROWS};
 use super::fields::{missing_message, HeaderMap};
 use super::kinds::{Store, DOSSIERS};
 use super::record::Table;
@@ -267,6 +267,8 @@ fn load_in_tx(
     let mut versions = conn.appender("dossier_versions")?;
     let mut quarantine = conn.appender("quarantine")?;
     let mut batch = VersionBatch::default();
+    // Versions without an end, appended in row groups of their own (batch::unbounded).
+    let mut unbounded = VersionBatch::default();
     // Fingerprints of the codes seen: a repeat means the exact SQL dedupe must run.
     let mut seen: HashSet<u64, BuildHasherDefault<PassThrough>> = HashSet::default();
     let mut maybe_dup = false;
@@ -278,11 +280,18 @@ fn load_in_tx(
         |row| match row {
             Some((line, d)) => {
                 maybe_dup |= !seen.insert(fingerprint(&d.ma_ho_so));
-                batch.push(file_id, line, &d);
                 last_line = line;
-                (batch.len() >= BATCH_ROWS).then(|| (line, batch.finish()))
+                if batch::unbounded(&d) {
+                    unbounded.push(file_id, line, &d);
+                    (unbounded.len() >= UNBOUNDED_ROWS).then(|| (line, unbounded.finish()))
+                } else {
+                    batch.push(file_id, line, &d);
+                    (batch.len() >= BATCH_ROWS).then(|| (line, batch.finish()))
+                }
             }
-            None => (!batch.is_empty()).then(|| (last_line, batch.finish())),
+            // Called until it gives nothing: the last finished rows, then the last others.
+            None if !batch.is_empty() => Some((last_line, batch.finish())),
+            None => (!unbounded.is_empty()).then(|| (last_line, unbounded.finish())),
         },
         |(line, b)| {
             versions
@@ -464,6 +473,7 @@ fn key_column(header: &[String]) -> String {
 /// `feedback`, `catalogue` views).
 fn supersede(conn: &Connection, store: Store, file_id: i32, c: &mut FileCounts) -> Result<()> {
     let (t, k) = (store.table, store.key);
+    let t0 = std::time::Instant::now();
     // The first file of a store (or of a kind) has no earlier versions to share a code with:
     // nothing to replace, nothing lost, no file left without rows in force.
     let others: bool = conn.query_row(
@@ -476,42 +486,72 @@ fn supersede(conn: &Connection, store: Store, file_id: i32, c: &mut FileCounts) 
         c.rows_in_force = c.rows_loaded;
         return Ok(());
     }
+    // Each pass below reads the codes of the whole history, so only the ones that can
+    // change anything run (issue 12: the steady cron run over 12M dossiers). Without a file
+    // of this kind exported later than this one (the usual case: the new export is the
+    // newest, or it is undated), no version of a later export can keep a code in force.
+    let later: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM ingest_files
+                        WHERE kind = $2 AND file_id <> $1
+                          AND export_at > (SELECT export_at FROM ingest_files WHERE file_id = $1))",
+        params![file_id, store.kind],
+        |r| r.get(0),
+    )?;
     // Codes of this file that a later-dated export already gave: they stay in the history.
-    let newer = format!(
-        "SELECT v.{k} FROM {t} v JOIN ingest_files f USING (file_id)
-         WHERE v.file_id <> $1 AND f.export_at > (SELECT export_at FROM ingest_files WHERE file_id = $1)
-           AND v.{k} IN (SELECT {k} FROM {t} WHERE file_id = $1)"
-    );
+    let newer = if later {
+        format!(
+            "AND o.{k} NOT IN (
+                 SELECT v.{k} FROM {t} v JOIN ingest_files f USING (file_id)
+                 WHERE v.file_id <> $1 AND f.export_at > (SELECT export_at FROM ingest_files WHERE file_id = $1)
+                   AND v.{k} IN (SELECT {k} FROM {t} WHERE file_id = $1))"
+        )
+    } else {
+        String::new()
+    };
     c.rows_replaced = conn.execute(
         &format!(
             "UPDATE {t} AS o SET superseded_by = $1
              WHERE o.file_id <> $1 AND o.superseded_by IS NULL
                AND o.{k} IN (SELECT {k} FROM {t} WHERE file_id = $1)
-               AND o.{k} NOT IN ({newer})"
+               {newer}"
         ),
         params![file_id],
     )? as u64;
     // What is still in force elsewhere is newer: this file's version goes to the history.
-    let lost = conn.execute(
-        &format!(
-            "UPDATE {t} AS n SET superseded_by = o.file_id
-             FROM {t} AS o
-             WHERE n.file_id = $1 AND o.{k} = n.{k} AND o.file_id <> $1 AND o.superseded_by IS NULL"
-        ),
-        params![file_id],
-    )? as u64;
+    // (Without a later export every other version of this file's codes was just replaced.)
+    let lost = if later {
+        conn.execute(
+            &format!(
+                "UPDATE {t} AS n SET superseded_by = o.file_id
+                 FROM {t} AS o
+                 WHERE n.file_id = $1 AND o.{k} = n.{k} AND o.file_id <> $1 AND o.superseded_by IS NULL"
+            ),
+            params![file_id],
+        )? as u64
+    } else {
+        0
+    };
     c.rows_in_force = c.rows_loaded - lost;
     // A file none of whose rows is in force any more is superseded (by the newest file
     // that replaced its rows); this includes a stale file that lost every row at once.
-    conn.execute(
-        &format!(
-            "UPDATE ingest_files f
-             SET superseded_by = (SELECT max(v.superseded_by) FROM {t} v WHERE v.file_id = f.file_id)
-             WHERE f.kind = ? AND f.superseded_by IS NULL
-               AND EXISTS (SELECT 1 FROM {t} v WHERE v.file_id = f.file_id)
-               AND NOT EXISTS (SELECT 1 FROM {t} v WHERE v.file_id = f.file_id AND v.superseded_by IS NULL)"
-        ),
-        params![store.kind],
-    )?;
+    // Only this file and those whose rows it just replaced can have changed.
+    if c.rows_replaced + lost > 0 {
+        conn.execute(
+            &format!(
+                "UPDATE ingest_files f
+                 SET superseded_by = (SELECT max(v.superseded_by) FROM {t} v WHERE v.file_id = f.file_id)
+                 WHERE f.kind = $2 AND f.superseded_by IS NULL
+                   AND (f.file_id = $1 OR f.file_id IN (SELECT file_id FROM {t} WHERE superseded_by = $1))
+                   AND EXISTS (SELECT 1 FROM {t} v WHERE v.file_id = f.file_id)
+                   AND NOT EXISTS (SELECT 1 FROM {t} v WHERE v.file_id = f.file_id AND v.superseded_by IS NULL)"
+            ),
+            params![file_id, store.kind],
+        )?;
+    }
+    tracing::debug!(
+        "supersede ({} replaced, {lost} lost, later export: {later}): {:.3}s",
+        c.rows_replaced,
+        t0.elapsed().as_secs_f64()
+    );
     Ok(())
 }

@@ -790,6 +790,45 @@ fn ingest_spans_agree_with_the_sql_rule() {
     assert_eq!(differ, 0);
 }
 
+/// Ingest stores a file's versions without an end (unfinished, or without a span) after its
+/// finished ones, in row groups of their own, so that the finished ones' spans prune: within
+/// each file, every unbounded row comes after every bounded one (the file is smaller than
+/// one gathering of unbounded rows), and each row keeps its source line.
+#[test]
+fn unbounded_versions_are_stored_after_the_bounded_ones_of_their_file() {
+    let conn = store::open_in_memory().unwrap();
+    ingest(&conn, &fixture("nghe-an-2023-06/dossiers.csv.gz"));
+    ingest(&conn, &fixture("ba-ria-vung-tau-2023/dossiers.csv.gz"));
+    let unbounded = "(span_from IS NULL OR span_to = DATE '9999-12-31')";
+    for file_id in [1, 2] {
+        let (b, u) = (
+            scalar(
+                &conn,
+                &format!("SELECT count(*) FROM dossier_versions WHERE file_id = {file_id} AND NOT {unbounded}"),
+            ),
+            scalar(
+                &conn,
+                &format!("SELECT count(*) FROM dossier_versions WHERE file_id = {file_id} AND {unbounded}"),
+            ),
+        );
+        assert!(b > 1000 && u > 100, "file {file_id}: {b} bounded, {u} unbounded");
+        let out_of_place = scalar(
+            &conn,
+            &format!(
+                "SELECT count(*) FROM dossier_versions WHERE file_id = {file_id} AND NOT {unbounded}
+                   AND rowid > (SELECT min(rowid) FROM dossier_versions WHERE file_id = {file_id} AND {unbounded})"
+            ),
+        );
+        assert_eq!(out_of_place, 0, "file {file_id}");
+    }
+    // Source lines are kept, one version per line, whatever the order.
+    let dup = scalar(
+        &conn,
+        "SELECT count(*) - count(DISTINCT (file_id, source_row)) FROM dossier_versions",
+    );
+    assert_eq!(dup, 0);
+}
+
 /// A store written before migration 7 gains the spans from its own rows, and its figures do
 /// not move: the same month computed from a store that ingest filled and from an older one.
 #[test]
