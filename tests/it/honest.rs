@@ -462,7 +462,7 @@ fn every_rate_matches_a_hand_count() {
          (1, 4, 'D4', 'A', 'tinh', 3, NULL,          4, '2023-05-19', '2023-06-30', NULL,         0, 20000, 2, true,  true,  NULL,  NULL,  true,  NULL),
          (1, 5, 'D5', 'A', 'tinh', NULL, NULL,       5, '2023-05-20', '2023-05-25', NULL,         2, NULL,  NULL, NULL, NULL, NULL,  NULL,  NULL,  NULL),
          (1, 6, 'D6', 'A', 'tinh', 1, NULL,          7, '2023-05-21', '2023-05-30', '2023-05-22', 0, 0,     0, false, false, false, false, false, NULL),
-         (1, 7, 'D7', 'A', 'tinh', 2, 'toan_trinh',  4, '2023-05-22', '2023-06-01', NULL,         0, 0,     0, true,  false, NULL,  NULL,  true,  NULL),
+         (1, 7, 'D7', 'A', 'tinh', 2, 'toan_trinh',  4, '2023-05-22', '2023-06-01', NULL,         0, 0,     1, true,  false, NULL,  NULL,  true,  NULL),
          (1, 8, 'D8', 'A', 'tinh', 1, NULL,         10, '2023-05-01', '2023-05-10', '2023-05-16', 0, 0,     0, false, false, true,  false, false, 'hai_long'),
          (1, 9, 'D9', 'A', 'tinh', 1, NULL,          4, '2023-05-02', '2023-05-30', NULL,         0, 0,     0, false, false, NULL,  NULL,  false, NULL),
          (1, 10, 'D10', 'A', 'tinh', 2, NULL,        3, '2023-05-23', NULL, NULL,                 0, 0,     0, false, false, NULL,  NULL,  false, NULL);",
@@ -494,7 +494,11 @@ fn every_rate_matches_a_hand_count() {
         (2, 7),
         "D1 and D7: online for a full-online procedure"
     );
-    assert_eq!(nd(r.online_payment), (2, 3), "fee > 0: D1 D2 D4; paid online D1 D4");
+    assert_eq!(
+        nd(r.online_payment),
+        (2, 3),
+        "fee > 0: D1 D2 D4; paid online D1 D4 (D7 is marked paid online with no fee: in neither)"
+    );
     // Digitised: D1 (document result issued electronically), D4 and D7 (no document result);
     // not D2, whose document result is on paper.
     assert_eq!(nd(r.digitised), (3, 7));
