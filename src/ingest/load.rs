@@ -1,6 +1,6 @@
 //! Loads one file into the store inside one transaction: versions, quarantine, supersede.
 
-use super::batch::{VersionBatch, BATCH_ROWS};
+use super::batch::{present_columns, VersionBatch, BATCH_ROWS};
 use super::fields::{missing_message, HeaderMap};
 use super::kinds::{Store, DOSSIERS};
 use super::record::Table;
@@ -259,9 +259,11 @@ fn load_in_tx(
     let layout = table.layout.clone();
     let path_s = path.to_string_lossy().to_string();
     let file_id = register_file(conn, DOSSIERS, path, info, &layout)?;
-    let mut versions = conn.appender("dossier_versions")?;
+    // Only the columns this file can fill: the rest stay NULL without being appended.
+    let columns = present_columns(&HeaderMap::new(layout.header.clone()));
+    let mut versions = conn.appender_with_columns("dossier_versions", &columns)?;
     let mut quarantine = conn.appender("quarantine")?;
-    let mut batch = VersionBatch::default();
+    let mut batch = VersionBatch::with_columns(&columns);
     // Fingerprints of the codes seen: a repeat means the exact SQL dedupe must run.
     let mut seen: HashSet<u64, BuildHasherDefault<PassThrough>> = HashSet::default();
     let mut maybe_dup = false;
@@ -279,9 +281,9 @@ fn load_in_tx(
             }
             None => (!batch.is_empty()).then(|| (last_line, batch.finish())),
         },
-        |(line, b)| {
+        |(line, b): (u64, Result<_>)| {
             versions
-                .append_record_batch(b)
+                .append_record_batch(b?)
                 .with_context(|| format!("storing rows up to {line}"))?;
             Ok(())
         },
