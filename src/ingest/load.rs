@@ -265,7 +265,12 @@ fn load_in_tx(
     let mut quarantine = conn.appender("quarantine")?;
     let mut batch = VersionBatch::with_columns(&columns);
     // Fingerprints of the codes seen: a repeat means the exact SQL dedupe must run.
-    let mut seen: HashSet<u64, BuildHasherDefault<PassThrough>> = HashSet::default();
+    // Sized for the rows the file likely holds (a row is at least about as long as the
+    // header), so the set does not regrow through a large file.
+    let header_bytes = layout.header.iter().map(|h| h.len() + 1).sum::<usize>().max(32);
+    let expect_rows = (info.bytes as usize / header_bytes).min(1 << 22);
+    let mut seen: HashSet<u64, BuildHasherDefault<PassThrough>> =
+        HashSet::with_capacity_and_hasher(expect_rows, Default::default());
     let mut maybe_dup = false;
     let mut last_line = 0;
     let t_start = std::time::Instant::now();
