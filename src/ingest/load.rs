@@ -75,6 +75,9 @@ enum Event<B> {
     Out(B),
 }
 
+/// Valid rows per hand-over from the reading thread to the loading one (`load_in_tx`).
+const HANDOFF_ROWS: usize = 4096;
+
 /// Events per message between the threads.
 const CHUNK: usize = 4096;
 
@@ -272,6 +275,14 @@ fn load_in_tx(
     let mut seen: HashSet<u64, BuildHasherDefault<PassThrough>> =
         HashSet::with_capacity_and_hasher(expect_rows, Default::default());
     let mut maybe_dup = false;
+    // Valid rows travel to this thread in groups; the Arrow batch is built here, beside
+    // DuckDB's append, so the reading thread (the slower one) only reads and validates.
+    let mut pending: Vec<(u64, Dossier)> = Vec::with_capacity(HANDOFF_ROWS);
+    let mut append = |batch: &mut VersionBatch, line: u64| -> Result<()> {
+        versions
+            .append_record_batch(batch.finish()?)
+            .with_context(|| format!("storing rows up to {line}"))
+    };
     let mut last_line = 0;
     let t_start = std::time::Instant::now();
     let mut c = stream_rows(
@@ -280,16 +291,20 @@ fn load_in_tx(
         |row| match row {
             Some((line, d)) => {
                 maybe_dup |= !seen.insert(fingerprint(&d.ma_ho_so));
-                batch.push(file_id, line, &d);
-                last_line = line;
-                (batch.len() >= BATCH_ROWS).then(|| (line, batch.finish()))
+                pending.push((line, d));
+                (pending.len() >= HANDOFF_ROWS)
+                    .then(|| std::mem::replace(&mut pending, Vec::with_capacity(HANDOFF_ROWS)))
             }
-            None => (!batch.is_empty()).then(|| (last_line, batch.finish())),
+            None => (!pending.is_empty()).then(|| std::mem::take(&mut pending)),
         },
-        |(line, b): (u64, Result<_>)| {
-            versions
-                .append_record_batch(b?)
-                .with_context(|| format!("storing rows up to {line}"))?;
+        |rows: Vec<(u64, Dossier)>| {
+            for (line, d) in &rows {
+                batch.push(file_id, *line, d);
+                last_line = *line;
+                if batch.len() >= BATCH_ROWS {
+                    append(&mut batch, *line)?;
+                }
+            }
             Ok(())
         },
         |line, p| {
@@ -306,6 +321,9 @@ fn load_in_tx(
         },
         tick,
     )?;
+    if !batch.is_empty() {
+        append(&mut batch, last_line)?;
+    }
     let t_rows = t_start.elapsed();
     versions.flush().context("writing dossier rows")?;
     quarantine.flush().context("writing quarantine rows")?;
