@@ -198,8 +198,15 @@ pub fn in_transaction<T>(conn: &Connection, f: impl FnOnce() -> Result<T>) -> Re
     conn.execute_batch("BEGIN TRANSACTION")?;
     match f() {
         Ok(v) => {
+            let t = std::time::Instant::now();
             conn.execute_batch("COMMIT").context("committing")?;
+            let committed = t.elapsed();
             conn.execute_batch("CHECKPOINT").context("checkpointing")?;
+            tracing::debug!(
+                "commit {:.2}s, checkpoint {:.2}s",
+                committed.as_secs_f64(),
+                (t.elapsed() - committed).as_secs_f64()
+            );
             Ok(v)
         }
         Err(e) => {
