@@ -1,6 +1,7 @@
 //! Columnar batches of dossier versions for DuckDB's Arrow appender (one FFI call per
 //! 2048 rows instead of one per value).
 
+use super::fields::{Field as F, HeaderMap};
 use super::validate::Dossier;
 use chrono::{NaiveDate, NaiveDateTime};
 use duckdb::arrow::array::{
@@ -37,6 +38,76 @@ pub struct VersionBatch {
     span_from: Date32Builder,
     span_to: Date32Builder,
     rows: usize,
+    /// Which columns (in table order) the batches carry; None for all of them.
+    keep: Option<Vec<bool>>,
+}
+
+/// The columns of `dossier_versions`, in table order, each with the header fields that
+/// can give it a value (empty: always has one; None: never, or only the unmatched columns).
+const COLUMNS: &[(&str, Source)] = &[
+    ("file_id", Source::Always),
+    ("source_row", Source::Always),
+    ("ma_ho_so", Source::Always),
+    ("ma_tthc", Source::Field(F::MaTthc)),
+    ("ten_tthc", Source::Field(F::TenTthc)),
+    ("ma_linh_vuc", Source::Field(F::MaLinhVuc)),
+    ("ten_linh_vuc", Source::Field(F::TenLinhVuc)),
+    ("ma_don_vi", Source::Field(F::MaDonVi)),
+    ("ten_don_vi", Source::Field(F::TenDonVi)),
+    // Inferred from the agency's name when the file has no level column.
+    ("cap_don_vi", Source::Either(F::CapDonVi, F::TenDonVi)),
+    // An empty channel means in person: always a value.
+    ("kenh", Source::Always),
+    ("muc_do", Source::Field(F::MucDo)),
+    ("trang_thai", Source::Always),
+    ("ngay_nop", Source::Field(F::NgayNopHoSo)),
+    ("ngay_tiep_nhan", Source::Field(F::NgayTiepNhan)),
+    ("ngay_hen_tra", Source::Field(F::NgayHenTra)),
+    ("ngay_ket_thuc", Source::Field(F::NgayKetThucXuLy)),
+    ("ngay_tra", Source::Field(F::NgayTra)),
+    ("ngay_yeu_cau_bo_sung", Source::Field(F::NgayYeuCauBoSung)),
+    ("so_lan_bo_sung", Source::Field(F::SoLanBoSung)),
+    ("le_phi", Source::Field(F::LePhi)),
+    ("thanh_toan_truc_tuyen", Source::Field(F::DuocThanhToanTrucTuyen)),
+    ("so_hoa", Source::Field(F::HoSoCoThanhPhanSoHoa)),
+    ("tai_su_dung", Source::Field(F::TaiSuDungDuLieu)),
+    ("ket_qua_dien_tu", Source::Field(F::CoKetQuaDienTu)),
+    ("yeu_cau_ket_qua_giay", Source::Field(F::YeuCauKetQuaGiay)),
+    ("da_dong_bo", Source::Field(F::DaDongBoDvcqg)),
+    ("xac_thuc_vneid", Source::Field(F::XacThucVneid)),
+    ("danh_gia", Source::Field(F::DanhGia)),
+    ("extra", Source::Unmatched),
+    ("superseded_by", Source::Never),
+    ("span_from", Source::Always),
+    ("span_to", Source::Always),
+];
+
+/// Where a column's values come from.
+#[derive(Clone, Copy)]
+enum Source {
+    Always,
+    Field(F),
+    Either(F, F),
+    /// The columns no field matches (`extra`).
+    Unmatched,
+    Never,
+}
+
+/// The columns of `dossier_versions` a file with this header can give a value: the others
+/// are left to their default (NULL), so DuckDB is not handed columns of nothing but NULLs.
+pub fn present_columns(map: &HeaderMap) -> Vec<&'static str> {
+    let has = |f: F| map.index(f).is_some();
+    COLUMNS
+        .iter()
+        .filter(|(_, src)| match *src {
+            Source::Always => true,
+            Source::Field(f) => has(f),
+            Source::Either(a, b) => has(a) || has(b),
+            Source::Unmatched => map.fields.iter().any(Option::is_none),
+            Source::Never => false,
+        })
+        .map(|c| c.0)
+        .collect()
 }
 
 /// The days a version can count in (sql/migrations/0007_spans.sql gives the rule; the two
@@ -101,11 +172,20 @@ impl Default for VersionBatch {
             span_from: Date32Builder::new(),
             span_to: Date32Builder::new(),
             rows: 0,
+            keep: None,
         }
     }
 }
 
 impl VersionBatch {
+    /// Batches that carry only these columns (names in table order, from `present_columns`).
+    pub fn with_columns(columns: &[&str]) -> Self {
+        VersionBatch {
+            keep: Some(COLUMNS.iter().map(|c| columns.contains(&c.0)).collect()),
+            ..VersionBatch::default()
+        }
+    }
+
     /// Adds one row.
     pub fn push(&mut self, file_id: i32, line: u64, d: &Dossier) {
         self.file_id.append_value(file_id);
@@ -171,8 +251,9 @@ impl VersionBatch {
         self.rows == 0
     }
 
-    /// Turns the builders into a record batch (columns in `dossier_versions` order).
-    pub fn finish(&mut self) -> RecordBatch {
+    /// Turns the builders into a record batch (columns in `dossier_versions` order, only
+    /// the kept ones). A value in a column left out is an error, never dropped silently.
+    pub fn finish(&mut self) -> anyhow::Result<RecordBatch> {
         let text_names = [
             "ma_ho_so",
             "ma_tthc",
@@ -240,6 +321,21 @@ impl VersionBatch {
         fields.push(Field::new("span_to", DataType::Date32, true));
         cols.push(Arc::new(self.span_to.finish()));
         self.rows = 0;
-        RecordBatch::try_new(Arc::new(Schema::new(fields)), cols).expect("columns match the schema")
+        debug_assert_eq!(fields.len(), COLUMNS.len());
+        if let Some(keep) = &self.keep {
+            let mut kept_fields = Vec::with_capacity(fields.len());
+            let mut kept_cols = Vec::with_capacity(cols.len());
+            for ((f, c), k) in fields.into_iter().zip(cols).zip(keep) {
+                if *k {
+                    kept_fields.push(f);
+                    kept_cols.push(c);
+                } else if c.null_count() != c.len() {
+                    anyhow::bail!("internal: column {} has values but was left out of the batch", f.name());
+                }
+            }
+            fields = kept_fields;
+            cols = kept_cols;
+        }
+        Ok(RecordBatch::try_new(Arc::new(Schema::new(fields)), cols)?)
     }
 }

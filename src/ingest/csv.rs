@@ -57,29 +57,50 @@ impl<R: Read> Read for Indexing<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
         let mut idx = self.index.lock().expect("line index lock");
-        for (i, b) in buf[..n].iter().enumerate() {
-            if *b == b'\n' || *b == b'\r' {
-                idx.pending.push_back((self.pos + i as u64, *b));
-                self.run = 0;
-                self.breaks += u64::from(*b == b'\n');
-            } else {
-                self.run += 1;
-                if self.run > limits::LINE_BYTES {
-                    // Stop before the csv crate buffers a whole giant line in memory.
-                    return Err(std::io::Error::new(
-                        std::io::ErrorKind::InvalidData,
-                        format!(
-                            "line {} is longer than {} MiB without a line break: not an export row",
-                            self.breaks + 1,
-                            limits::LINE_BYTES / (1024 * 1024)
-                        ),
-                    ));
-                }
+        let bytes = &buf[..n];
+        let mut at = 0;
+        loop {
+            let next = next_break(bytes, at);
+            // Bytes since the last line break, up to this one (or the end of the buffer).
+            self.run += next.unwrap_or(n) - at;
+            if self.run > limits::LINE_BYTES {
+                // Stop before the csv crate buffers a whole giant line in memory.
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    format!(
+                        "line {} is longer than {} MiB without a line break: not an export row",
+                        self.breaks + 1,
+                        limits::LINE_BYTES / (1024 * 1024)
+                    ),
+                ));
             }
+            let Some(i) = next else { break };
+            let b = bytes[i];
+            idx.pending.push_back((self.pos + i as u64, b));
+            self.run = 0;
+            self.breaks += u64::from(b == b'\n');
+            at = i + 1;
         }
         self.pos += n as u64;
         Ok(n)
     }
+}
+
+/// The position of the first `\n` or `\r` at or after `from`, eight bytes at a time.
+fn next_break(b: &[u8], from: usize) -> Option<usize> {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    // True when some byte of `x` is zero (exact: no false positives on the test below).
+    let has_zero = |x: u64| x.wrapping_sub(LO) & !x & HI != 0;
+    let mut i = from;
+    while i + 8 <= b.len() {
+        let w = u64::from_le_bytes(b[i..i + 8].try_into().expect("eight bytes"));
+        if has_zero(w ^ (LO * u64::from(b'\n'))) || has_zero(w ^ (LO * u64::from(b'\r'))) {
+            break;
+        }
+        i += 8;
+    }
+    b[i..].iter().position(|c| *c == b'\n' || *c == b'\r').map(|p| i + p)
 }
 
 /// Rows scanned for the header before giving up (title blocks are 3–6 lines).
@@ -152,6 +173,26 @@ fn decode(bytes: &[u8], enc: Encoding) -> Cell {
         },
     };
     match clean_text(&text) {
+        Some(t) => Cell::Text(t),
+        None => Cell::Empty,
+    }
+}
+
+/// The record's fields as one UTF-8 text, for a UTF-8 file whose record is valid UTF-8
+/// (else None: each field is decoded on its own, with its own message).
+fn whole_utf8(record: &csv::ByteRecord, enc: Encoding) -> Option<&str> {
+    if !matches!(enc, Encoding::Utf8 | Encoding::Utf8Bom) {
+        return None;
+    }
+    std::str::from_utf8(record.as_slice()).ok()
+}
+
+/// `decode` of a field already known to be UTF-8 text.
+fn decode_str(text: &str) -> Cell {
+    if text.len() > limits::FIELD_BYTES {
+        return Cell::too_long(text.len());
+    }
+    match clean_text(text) {
         Some(t) => Cell::Text(t),
         None => Cell::Empty,
     }
@@ -271,7 +312,19 @@ impl<R: Read> Iterator for CsvRows<R> {
                     .lock()
                     .expect("line index lock")
                     .line_at(self.record.position().map(|p| p.byte()).unwrap_or(0));
-                let cells = self.record.iter().map(|f| decode(f, self.enc)).collect();
+                let cells = match whole_utf8(&self.record, self.enc) {
+                    // One UTF-8 check for the record, then each field as a slice of it.
+                    Some(text) => (0..self.record.len())
+                        .map(|i| {
+                            let r = self.record.range(i).expect("a field of the record");
+                            match text.get(r) {
+                                Some(f) => decode_str(f),
+                                None => decode(&self.record[i], self.enc),
+                            }
+                        })
+                        .collect(),
+                    None => self.record.iter().map(|f| decode(f, self.enc)).collect(),
+                };
                 Some(Ok(RawRow {
                     line,
                     cells,
@@ -280,5 +333,37 @@ impl<R: Read> Iterator for CsvRows<R> {
             }
             Err(e) => Some(Err(anyhow::anyhow!("CSV read error: {e}"))),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Cells of a CSV body (after a two-column header), as `CsvRows` reads them.
+    fn cells(body: &[u8]) -> Vec<Cell> {
+        let mut input = b"MaHoSo,TrangThaiHoSo\n".to_vec();
+        input.extend_from_slice(body);
+        let mut t = read(Box::new(std::io::Cursor::new(input)), Encoding::Utf8, Some(',')).unwrap();
+        t.rows.next().unwrap().unwrap().cells
+    }
+
+    #[test]
+    fn a_record_valid_as_a_whole_still_checks_each_field() {
+        // "\xE1\xBB" + "\xA0" would be one valid character if the comma were not between them.
+        let c = cells(b"\xE1\xBB,\xA0x\n");
+        assert!(
+            matches!(&c[0], Cell::Bad(why) if why.contains("invalid UTF-8")),
+            "{c:?}"
+        );
+        assert!(
+            matches!(&c[1], Cell::Bad(why) if why.contains("invalid UTF-8")),
+            "{c:?}"
+        );
+        let c = cells("Sở  Y tế , 2023-03-02T09:13:15\n".as_bytes());
+        assert_eq!(
+            c,
+            vec![Cell::Text("Sở Y tế".into()), Cell::Text("2023-03-02T09:13:15".into())]
+        );
     }
 }

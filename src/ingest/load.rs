@@ -1,6 +1,6 @@
 //! Loads one file into the store inside one transaction: versions, quarantine, supersede.
 
-use super::batch::{self, VersionBatch, BATCH_ROWS, UNBOUNDED_ROWS};
+use super::batch::{self, present_columns, VersionBatch, BATCH_ROWS, UNBOUNDED_ROWS};
 use super::fields::{missing_message, HeaderMap};
 use super::kinds::{Store, DOSSIERS};
 use super::record::Table;
@@ -74,6 +74,9 @@ enum Event<B> {
     /// What the stage made of the valid rows before it (e.g. an Arrow batch), to store now.
     Out(B),
 }
+
+/// Valid rows per hand-over from the reading thread to the loading one (`load_in_tx`).
+const HANDOFF_ROWS: usize = 4096;
 
 /// Events per message between the threads.
 const CHUNK: usize = 4096;
@@ -264,14 +267,29 @@ fn load_in_tx(
     let layout = table.layout.clone();
     let path_s = path.to_string_lossy().to_string();
     let file_id = register_file(conn, DOSSIERS, path, info, &layout)?;
-    let mut versions = conn.appender("dossier_versions")?;
+    // Only the columns this file can fill: the rest stay NULL without being appended.
+    let columns = present_columns(&HeaderMap::new(layout.header.clone()));
+    let mut versions = conn.appender_with_columns("dossier_versions", &columns)?;
     let mut quarantine = conn.appender("quarantine")?;
-    let mut batch = VersionBatch::default();
+    let mut batch = VersionBatch::with_columns(&columns);
     // Versions without an end, appended in row groups of their own (batch::unbounded).
-    let mut unbounded = VersionBatch::default();
+    let mut unbounded = VersionBatch::with_columns(&columns);
     // Fingerprints of the codes seen: a repeat means the exact SQL dedupe must run.
-    let mut seen: HashSet<u64, BuildHasherDefault<PassThrough>> = HashSet::default();
+    // Sized for the rows the file likely holds (a row is at least about as long as the
+    // header), so the set does not regrow through a large file.
+    let header_bytes = layout.header.iter().map(|h| h.len() + 1).sum::<usize>().max(32);
+    let expect_rows = (info.bytes as usize / header_bytes).min(1 << 22);
+    let mut seen: HashSet<u64, BuildHasherDefault<PassThrough>> =
+        HashSet::with_capacity_and_hasher(expect_rows, Default::default());
     let mut maybe_dup = false;
+    // Valid rows travel to this thread in groups; the Arrow batch is built here, beside
+    // DuckDB's append, so the reading thread (the slower one) only reads and validates.
+    let mut pending: Vec<(u64, Dossier)> = Vec::with_capacity(HANDOFF_ROWS);
+    let mut append = |batch: &mut VersionBatch, line: u64| -> Result<()> {
+        versions
+            .append_record_batch(batch.finish()?)
+            .with_context(|| format!("storing rows up to {line}"))
+    };
     let mut last_line = 0;
     let t_start = std::time::Instant::now();
     let mut c = stream_rows(
@@ -280,23 +298,27 @@ fn load_in_tx(
         |row| match row {
             Some((line, d)) => {
                 maybe_dup |= !seen.insert(fingerprint(&d.ma_ho_so));
-                last_line = line;
-                if batch::unbounded(&d) {
-                    unbounded.push(file_id, line, &d);
-                    (unbounded.len() >= UNBOUNDED_ROWS).then(|| (line, unbounded.finish()))
+                pending.push((line, d));
+                (pending.len() >= HANDOFF_ROWS)
+                    .then(|| std::mem::replace(&mut pending, Vec::with_capacity(HANDOFF_ROWS)))
+            }
+            None => (!pending.is_empty()).then(|| std::mem::take(&mut pending)),
+        },
+        |rows: Vec<(u64, Dossier)>| {
+            for (line, d) in &rows {
+                last_line = *line;
+                if batch::unbounded(d) {
+                    unbounded.push(file_id, *line, d);
+                    if unbounded.len() >= UNBOUNDED_ROWS {
+                        append(&mut unbounded, *line)?;
+                    }
                 } else {
-                    batch.push(file_id, line, &d);
-                    (batch.len() >= BATCH_ROWS).then(|| (line, batch.finish()))
+                    batch.push(file_id, *line, d);
+                    if batch.len() >= BATCH_ROWS {
+                        append(&mut batch, *line)?;
+                    }
                 }
             }
-            // Called until it gives nothing: the last finished rows, then the last others.
-            None if !batch.is_empty() => Some((last_line, batch.finish())),
-            None => (!unbounded.is_empty()).then(|| (last_line, unbounded.finish())),
-        },
-        |(line, b)| {
-            versions
-                .append_record_batch(b)
-                .with_context(|| format!("storing rows up to {line}"))?;
             Ok(())
         },
         |line, p| {
@@ -313,6 +335,13 @@ fn load_in_tx(
         },
         tick,
     )?;
+    // The last finished rows, then the last others.
+    if !batch.is_empty() {
+        append(&mut batch, last_line)?;
+    }
+    if !unbounded.is_empty() {
+        append(&mut unbounded, last_line)?;
+    }
     let t_rows = t_start.elapsed();
     versions.flush().context("writing dossier rows")?;
     quarantine.flush().context("writing quarantine rows")?;

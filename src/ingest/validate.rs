@@ -327,15 +327,20 @@ fn check_dates(r: &mut Row, d: &Dossier, ctx: &Context) {
     ];
     for (f, v, past_only) in dates {
         let Some(v) = v else { continue };
+        let early = v.date().year_ce().1 < MIN_YEAR as u32;
+        let future = past_only && v.date() > ctx.reference_day;
+        if !(early || future) {
+            continue; // the common case: nothing to say, nothing to copy
+        }
         let (col, raw) = r.cell(f).map(|x| (x.1.to_string(), x.0.raw())).unwrap_or_default();
-        if v.date().year_ce().1 < MIN_YEAR as u32 {
+        if early {
             r.problem(
                 &col,
                 raw.clone(),
                 "date_before_2000",
                 format!("{} is before the year {MIN_YEAR}", v.date()),
             );
-        } else if past_only && v.date() > ctx.reference_day {
+        } else if future {
             let what = if ctx.reference_is_export {
                 "the file's export date"
             } else {
@@ -435,15 +440,16 @@ fn extras(map: &HeaderMap, cells: &[Cell]) -> Option<String> {
         if f.is_some() {
             continue;
         }
+        let v = cells.get(i).map(Cell::raw).unwrap_or_default();
+        if v.is_empty() {
+            continue;
+        }
         let name = if map.names[i].is_empty() {
             format!("column_{}", i + 1)
         } else {
             map.names[i].clone()
         };
-        let v = cells.get(i).map(Cell::raw).unwrap_or_default();
-        if !v.is_empty() {
-            obj.insert(name, serde_json::Value::String(v));
-        }
+        obj.insert(name, serde_json::Value::String(v));
     }
     (!obj.is_empty()).then(|| serde_json::Value::Object(obj).to_string())
 }

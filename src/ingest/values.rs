@@ -22,7 +22,16 @@ fn folded(s: &str) -> impl Iterator<Item = char> + '_ {
 
 /// NFC-normalises text, trims it and folds runs of white space; empty becomes None.
 pub fn clean_text(s: &str) -> Option<String> {
-    let t = s.trim();
+    if plain_ascii(s.as_bytes()) {
+        return Some(s.to_string()); // nothing to trim, fold or normalise
+    }
+    // Text that starts and ends with a visible ASCII character has nothing to trim.
+    let visible = |c: Option<&u8>| c.is_some_and(|c| (0x21..0x80).contains(c));
+    let t = if visible(s.as_bytes().first()) && visible(s.as_bytes().last()) {
+        s
+    } else {
+        s.trim()
+    };
     if t.is_empty() {
         return None;
     }
@@ -51,6 +60,39 @@ pub fn clean_text(s: &str) -> Option<String> {
     }
     // So that "Sở  Y tế" groups with "Sở Y tế".
     Some(n.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
+/// True for non-empty ASCII text of printable characters and single spaces, neither
+/// starting nor ending with a space: what `clean_text` returns unchanged. Eight bytes at a time.
+fn plain_ascii(b: &[u8]) -> bool {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    if b.is_empty() || b[0] == b' ' || b[b.len() - 1] == b' ' {
+        return false;
+    }
+    let mut prev_space = false;
+    let mut words = b.chunks_exact(8);
+    for c in &mut words {
+        let w = u64::from_le_bytes(c.try_into().expect("eight bytes"));
+        // A byte ≥ 0x80, or (all below 0x80) one below 0x20: a control character.
+        if w & HI != 0 || w.wrapping_sub(LO * 0x20) & !w & HI != 0 {
+            return false;
+        }
+        // The high bit of each byte that is a space (exact, no carries between bytes).
+        let t = w ^ (LO * 0x20);
+        let space = !(((t & !HI).wrapping_add(!HI)) | t) & HI;
+        if space & (space >> 8) != 0 || (prev_space && space & 0x80 != 0) {
+            return false; // two spaces in a row
+        }
+        prev_space = space >> 63 != 0;
+    }
+    for &c in words.remainder() {
+        if !(0x20..0x80).contains(&c) || (c == b' ' && prev_space) {
+            return false;
+        }
+        prev_space = c == b' ';
+    }
+    true
 }
 
 /// Converts an Excel serial date (1900 system) to a timestamp.
@@ -191,6 +233,11 @@ fn split_offset(t: &str) -> Option<(&str, Option<i64>)> {
 
 /// Parses a number written Vietnamese-style (`1.500.000`, `12,5`) or plainly (`1500000.5`).
 pub fn parse_number(raw: &str) -> Option<f64> {
+    // Plain digits (most fees and counts): nothing to strip or regroup.
+    if !raw.is_empty() && raw.bytes().all(|c| c.is_ascii_digit()) {
+        let v: f64 = raw.parse().ok()?;
+        return v.is_finite().then_some(v);
+    }
     let s: String = raw
         .trim()
         .chars()
@@ -398,6 +445,50 @@ mod tests {
         // Decomposed input folds the same.
         let nfd: String = "Ngày hẹn trả".nfd().collect();
         assert_eq!(fold(&nfd), "ngayhentra");
+    }
+
+    #[test]
+    fn plain_ascii_is_what_clean_text_keeps() {
+        let cases = [
+            "",
+            " ",
+            "a",
+            "ab",
+            "a b",
+            "a  b",
+            " a",
+            "a ",
+            "abcdefgh",
+            "abcdefg h",
+            "abcdefgh i",
+            "abcdefg  hijk",
+            "abcdefgh  ijk",
+            "abcdefghijklmno ",
+            "2023-03-02T09:13:15",
+            "a\tb",
+            "abcdefgh\tijk",
+            "abcdefghij\x0bk",
+            "Sở Y tế",
+            "abcdefgh\u{a0}x",
+            "x\x7fy",
+            "12345678 1234567 ",
+            "1234567 8",
+            "1234567  8",
+            "123456 78",
+        ];
+        for c in cases {
+            if plain_ascii(c.as_bytes()) {
+                assert_eq!(clean_text(c).as_deref(), Some(c), "{c:?}");
+            } else {
+                // Only text clean_text would change (or must look at closely) is turned away.
+                let obvious = c.bytes().all(|b| (0x20..0x80).contains(&b))
+                    && !c.starts_with(' ')
+                    && !c.ends_with(' ')
+                    && !c.contains("  ")
+                    && !c.is_empty();
+                assert!(!obvious, "{c:?} should be plain");
+            }
+        }
     }
 
     #[test]
