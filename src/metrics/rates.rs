@@ -23,7 +23,7 @@ pub struct RateTable {
     pub by_unit: BTreeMap<String, Rates>,
 }
 
-/// Computes every rate for a scope, in one statement (one pass over the period's flags).
+/// Computes every rate for a scope, in one statement over the period's cube (and feedback).
 pub fn compute(conn: &Connection, scope: &Scope) -> Result<RateTable> {
     let mut t = RateTable::default();
     let mut seen = Vec::new();

@@ -105,6 +105,11 @@ impl Scope {
         (self.from.to_string(), self.to.to_string(), units)
     }
 
+    /// The 766 choice bound as $5: a dossier withdrawn after its due date counts as late.
+    fn late(&self) -> bool {
+        self.choices.withdrawn_after_due == super::index766::WithdrawnAfterDue::Late
+    }
+
     /// $1…$6 of scope.sql, as many as the statement uses (DuckDB counts only those the
     /// statement reads; each SQL file reads a prefix of them).
     fn params<'a>(
@@ -112,11 +117,7 @@ impl Scope {
         st: &duckdb::Statement,
         texts: &'a (String, String, Option<String>),
     ) -> duckdb::ParamsFromIter<Vec<&'a dyn duckdb::ToSql>> {
-        let late = if self.choices.withdrawn_after_due == super::index766::WithdrawnAfterDue::Late {
-            &true
-        } else {
-            &false
-        };
+        let late = if self.late() { &true } else { &false };
         let (from, to, units) = texts;
         let all: [&dyn duckdb::ToSql; 6] = [from, to, &self.unit, units, late, &self.choices.paused_within];
         let n = st.parameter_count().min(all.len());
@@ -129,8 +130,7 @@ impl Scope {
     fn ensure_cube(&self, conn: &Connection) -> Result<()> {
         let caching = temp_table_exists(conn, CUBE_KEYS)?;
         let (from, to) = (self.from.to_string(), self.to.to_string());
-        let late = self.choices.withdrawn_after_due == super::index766::WithdrawnAfterDue::Late;
-        let key = duckdb::params![from, to, late, self.choices.paused_within];
+        let key = duckdb::params![from, to, self.late(), self.choices.paused_within];
         if caching {
             let n: i64 = conn.query_row(
                 &format!(
