@@ -325,15 +325,17 @@ const SET_ASIDE_SQL: &str = include_str!("../../sql/metrics/set_aside.sql");
 const SET_ASIDE_ANY_SQL: &str = include_str!("../../sql/metrics/set_aside_any.sql");
 
 /// The files whose rows are in force, in load order (where they were archived, if they were).
+/// One grouped scan per table: a correlated EXISTS per file read the history once per
+/// file (issue 12, 13 files over 13M dossiers: 0.5 s, now 0.01 s).
 pub fn inputs(conn: &Connection) -> Result<Vec<Input>> {
     let mut st = conn.prepare(
         "SELECT coalesce(archived_path, path), sha256, rows_loaded,
                 (SELECT any_value(strftime(c.day_from, '%Y-%m-%d') || '..' || strftime(c.day_to, '%Y-%m-%d'))
                  FROM coverage c WHERE c.file_id = f.file_id AND c.source = 'option') AS covers
          FROM ingest_files f
-         WHERE EXISTS (SELECT 1 FROM dossier_versions v WHERE v.file_id = f.file_id AND v.superseded_by IS NULL)
-            OR EXISTS (SELECT 1 FROM feedback_versions v WHERE v.file_id = f.file_id AND v.superseded_by IS NULL)
-            OR EXISTS (SELECT 1 FROM catalogue_versions v WHERE v.file_id = f.file_id AND v.superseded_by IS NULL)
+         WHERE file_id IN (SELECT DISTINCT file_id FROM dossier_versions WHERE superseded_by IS NULL
+                           UNION SELECT DISTINCT file_id FROM feedback_versions WHERE superseded_by IS NULL
+                           UNION SELECT DISTINCT file_id FROM catalogue_versions WHERE superseded_by IS NULL)
          ORDER BY file_id",
     )?;
     let rows = st.query_map([], |r| {

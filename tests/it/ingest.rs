@@ -869,3 +869,18 @@ fn a_store_from_before_the_spans_gives_the_same_figures_after_migration() {
     let got = serde_json::to_string(&baocao::metrics::compute(&conn, &p, &o).unwrap()).unwrap();
     assert_eq!(got, want);
 }
+
+/// Ingest caps DuckDB's memory only while it appends: the limit the connection had before
+/// is the one it has after, for the queries that follow.
+#[test]
+fn ingest_puts_the_memory_limit_back() {
+    let conn = store::open_in_memory().unwrap();
+    let setting = |conn: &duckdb::Connection| -> String {
+        conn.query_row("SELECT current_setting('memory_limit')", [], |r| r.get(0))
+            .unwrap()
+    };
+    let before = setting(&conn);
+    let r = ingest(&conn, &fixture("nghe-an-2023-06/dossiers.csv.gz"));
+    assert!(matches!(r.outcome, Outcome::Loaded { .. }), "{:?}", r.outcome);
+    assert_eq!(setting(&conn), before);
+}
