@@ -42,8 +42,8 @@ pub struct VersionBatch {
     keep: Option<Vec<bool>>,
 }
 
-/// The columns of `dossier_versions`, in table order, each with the header fields that
-/// can give it a value (empty: always has one; None: never, or only the unmatched columns).
+/// The columns of `dossier_versions`, in table order, each with where its values come from
+/// (`Source`): which header fields can give it one.
 const COLUMNS: &[(&str, Source)] = &[
     ("file_id", Source::Always),
     ("source_row", Source::Always),

@@ -210,8 +210,9 @@ struct MemoryCap<'a> {
 
 impl<'a> MemoryCap<'a> {
     fn new(conn: &'a Connection) -> Self {
-        // A limit of the operator's stays; the default is the only one this program sets
-        // otherwise (store::open), so RESET restores it exactly (DuckDB shows a limit rounded).
+        // A limit of the operator's (BAOCAO_MEMORY_LIMIT, set by store::open) stays. Without
+        // one the connection has DuckDB's default, which RESET restores exactly (the value
+        // DuckDB shows is rounded, so it cannot be set back by hand).
         let capped = std::env::var_os("BAOCAO_MEMORY_LIMIT").is_none()
             && match conn.execute_batch(&format!("SET memory_limit = '{APPEND_MEMORY}'")) {
                 Ok(()) => true,
