@@ -1,6 +1,7 @@
 //! Loads one file into the store inside one transaction: versions, quarantine, supersede.
 
 use super::batch::{self, present_columns, VersionBatch, BATCH_ROWS, UNBOUNDED_ROWS};
+use super::feed;
 use super::fields::{missing_message, HeaderMap};
 use super::kinds::{Store, DOSSIERS};
 use super::record::Table;
@@ -36,7 +37,7 @@ impl FileCounts {
 }
 
 /// Called after each row, for progress bars and fault injection.
-pub type Tick<'a> = &'a mut dyn FnMut(u64);
+pub type Tick<'a> = &'a mut (dyn FnMut(u64) + Send);
 
 /// A 64-bit fingerprint of a dossier code.
 fn fingerprint(code: &str) -> u64 {
@@ -290,31 +291,178 @@ fn load_in_tx(
     let file_id = register_file(conn, DOSSIERS, path, info, &layout)?;
     // Only the columns this file can fill: the rest stay NULL without being appended.
     let columns = present_columns(&HeaderMap::new(layout.header.clone()));
+    let schema = VersionBatch::with_columns(&columns).finish()?.schema();
     let cap = MemoryCap::new(conn);
-    let mut versions = conn.appender_with_columns("dossier_versions", &columns)?;
-    let mut quarantine = conn.appender("quarantine")?;
-    let mut batch = VersionBatch::with_columns(&columns);
-    // Versions without an end, appended in row groups of their own (batch::unbounded).
-    let mut unbounded = VersionBatch::with_columns(&columns);
-    // Fingerprints of the codes, gathered on this thread and sorted at the end: a repeat
-    // means the exact SQL dedupe must run. A flat vector takes 8 bytes a row where a hash
-    // set took ~15 and a rehash (issue 12: ingest peak at 10M), and no reading-thread time.
+    let (tx, registration) = feed::open(conn, schema)?;
+    let insert = format!(
+        "INSERT INTO dossier_versions ({}) SELECT * FROM {}({}::UBIGINT)",
+        columns.join(", "),
+        feed::FUNCTION,
+        registration.id
+    );
     // Sized for the rows the file likely holds (a row is at least about as long as the
-    // header), so it seldom regrows through a large file.
+    // header), so the fingerprints seldom regrow through a large file.
     let header_bytes = layout.header.iter().map(|h| h.len() + 1).sum::<usize>().max(32);
     let expect_rows = (info.bytes as usize / header_bytes).min(1 << 27);
+    let t_start = std::time::Instant::now();
+    let (problems_tx, problems_rx) = std::sync::mpsc::channel::<Vec<(u64, Problem)>>();
+    let mut quarantine = conn.appender("quarantine")?;
+    let mut store_problems = |problems: Vec<(u64, Problem)>| -> Result<()> {
+        for (line, p) in &problems {
+            quarantine.append_row(params![
+                file_id,
+                path_s,
+                *line as i64,
+                p.column,
+                p.raw,
+                p.reason,
+                p.message
+            ])?;
+        }
+        Ok(())
+    };
+    let (inserted, batched) = std::thread::scope(|s| {
+        let batcher = s.spawn(move || {
+            let out = Outlets {
+                rows: tx,
+                problems: problems_tx,
+            };
+            batch_rows(file_id, &columns, table, ctx, tick, out, expect_rows)
+        });
+        // One INSERT per stretch of the file between pauses: the loading thread pauses the
+        // feed to hand over quarantine rows, stored here between two statements.
+        let mut inserted: Result<u64> = Ok(0);
+        loop {
+            match conn.execute(&insert, []) {
+                Ok(n) => *inserted.as_mut().expect("no error yet") += n as u64,
+                Err(e) => {
+                    inserted = Err(anyhow::Error::new(e).context("writing dossier rows"));
+                    break;
+                }
+            }
+            for problems in problems_rx.try_iter() {
+                if let Err(e) = store_problems(problems) {
+                    inserted = Err(e.context("writing quarantine rows"));
+                }
+            }
+            if inserted.is_err() || registration.ended() {
+                break;
+            }
+        }
+        // The statements have ended (or failed): a batcher still sending gets an error.
+        drop(registration);
+        let batched = batcher
+            .join()
+            .unwrap_or_else(|_| Err(anyhow::anyhow!("the loading thread panicked")));
+        (inserted, batched)
+    });
+    // The rows' own errors (a rejected file, a read error) first: they explain an early end,
+    // unless the loading thread only saw the statement stop, whose own error then says why.
+    if inserted.is_err()
+        && batched
+            .as_ref()
+            .is_err_and(|b| b.downcast_ref::<StoreStopped>().is_some())
+    {
+        return inserted.map(|_| unreachable!());
+    }
+    let Batched {
+        mut counts,
+        mut codes,
+        problems,
+    } = batched?;
+    let stored = inserted?;
+    store_problems(problems).context("writing quarantine rows")?;
+    quarantine.flush().context("writing quarantine rows")?;
+    drop(quarantine);
+    if stored != counts.rows_loaded {
+        anyhow::bail!(Failure::new(
+            Exit::Internal,
+            format!(
+                "{}: {} valid rows but {stored} stored",
+                path.display(),
+                counts.rows_loaded
+            )
+        ));
+    }
+    let t_rows = t_start.elapsed();
+    drop(cap);
+    let t_sql = std::time::Instant::now();
+    codes.sort_unstable();
+    let maybe_dup = codes.windows(2).any(|w| w[0] == w[1]);
+    drop(codes);
+    let key_header = key_column(&layout.header);
+    finish_file(conn, DOSSIERS, file_id, path, &key_header, maybe_dup, &mut counts)?;
+    record_coverage(conn, file_id, &layout)?;
+    tracing::info!(
+        "{}: read+validate+store {:.2}s, dedupe+supersede+reconcile {:.2}s",
+        path.display(),
+        t_rows.as_secs_f64(),
+        t_sql.elapsed().as_secs_f64()
+    );
+    Ok(counts)
+}
+
+/// The INSERT reading the feed ended before the rows did (its own error says why).
+#[derive(Debug)]
+struct StoreStopped(u64);
+
+impl std::fmt::Display for StoreStopped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "the store stopped taking rows at line {}", self.0)
+    }
+}
+
+impl std::error::Error for StoreStopped {}
+
+/// Quarantine rows held by the loading thread before they are handed over to be stored.
+const QUARANTINE_ROWS: usize = 65_536;
+
+/// What the loading thread made of a file's rows, besides the batches it sent.
+struct Batched {
+    counts: FileCounts,
+    /// Fingerprints of the valid rows' codes (a repeat means the exact SQL dedupe runs).
+    codes: Vec<u64>,
+    /// The last quarantine rows (fewer than `QUARANTINE_ROWS`), not yet handed over.
+    problems: Vec<(u64, Problem)>,
+}
+
+/// Where the loading thread sends what it makes: batches (and pauses) to the feed that the
+/// INSERT reads, full sets of quarantine rows to the thread that stores them.
+struct Outlets {
+    rows: std::sync::mpsc::SyncSender<feed::Msg>,
+    problems: std::sync::mpsc::Sender<Vec<(u64, Problem)>>,
+}
+
+/// The loading thread: validated rows into Arrow batches for the feed, in file order.
+fn batch_rows(
+    file_id: i32,
+    columns: &[&str],
+    table: Table,
+    ctx: &Context,
+    tick: Tick,
+    out: Outlets,
+    expect_rows: usize,
+) -> Result<Batched> {
+    let Outlets {
+        rows: tx,
+        problems: problems_tx,
+    } = out;
+    let mut batch = VersionBatch::with_columns(columns);
+    // Versions without an end, sent in row groups of their own (batch::unbounded).
+    let mut unbounded = VersionBatch::with_columns(columns);
+    // Fingerprints of the codes, gathered here and sorted at the end. A flat vector takes
+    // 8 bytes a row where a hash set took ~15 and a rehash (issue 12: ingest peak at 10M).
     let mut codes: Vec<u64> = Vec::with_capacity(expect_rows);
-    // Valid rows travel to this thread in groups; the Arrow batch is built here, beside
-    // DuckDB's append, so the reading thread (the slower one) only reads and validates.
+    let mut problems: Vec<(u64, Problem)> = Vec::new();
+    // Valid rows travel to this thread in groups; the Arrow batch is built here, so the
+    // reading thread (the slower one) only reads and validates.
     let mut pending: Vec<(u64, Dossier)> = Vec::with_capacity(HANDOFF_ROWS);
-    let mut append = |batch: &mut VersionBatch, line: u64| -> Result<()> {
-        versions
-            .append_record_batch(batch.finish()?)
-            .with_context(|| format!("storing rows up to {line}"))
+    let send = |batch: &mut VersionBatch, line: u64| -> Result<()> {
+        tx.send(feed::Msg::Rows(batch.finish()?))
+            .map_err(|_| anyhow::Error::new(StoreStopped(line)))
     };
     let mut last_line = 0;
-    let t_start = std::time::Instant::now();
-    let mut c = stream_rows(
+    let counts = stream_rows(
         table,
         ctx,
         |row| match row {
@@ -332,58 +480,44 @@ fn load_in_tx(
                 if batch::unbounded(d) {
                     unbounded.push(file_id, *line, d);
                     if unbounded.len() >= UNBOUNDED_ROWS {
-                        append(&mut unbounded, *line)?;
+                        send(&mut unbounded, *line)?;
                     }
                 } else {
                     batch.push(file_id, *line, d);
                     if batch.len() >= BATCH_ROWS {
-                        append(&mut batch, *line)?;
+                        send(&mut batch, *line)?;
                     }
                 }
             }
             Ok(())
         },
         |line, p| {
-            quarantine.append_row(params![
-                file_id,
-                path_s,
-                line as i64,
-                p.column,
-                p.raw,
-                p.reason,
-                p.message
-            ])?;
+            problems.push((line, p.clone()));
+            if problems.len() >= QUARANTINE_ROWS {
+                // Stored between two INSERTs, so a file of bad rows is never held whole.
+                let full = std::mem::replace(&mut problems, Vec::with_capacity(QUARANTINE_ROWS));
+                problems_tx
+                    .send(full)
+                    .map_err(|_| anyhow::Error::new(StoreStopped(line)))?;
+                tx.send(feed::Msg::Pause)
+                    .map_err(|_| anyhow::Error::new(StoreStopped(line)))?;
+            }
             Ok(())
         },
         tick,
     )?;
     // The last finished rows, then the last others.
     if !batch.is_empty() {
-        append(&mut batch, last_line)?;
+        send(&mut batch, last_line)?;
     }
     if !unbounded.is_empty() {
-        append(&mut unbounded, last_line)?;
+        send(&mut unbounded, last_line)?;
     }
-    let t_rows = t_start.elapsed();
-    versions.flush().context("writing dossier rows")?;
-    quarantine.flush().context("writing quarantine rows")?;
-    drop(versions);
-    drop(quarantine);
-    drop(cap);
-    let t_sql = std::time::Instant::now();
-    codes.sort_unstable();
-    let maybe_dup = codes.windows(2).any(|w| w[0] == w[1]);
-    drop(codes);
-    let key_header = key_column(&layout.header);
-    finish_file(conn, DOSSIERS, file_id, path, &key_header, maybe_dup, &mut c)?;
-    record_coverage(conn, file_id, &layout)?;
-    tracing::info!(
-        "{}: read+validate+append {:.2}s, dedupe+supersede+reconcile {:.2}s",
-        path.display(),
-        t_rows.as_secs_f64(),
-        t_sql.elapsed().as_secs_f64()
-    );
-    Ok(c)
+    Ok(Batched {
+        counts,
+        codes,
+        problems,
+    })
 }
 
 /// After the rows are stored: in-file duplicates, newest-export-wins, the reconciliation

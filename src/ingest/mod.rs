@@ -5,13 +5,14 @@
 //! `kinds` (where each kind of input is stored; feedback and catalogue column tables) →
 //! `record` (cells, rows, tables) → `detect` (format, encoding) → readers `csv`, `xlsx`,
 //! `json` → `source` (a file opened as a table) → `privacy` (personal columns withheld) → `validate` (a dossier row checked) →
-//! `batch` (Arrow batches) → `load` (one transaction per file, newest export wins,
+//! `batch` (Arrow batches) → `feed` (batches into one INSERT) → `load` (one transaction per file, newest export wins,
 //! quarantine, reconciliation) → `load_kind` (the same for feedback and catalogue) →
 //! `progress` → this module (`ingest_file`) → `summary` (what the user sees).
 
 pub mod batch;
 pub mod csv;
 pub mod detect;
+pub mod feed;
 pub mod fields;
 pub mod json;
 pub mod kinds;
@@ -263,6 +264,7 @@ mod layering {
         "privacy",
         "validate",
         "batch",
+        "feed",
         "load",
         "load_kind",
         "progress",

@@ -884,3 +884,42 @@ fn ingest_puts_the_memory_limit_back() {
     assert!(matches!(r.outcome, Outcome::Loaded { .. }), "{:?}", r.outcome);
     assert_eq!(setting(&conn), before);
 }
+
+/// A file with more bad rows than the loading thread holds at once (65 536): its quarantine
+/// rows are stored in several hand-overs between the INSERTs of its valid rows, and every
+/// row still lands once, on its own line, in the same transaction.
+#[test]
+fn many_bad_rows_are_stored_in_several_hand_overs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let n = 150_000u64;
+    let mut body = String::from(HEADER);
+    for i in 0..n {
+        // Every third row has a known status; the others an unknown one.
+        let status = if i % 3 == 0 { "4" } else { "99" };
+        body.push_str(&format!("H{i:06},Sở Y tế,{status},01/06/2023,20/06/2023,,1\n"));
+    }
+    let f = write(tmp.path(), "bad.csv", &body);
+    let conn = store::open_in_memory().unwrap();
+    let c = counts(&ingest(&conn, &f)).clone();
+    let good = n.div_ceil(3);
+    assert_eq!((c.rows_read, c.rows_loaded, c.rows_quarantined), (n, good, n - good));
+    assert_eq!(scalar(&conn, "SELECT count(*) FROM quarantine"), (n - good) as i64);
+    assert_eq!(
+        scalar(&conn, "SELECT count(DISTINCT source_row) FROM quarantine"),
+        (n - good) as i64
+    );
+    assert_eq!(scalar(&conn, "SELECT count(*) FROM dossier_versions"), good as i64);
+    // The header is line 1, so row i is on line i + 2: good rows on lines ≡ 2 (mod 3).
+    assert_eq!(
+        scalar(&conn, "SELECT count(*) FROM dossier_versions WHERE source_row % 3 <> 2"),
+        0
+    );
+    assert_eq!(
+        scalar(&conn, "SELECT count(*) FROM quarantine WHERE source_row % 3 = 2"),
+        0
+    );
+    assert_eq!(
+        scalar(&conn, "SELECT count(*) FROM dossier_versions WHERE ma_ho_so <> 'H' || lpad(CAST(source_row - 2 AS VARCHAR), 6, '0')"),
+        0
+    );
+}
