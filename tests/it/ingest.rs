@@ -876,13 +876,33 @@ fn a_store_from_before_the_spans_gives_the_same_figures_after_migration() {
 fn ingest_puts_the_memory_limit_back() {
     let conn = store::open_in_memory().unwrap();
     let setting = |conn: &duckdb::Connection| -> String {
-        conn.query_row("SELECT current_setting('memory_limit')", [], |r| r.get(0))
-            .unwrap()
+        conn.query_row(
+            "SELECT current_setting('memory_limit') || ' ' || current_setting('threads')",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap()
     };
     let before = setting(&conn);
     let r = ingest(&conn, &fixture("nghe-an-2023-06/dossiers.csv.gz"));
     assert!(matches!(r.outcome, Outcome::Loaded { .. }), "{:?}", r.outcome);
     assert_eq!(setting(&conn), before);
+    // Also when the file fails part-way through its rows (a line over the 1 MiB limit).
+    let tmp = tempfile::tempdir().unwrap();
+    let mut body = String::from(HEADER);
+    for i in 0..5000 {
+        body.push_str(&format!("K{i},Sở Y tế,4,01/06/2023,20/06/2023,,1\n"));
+    }
+    body.push_str(&"x".repeat(1_100_000));
+    body.push('\n');
+    let f = write(tmp.path(), "long.csv", &body);
+    let r = ingest(&conn, &f);
+    assert!(matches!(r.outcome, Outcome::Rejected { .. }), "{:?}", r.outcome);
+    assert_eq!(setting(&conn), before);
+    assert_eq!(
+        scalar(&conn, "SELECT count(*) FROM dossier_versions WHERE ma_ho_so LIKE 'K%'"),
+        0
+    );
 }
 
 /// A file with more bad rows than the loading thread holds at once (65 536): its quarantine
