@@ -4,8 +4,9 @@
 //! Why (issue 12, measured on the 1M-row bench files): the appender with a column list
 //! flushes every few thousand rows as a small INSERT query; the connection's thread then
 //! polls DuckDB's task queue while a DuckDB worker compresses, and the Arrow batch is copied
-//! once more into the appender's buffer. One `INSERT … SELECT * FROM baocao_feed(id)` lets
-//! DuckDB's threads pull the batches, convert them and store them as one statement.
+//! once more into the appender's buffer. `INSERT … SELECT * FROM baocao_feed(id)` lets DuckDB
+//! pull the batches, convert them and store them as one statement (one per stretch of the
+//! file between pauses, which let the loading thread's quarantine rows be stored).
 
 use duckdb::arrow::datatypes::SchemaRef;
 use duckdb::arrow::record_batch::RecordBatch;
@@ -54,7 +55,8 @@ fn feeds() -> &'static Mutex<HashMap<u64, Arc<Feed>>> {
     FEEDS.get_or_init(|| Mutex::new(HashMap::new()))
 }
 
-/// A feed registered under an id, for one statement; unregistered and closed when dropped.
+/// A feed registered under an id, for the statements that read it in turn; unregistered and
+/// closed when dropped.
 pub struct Registration {
     pub id: u64,
     feed: Arc<Feed>,
