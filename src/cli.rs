@@ -39,6 +39,8 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
+    /// Write a commented baocao.toml naming who issues a province's reports.
+    Init(cmd::init::Args),
     /// Load dossier exports (files or folders) into the database.
     Ingest(cmd::ingest::Args),
     /// Check exports with the same rules as ingest; writes nothing.
@@ -92,6 +94,7 @@ pub fn run(cli: Cli) -> Exit {
         crate::fsx::set_owner_only();
     }
     let res = match &cli.command {
+        Command::Init(a) => cmd::init::run(a, g),
         Command::Ingest(a) => cmd::ingest::run(a, g),
         Command::Validate(a) => cmd::validate::run(a, g),
         Command::Quarantine(a) => cmd::quarantine::run(a, g),

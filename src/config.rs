@@ -6,10 +6,13 @@ use anyhow::Result;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
-/// The configuration; every field has a default, so the file is optional.
+/// The configuration. Every key but who issues the reports (`require`) has a default.
 #[derive(Debug, Clone, Deserialize, serde::Serialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
+    /// The file it was read from, for messages; None for the defaults.
+    #[serde(skip)]
+    pub source: Option<PathBuf>,
     #[serde(default)]
     pub metrics: MetricsConfig,
     #[serde(default)]
@@ -38,11 +41,12 @@ pub struct NationalConfig {
 
 impl Default for NationalConfig {
     fn default() -> Self {
+        // Who issues it is the operator's to say (no built-in issuer, place or signer).
         NationalConfig {
-            issuer: vec!["VĂN PHÒNG CHÍNH PHỦ".into()],
+            issuer: Vec::new(),
             number: "Số:        /BC-VPCP".into(),
-            place: "Hà Nội".into(),
-            signer_lines: vec!["KT. BỘ TRƯỞNG, CHỦ NHIỆM".into(), "PHÓ CHỦ NHIỆM".into()],
+            place: String::new(),
+            signer_lines: Vec::new(),
             signer_name: String::new(),
             recipients: vec!["Thủ tướng Chính phủ (để b/c);".into(), "Lưu: VT, KSTT.".into()],
         }
@@ -86,7 +90,8 @@ pub struct RunConfig {
     pub reports: Vec<ReportKind>,
     /// No report for periods before this one (e.g. "2023-01").
     pub first_period: Option<String>,
-    /// Exit 1 when a report names agencies without data in its period.
+    /// No longer changes anything (still read, so older files load): a report naming
+    /// agencies without data, or not covered for the whole period, always exits 1.
     pub missing_units_exit: bool,
 }
 
@@ -168,24 +173,23 @@ pub struct FormText {
 
 impl Default for ReportConfig {
     fn default() -> Self {
+        // No built-in province, issuer, place or signer: a report never borrows another
+        // province's identity (`baocao init` writes them; `require_identity` refuses a
+        // report without them).
         ReportConfig {
-            province: "Nghệ An".into(),
-            issuer: vec!["ỦY BAN NHÂN DÂN".into(), "TỈNH NGHỆ AN".into()],
+            province: String::new(),
+            issuer: Vec::new(),
             number: "Số:        /BC-UBND".into(),
             leave_number_blank: false,
             signature_field: "ChuKy".into(),
-            place: "Nghệ An".into(),
-            signer_lines: vec![
-                "TM. ỦY BAN NHÂN DÂN".into(),
-                "KT. CHỦ TỊCH".into(),
-                "PHÓ CHỦ TỊCH".into(),
-            ],
+            place: String::new(),
+            signer_lines: Vec::new(),
             signer_name: String::new(),
             recipients: vec![
                 "Văn phòng Chính phủ (Cục Kiểm soát TTHC);".into(),
                 "Lưu: VT, KSTT.".into(),
             ],
-            reporting_unit: "UBND tỉnh Nghệ An".into(),
+            reporting_unit: String::new(),
             receiving_unit: "Văn phòng Chính phủ".into(),
             fonts_dir: None,
             formats: default_formats(),
@@ -196,6 +200,61 @@ impl Default for ReportConfig {
             ranking_min_dossiers: 30,
         }
     }
+}
+
+impl ReportConfig {
+    /// The `[report]` keys naming who issues a report that are not set.
+    pub fn missing_identity(&self) -> Vec<&'static str> {
+        let mut v = Vec::new();
+        if self.province.trim().is_empty() {
+            v.push("province");
+        }
+        if self.issuer.iter().all(|l| l.trim().is_empty()) {
+            v.push("issuer");
+        }
+        if self.place.trim().is_empty() {
+            v.push("place");
+        }
+        if self.signer_lines.iter().all(|l| l.trim().is_empty()) {
+            v.push("signer_lines");
+        }
+        if self.reporting_unit.trim().is_empty() {
+            v.push("reporting_unit");
+        }
+        v
+    }
+}
+
+impl NationalConfig {
+    /// The `[national]` keys naming who issues the national roll-up that are not set.
+    pub fn missing_identity(&self) -> Vec<&'static str> {
+        let mut v = Vec::new();
+        if self.issuer.iter().all(|l| l.trim().is_empty()) {
+            v.push("issuer");
+        }
+        if self.place.trim().is_empty() {
+            v.push("place");
+        }
+        if self.signer_lines.iter().all(|l| l.trim().is_empty()) {
+            v.push("signer_lines");
+        }
+        v
+    }
+}
+
+/// Exit 2 naming the keys of `section` that are missing, when any is: who issues a document
+/// comes from the configuration, never from a default.
+pub fn require(section: &str, missing: &[&str], source: Option<&Path>) -> Result<()> {
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let file = source
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|| "no configuration file (give --config, or put baocao.toml in the working folder)".into());
+    Err(usage(format!(
+        "who issues the report is not configured: set [{section}] {} ({file}); `baocao init --province \"…\"` writes a configuration to complete",
+        missing.join(", ")
+    )))
 }
 
 /// `[metrics]`: period convention, the form's withdrawn note, the 766 configuration.
@@ -260,6 +319,7 @@ impl Config {
         let mut c: Config =
             toml::from_str(&text).map_err(|e| usage(format!("{}: {}", p.display(), e.to_string().trim())))?;
         c.resolve_paths(p.parent().unwrap_or(Path::new("")));
+        c.source = Some(p.clone());
         let field = &c.report.signature_field;
         if !field.is_empty() && !crate::render::sign_field::valid_name(field) {
             return Err(usage(format!(

@@ -9,6 +9,7 @@ pub mod fixtures;
 pub mod fsx;
 pub mod ingest;
 pub mod metrics;
+pub mod names;
 pub mod output;
 pub mod period;
 pub mod pipeline;

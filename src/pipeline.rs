@@ -133,11 +133,14 @@ pub struct Request {
 }
 
 impl Request {
-    /// The file name stem of a version: `monthly-2023-06`, `monthly-2023-06-so-y-te-v2`.
+    /// The file name stem of a version: `monthly-2023-06`, `monthly-2023-06-so-y-te-1a2b3c-v2`.
     pub fn stem(&self, version: i64) -> String {
         let mut s = format!("{}-{}", self.kind.name(), self.period.key());
         if let Some(u) = &self.unit {
-            s = format!("{s}-{}", slug(u));
+            // The slug loses diacritics and case ("Sở Tư pháp", "Sở Tự pháp"): a short hash
+            // of the name keeps two agencies' reports apart.
+            let h = crate::fsx::sha256(u.as_bytes());
+            s = format!("{s}-{}-{}", slug(u), &h[..6]);
         }
         if version > 1 {
             s = format!("{s}-v{version}");
@@ -193,53 +196,117 @@ pub fn model(conn: &Connection, req: &Request, s: &Settings) -> Result<(Report, 
         .map(|k| k.name().to_string())
         .collect();
     let notices = Notices {
+        no_data: crate::report::narrative::no_data(&m),
         set_aside: m.set_aside.len(),
         missing_units: m.missing_units.clone(),
+        partly: m
+            .coverage
+            .iter()
+            .filter(|c| c.status == metrics::coverage::Status::Partly)
+            .map(|c| format!("{} ({}/{} ngày)", c.agency, c.covered_days, c.period_days))
+            .collect(),
         forms_left_out,
+        catalogue_loaded: catalogue_loaded(conn)?,
+        districts_after_2025: if m.period.from.as_str() >= "2025-07-01" {
+            m.ii06a
+                .rows
+                .iter()
+                .filter(|r| r.grain == "agency" && r.level.as_deref() == Some("huyen"))
+                .filter_map(|r| r.unit.clone())
+                .collect()
+        } else {
+            Vec::new()
+        },
+        unit: req.unit.clone(),
     };
     Ok((r, notices))
+}
+
+/// Whether any procedure catalogue row is loaded (what a left-out II.07b is said to lack).
+fn catalogue_loaded(conn: &Connection) -> Result<bool> {
+    let n: i64 = conn.query_row("SELECT count(*) FROM catalogue_versions", [], |r| r.get(0))?;
+    Ok(n > 0)
 }
 
 /// What a report found that an operator must act on (also said in the report itself).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Notices {
+    /// No file covers a day of the period: the report states no figure.
+    pub no_data: bool,
     /// Dossiers left out of the figures: their dates contradict each other.
     pub set_aside: usize,
     /// Agencies expected that have no data in the period.
     pub missing_units: Vec<String>,
+    /// Agencies whose data covers only part of the period, with the days covered.
+    pub partly: Vec<String>,
     /// Appendix forms configured but not made (II.07b without a procedure catalogue).
     pub forms_left_out: Vec<String>,
+    /// Whether a procedure catalogue is loaded at all.
+    pub catalogue_loaded: bool,
+    /// The agency of a department-level report.
+    pub unit: Option<String>,
+    /// Agencies whose rows say `CapDonVi = huyen` in a period after the district level ended.
+    pub districts_after_2025: Vec<String>,
 }
 
 impl Notices {
-    /// The attention lines for a report file.
+    /// The attention lines for a report file, in the office's language.
     pub fn lines(&self, what: &str) -> Vec<String> {
         let mut v = Vec::new();
+        if self.no_data {
+            v.push(format!(
+                "{what}: kỳ báo cáo chưa có số liệu (không tệp nào bao phủ kỳ này); báo cáo không nêu số liệu nào — nạp số liệu của kỳ rồi lập lại báo cáo"
+            ));
+        }
+        if !self.missing_units.is_empty() && !self.no_data {
+            v.push(format!(
+                "{what}: chưa có số liệu kỳ này của {}",
+                self.missing_units.join(", ")
+            ));
+        }
+        if !self.partly.is_empty() {
+            v.push(format!(
+                "{what}: số liệu chưa bao phủ đủ kỳ báo cáo: {}",
+                self.partly.join("; ")
+            ));
+        }
+        if !self.districts_after_2025.is_empty() {
+            v.push(format!(
+                "{what}: đơn vị ghi cấp huyện sau ngày 1/7/2025 (không còn cấp huyện; kiểm tra cột Cấp của tệp xuất): {}",
+                self.districts_after_2025.join(", ")
+            ));
+        }
         if self.set_aside > 0 {
             v.push(format!(
                 "{what}: {} dossier(s) set aside (finish date before acceptance): they are listed in the report; correct the exports",
                 self.set_aside
             ));
         }
-        if !self.missing_units.is_empty() {
-            v.push(format!(
-                "{what}: no data this period from {}",
-                self.missing_units.join(", ")
-            ));
-        }
         for f in &self.forms_left_out {
-            v.push(format!(
-                "{what}: appendix {f} left out: no procedure catalogue (danh mục TTHC) is loaded; ingest one"
-            ));
+            v.push(match (&self.unit, self.catalogue_loaded) {
+                (_, false) => format!(
+                    "{what}: phụ lục {f} không lập được: chưa nạp danh mục TTHC (no procedure catalogue is loaded; ingest one)"
+                ),
+                (Some(u), true) => format!(
+                    "{what}: phụ lục {f} không lập được: danh mục TTHC đã nạp không có thủ tục nào của {u}"
+                ),
+                (None, true) => format!(
+                    "{what}: phụ lục {f} không lập được: danh mục TTHC đã nạp không có thủ tục nào cho kỳ này"
+                ),
+            });
         }
         v
     }
 
-    /// Exit 1 for set-aside dossiers, and for missing agencies when `[run] missing_units_exit`.
-    pub fn exit(&self, missing_units_exit: bool) -> Exit {
-        if self.set_aside > 0
+    /// Exit 1 ("attention") whenever an agency expected is not fully covered, the period has
+    /// no data, dossiers were set aside or a form was left out.
+    pub fn exit(&self) -> Exit {
+        if self.no_data
+            || self.set_aside > 0
             || !self.forms_left_out.is_empty()
-            || (missing_units_exit && !self.missing_units.is_empty())
+            || !self.missing_units.is_empty()
+            || !self.partly.is_empty()
+            || !self.districts_after_2025.is_empty()
         {
             Exit::Warnings
         } else {
@@ -323,19 +390,18 @@ pub struct Outputs {
     pub others: Vec<PathBuf>,
 }
 
-/// The PDF's creation time: from the period and the data version, never the wall clock.
-pub fn creation_timestamp(p: &Period, data_version: &str) -> i64 {
-    let day = p.to.succ_opt().unwrap_or(p.to);
-    let base = day.and_time(NaiveTime::MIN).and_utc().timestamp();
-    let offset = i64::from_str_radix(&data_version[..4.min(data_version.len())], 16).unwrap_or(0) % 36_000;
-    base + offset
+/// The files' creation time: the start of the run date (UTC+7), which the manifest records
+/// so `regenerate` gives it again; never the wall clock, never the period (a file made in
+/// 2026 about 2023 says 2026).
+pub fn creation_timestamp(run_date: NaiveDate) -> i64 {
+    run_date.and_time(NaiveTime::MIN).and_utc().timestamp() - 7 * 3600
 }
 
 /// Writes `<dir>/<stem>.report.json`, renders `<dir>/<stem>.pdf` and writes the other
 /// formats asked for (`<stem>.xlsx`, `<stem>.docx`), each atomically, all from the one model.
 pub fn render_outputs(
     report: &Report,
-    p: &Period,
+    run_date: NaiveDate,
     renderer: &Renderer,
     formats: &[Format],
     dir: &Path,
@@ -345,7 +411,7 @@ pub fn render_outputs(
     let json = dir.join(format!("{stem}.report.json"));
     crate::fsx::write_atomic(&json, (serde_json::to_string_pretty(report)? + "\n").as_bytes())?;
     let pdf = dir.join(format!("{stem}.pdf"));
-    let ts = creation_timestamp(p, &report.data_version);
+    let ts = creation_timestamp(run_date);
     renderer.render(report, &json, &pdf, ts)?;
     let mut others = Vec::new();
     for f in formats {
@@ -373,8 +439,7 @@ pub struct Produced {
 /// `report_runs` (unless this very version was already recorded).
 pub fn produce(conn: &Connection, plan: &Plan, s: &Settings, renderer: &Renderer, out: &Path) -> Result<Produced> {
     let t = Instant::now();
-    let req = &plan.request;
-    let outputs = render_outputs(&plan.report, &req.period, renderer, &s.formats(), out, &plan.stem())?;
+    let outputs = render_outputs(&plan.report, s.run_date, renderer, &s.formats(), out, &plan.stem())?;
     let seconds = t.elapsed().as_secs_f64();
     let m = manifest::build(conn, plan, s, renderer.name(), &outputs, seconds)?;
     let mpath = manifest::write(&m, &outputs.pdf)?;

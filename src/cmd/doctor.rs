@@ -15,7 +15,8 @@ const EXAMPLES: &str = "Examples:
 #[command(after_help = EXAMPLES)]
 pub struct Args {}
 
-/// Runs `doctor`: exit 0 when everything is there, 5 when a report could not be rendered.
+/// Runs `doctor`: exit 0 when everything is there, 5 when a report could not be rendered,
+/// 2 when the database does not exist.
 pub fn run(_a: &Args, g: &Global) -> Result<Exit> {
     let mut ok = true;
     let cfg = g.config()?;
@@ -72,7 +73,9 @@ pub fn run(_a: &Args, g: &Global) -> Result<Exit> {
             path.display()
         )?;
     } else {
-        writeln!(out, "database: {} does not exist yet", path.display())?;
+        // A report needs a store: say which file is missing and how one is made (exit 2).
+        writeln!(out, "database: MISSING — {:#}", crate::store::missing(&path))?;
+        return Ok(Exit::Usage);
     }
     Ok(if ok { Exit::Ok } else { Exit::Render })
 }

@@ -42,7 +42,7 @@ pub struct Args {
 
 /// Runs `ingest`.
 pub fn run(a: &Args, g: &Global) -> Result<Exit> {
-    load(&g.open_db()?, a, false, g)
+    load(&g.create_db()?, a, false, g)
 }
 
 /// Loads the files into `conn` and prints the summary (`validate` uses an in-memory store).

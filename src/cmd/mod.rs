@@ -10,6 +10,7 @@ pub mod explain;
 pub mod export;
 pub mod fixtures;
 pub mod ingest;
+pub mod init;
 pub mod metrics;
 pub mod quarantine;
 pub mod regenerate;
@@ -68,8 +69,13 @@ impl Global {
         crate::store::resolve(self.db.clone())
     }
 
-    /// Opens (creating if needed) the database.
+    /// Opens the database for reading: a missing file is exit 2 (read commands never create one).
     pub fn open_db(&self) -> Result<duckdb::Connection> {
+        crate::store::open_existing(&self.db())
+    }
+
+    /// Opens the database, creating it when missing (`ingest` only).
+    pub fn create_db(&self) -> Result<duckdb::Connection> {
         crate::store::open(&self.db())
     }
 

@@ -39,7 +39,8 @@ pub enum Args {
         period: PeriodArgs,
         #[command(flatten)]
         common: Common,
-        /// A department-level report: only this agency (exact name).
+        /// A department-level report: only this agency (its name as in the data; case and
+        /// spacing do not matter, an unknown name is refused with the closest ones).
         #[arg(long)]
         unit: Option<String>,
     },
@@ -148,9 +149,18 @@ pub fn run(a: &Args, g: &Global) -> Result<Exit> {
             )
         }
     };
+    crate::config::require("report", &cfg.report.missing_identity(), cfg.source.as_deref())?;
     let s = g.settings(&cfg, common.targets.clone())?;
     let renderer = s.renderer()?;
     let conn = g.open_db()?;
+    let mut req = req;
+    if let Some(u) = &req.unit {
+        req.unit = Some(crate::metrics::coverage::resolve_agency(
+            &conn,
+            u,
+            &cfg.metrics.expected_units,
+        )?);
+    }
     let plan = pipeline::plan(&conn, &req, &s)?;
     let made = pipeline::produce(&conn, &plan, &s, &renderer, &common.out)?;
     let mut out = std::io::stdout().lock();
@@ -167,7 +177,7 @@ pub fn run(a: &Args, g: &Global) -> Result<Exit> {
         attention.push(l);
     }
     attention.print(&mut out)?;
-    Ok(plan.notices.exit(s.config.run.missing_units_exit))
+    Ok(plan.notices.exit())
 }
 
 /// What a national report was made from: written beside its PDF.
@@ -187,12 +197,13 @@ struct NationalManifest<'a> {
 fn national(sources: &[String], period: &PeriodArgs, common: &Common, g: &Global) -> Result<Exit> {
     let cfg = g.config()?;
     let p = period.period(&cfg)?;
+    crate::config::require("national", &cfg.national.missing_identity(), cfg.source.as_deref())?;
     let s = g.settings(&cfg, common.targets.clone())?;
     let n = crate::rollup::national_of(sources, &p, &s.metrics).map_err(|e| super::usage(format!("{e:#}")))?;
     let report = crate::report::national::model(&n, &p, &cfg.national);
     let renderer = s.renderer()?;
     let stem = format!("national-{}", p.key());
-    let o = pipeline::render_outputs(&report, &p, &renderer, &s.formats(), &common.out, &stem)?;
+    let o = pipeline::render_outputs(&report, s.run_date, &renderer, &s.formats(), &common.out, &stem)?;
     let (pdf_sha256, _) = crate::fsx::sha256_file(&o.pdf)?;
     let m = NationalManifest {
         kind: "national",

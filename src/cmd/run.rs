@@ -23,6 +23,8 @@ pub struct Args {
 /// Runs the job and prints what it did.
 pub fn run(a: &Args, g: &Global) -> Result<Exit> {
     let cfg = g.config()?;
+    // Refused before anything is ingested or moved: the job's reports would have no issuer.
+    crate::config::require("report", &cfg.report.missing_identity(), cfg.source.as_deref())?;
     let s = g.settings(&cfg, None)?;
     let summary = crate::run::job::run(&g.db(), &s, a.dry_run)?;
     let mut out = std::io::stdout().lock();

@@ -129,3 +129,33 @@ pub fn missing(conn: &Connection, p: &Period, now: &[AgencyCoverage], configured
         .filter(|a| !now.iter().any(|c| &c.agency == a && c.status != Status::NotCovered))
         .collect())
 }
+
+/// The agency a person names (`--unit`), as the data names it: the same name after NFC,
+/// case and white space among the agencies of the loaded files and the configured ones;
+/// an unknown name is a usage error listing the closest.
+pub fn resolve_agency(conn: &Connection, typed: &str, configured: &[String]) -> Result<String> {
+    let mut names: Vec<String> = {
+        let mut st = conn.prepare("SELECT DISTINCT agency FROM coverage WHERE agency <> '' ORDER BY 1")?;
+        let rows = st.query_map([], |r| r.get::<_, String>(0))?;
+        rows.collect::<duckdb::Result<Vec<_>>>()?
+    };
+    names.extend(configured.iter().cloned());
+    names.sort();
+    names.dedup();
+    if let Some(n) = crate::names::find(typed, &names) {
+        return Ok(n.clone());
+    }
+    let near = crate::names::closest(typed, &names, 5);
+    let hint = if near.is_empty() {
+        format!(
+            "{} agencies are loaded (`baocao coverage --period …` lists them)",
+            names.len()
+        )
+    } else {
+        format!("closest: {}", near.join("; "))
+    };
+    Err(anyhow::Error::new(crate::error::Failure::new(
+        crate::error::Exit::Usage,
+        format!("--unit {typed:?} is no agency of the loaded data or of [metrics] expected_units; {hint}"),
+    )))
+}

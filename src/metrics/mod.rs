@@ -86,6 +86,9 @@ pub struct Comparison {
     pub units: Vec<String>,
     /// How many agencies have data in either period.
     pub units_with_data: usize,
+    /// The agencies with data in either period that are not compared (not covered in both).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub left_out: Vec<String>,
     /// The comparison period's counts and rates over `units`; None when not comparable.
     pub ii06a: Option<ii06a::Counts>,
     pub rates: Option<rates::Rates>,
@@ -131,6 +134,9 @@ pub struct Input {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Metrics {
     pub period: PeriodOut,
+    /// The agency of a department-level report; absent for the province.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
     pub ii06a: ii06a::Table,
     /// Biểu II.06b: per procedure, grouped by field.
     pub ii06b: Vec<ii06b::Row>,
@@ -204,13 +210,16 @@ fn coverage_for(c: Vec<coverage::AgencyCoverage>, o: &Options) -> Vec<coverage::
 fn comparison(conn: &Connection, p: &Period, now: &Current, o: &Options) -> Result<Comparison> {
     let then_cov = coverage_for(coverage::of_period(conn, p)?, o);
     let units = coverage::covered_in_both(now.coverage, &then_cov);
-    let units_with_data = coverage::with_data(now.coverage, &then_cov).len();
+    let with_data = coverage::with_data(now.coverage, &then_cov);
+    let units_with_data = with_data.len();
+    let left_out: Vec<String> = with_data.into_iter().filter(|u| !units.contains(u)).collect();
     let none = |reason: String| Comparison {
         period: p.into(),
         basis: Basis::None,
         reason: Some(reason),
         units: Vec::new(),
         units_with_data,
+        left_out: left_out.clone(),
         ii06a: None,
         rates: None,
         current_ii06a: None,
@@ -279,6 +288,7 @@ fn comparison(conn: &Connection, p: &Period, now: &Current, o: &Options) -> Resu
         reason,
         units,
         units_with_data,
+        left_out,
         ii06a: Some(then_counts),
         rates: Some(then_rates),
         current_ii06a: Some(cur_counts),
@@ -416,6 +426,14 @@ pub fn compute(conn: &Connection, p: &Period, o: &Options) -> Result<Metrics> {
         comparison(conn, &p.previous_year(), &now, o)?
     };
     let missing_units = match &o.unit {
+        // A department without data this period is named, like any agency.
+        Some(u)
+            if !cov
+                .iter()
+                .any(|c| &c.agency == u && c.status != coverage::Status::NotCovered) =>
+        {
+            vec![u.clone()]
+        }
         Some(_) => Vec::new(),
         None => coverage::missing(conn, p, &cov, &o.expected_units)?,
     };
@@ -427,6 +445,7 @@ pub fn compute(conn: &Connection, p: &Period, o: &Options) -> Result<Metrics> {
     };
     Ok(Metrics {
         period: p.into(),
+        unit: o.unit.clone(),
         previous_period,
         previous_year,
         ii06a: table,

@@ -1,6 +1,6 @@
 //! Builds the report model from computed metrics and the configuration (no SQL here).
 
-use super::format::{blank_date, blank_number, decimal, int, long_date, percent, points_change};
+use super::format::{blank_date, blank_number, decimal, fixed, int, long_date, percent, points_change};
 use super::model::*;
 use super::narrative;
 use crate::config::ReportConfig;
@@ -129,7 +129,8 @@ fn key_figures(m: &Metrics, heading: String, now_title: &str) -> Table {
         intro: Vec::new(),
         columns,
         rows: vec![
-            count("Tổng số hồ sơ giải quyết", t.total_handled, p.total_handled),
+            // The form's own term for column (3), short enough for one line.
+            count("Tổng số hồ sơ nhận giải quyết", t.total_handled, p.total_handled),
             count(
                 "Tiếp nhận mới",
                 t.received_online + t.received_offline,
@@ -236,31 +237,65 @@ fn index(m: &Metrics, heading: String) -> Table {
     // domain.md §12: a score with unscorable points is "x/y điểm chấm được", its rescaled
     // value is labelled "ước tính", and a band is stated only for a complete score.
     let score = match i.estimate {
-        None => format!("Tổng điểm: {}/100 điểm.", decimal(i.total, 2)),
+        None => format!("Tổng điểm: {}/100 điểm.", fixed(i.total, 2)),
         Some(e) => format!(
             "Đạt {}/{} điểm chấm được ({} điểm chưa có số liệu, không tính); quy đổi thang 100 điểm (ước tính): {} điểm.",
-            decimal(i.total, 2),
-            decimal(i.max_scorable, 2),
-            decimal(i.unscorable_points, 2),
-            decimal(e, 2)
+            fixed(i.total, 2),
+            fixed(i.max_scorable, 2),
+            fixed(i.unscorable_points, 2),
+            fixed(e, 2)
         ),
     };
     let note = format!("Cấu hình chỉ số: {}. {}", i.config_version, i.choices.words());
+    let mut notes = Vec::new();
+    // Points that rest on weights the public sources do not confirm are named.
+    let unconfirmed: Vec<&crate::metrics::index766::Indicator> = i
+        .indicators
+        .iter()
+        .filter(|x| !x.confirmed && x.points.is_some())
+        .collect();
+    if !unconfirmed.is_empty() {
+        let pts: f64 = unconfirmed.iter().filter_map(|x| x.points).sum();
+        notes.push(format!(
+            "{} điểm dựa trên trọng số chưa được xác nhận trong văn bản công bố: {}.",
+            fixed(pts, 2),
+            unconfirmed
+                .iter()
+                .map(|x| format!("{} ({} điểm)", x.label, fixed(x.points.unwrap_or(0.0), 2)))
+                .collect::<Vec<_>>()
+                .join("; ")
+        ));
+    }
+    let printed = |x: f64| (crate::registry::round(x, 2) * 100.0).round() as i64;
+    if i.groups.iter().map(|g| printed(g.points)).sum::<i64>() != printed(i.total) {
+        notes.push(
+            "Điểm từng nhóm và tổng điểm được làm tròn đến hai chữ số thập phân (tổng tính từ điểm chưa làm tròn), nên tổng các nhóm có thể chênh lệch 0,01 điểm."
+                .into(),
+        );
+    }
     Table {
         id: "index766".into(),
         heading,
         intro: vec![format!("{score}{band} {note}")],
         columns: vec![
             col("Nhóm chỉ số", None, "left"),
-            col("Điểm", Some(28.0), "right"),
-            col("Tối đa", Some(28.0), "right"),
+            col("Điểm", Some(24.0), "right"),
+            col("Chấm được", Some(24.0), "right"),
+            col("Tối đa", Some(24.0), "right"),
         ],
         rows: i
             .groups
             .iter()
-            .map(|g| row(vec![g.label.clone(), decimal(g.points, 2), decimal(g.max_points, 2)]))
+            .map(|g| {
+                row(vec![
+                    g.label.clone(),
+                    fixed(g.points, 2),
+                    fixed(g.max_points - g.unscorable_points, 2),
+                    fixed(g.max_points, 2),
+                ])
+            })
             .collect(),
-        notes: Vec::new(),
+        notes,
         size: 11.0,
     }
 }
@@ -272,11 +307,11 @@ fn ranking(m: &Metrics, heading: String) -> Option<Table> {
         .filter_map(|u| Some((u.clone(), *m.rates_by_unit.get(&u)?)))
         .filter(|(_, r)| r.on_time.denominator > 0)
         .collect();
+    // By the printed rate: what the reader sees decides the order and the ties.
+    let shown = |r: &crate::metrics::rates::Rates| crate::registry::round(r.on_time.percent.unwrap_or(0.0), 2);
     rows.sort_by(|a, b| {
-        b.1.on_time
-            .percent
-            .unwrap_or(0.0)
-            .total_cmp(&a.1.on_time.percent.unwrap_or(0.0))
+        shown(&b.1)
+            .total_cmp(&shown(&a.1))
             .then(b.1.on_time.denominator.cmp(&a.1.on_time.denominator))
             .then(a.0.cmp(&b.0))
     });
@@ -294,13 +329,19 @@ fn ranking(m: &Metrics, heading: String) -> Option<Table> {
             col("Đúng hạn", Some(28.0), "right"),
             col("Trực tuyến", Some(28.0), "right"),
         ],
+        // Equal printed rates share a rank (1, 2, 2, 4), as the ranking pages say.
         rows: rows
-            .into_iter()
+            .iter()
             .enumerate()
             .map(|(i, (u, r))| {
+                let shown = percent(r.on_time.percent);
+                let first = rows
+                    .iter()
+                    .position(|(_, o)| percent(o.on_time.percent) == shown)
+                    .unwrap_or(i);
                 row(vec![
-                    (i + 1).to_string(),
-                    u,
+                    (first + 1).to_string(),
+                    u.clone(),
                     int(r.on_time.denominator),
                     percent(r.on_time.percent),
                     percent(r.online_intake.percent),
@@ -372,8 +413,11 @@ fn department_charts(m: &Metrics) -> [Block; 2] {
 }
 
 /// The narrative on handling dossiers in the period (section "TÌNH HÌNH, KẾT QUẢ …").
-fn handling(m: &Metrics, with_comparison: bool) -> Vec<String> {
-    let mut paragraphs = vec![narrative::intake(m), narrative::results(m)];
+fn handling(m: &Metrics, with_comparison: bool, territory: &str) -> Vec<String> {
+    if narrative::no_data(m) {
+        return narrative::no_data_finding(m);
+    }
+    let mut paragraphs = vec![narrative::intake(m, territory), narrative::results(m)];
     paragraphs.extend(narrative::set_aside(m));
     if with_comparison {
         paragraphs.push(narrative::comparison(m));
@@ -383,19 +427,45 @@ fn handling(m: &Metrics, with_comparison: bool) -> Vec<String> {
     if let Some(t) = narrative::targets(&m.targets) {
         paragraphs.push(t);
     }
-    let mut depts = departments(m);
-    depts.sort_by_key(|u| std::cmp::Reverse(m.rates_by_unit.get(u).map(|r| r.online_intake.denominator).unwrap_or(0)));
-    depts.truncate(6);
-    paragraphs.push(narrative::online_by_department(m, &depts));
+    // A department's report speaks of itself only: its online share is in the intake.
+    if m.unit.is_none() {
+        let mut depts = departments(m);
+        depts.sort_by_key(|u| {
+            std::cmp::Reverse(m.rates_by_unit.get(u).map(|r| r.online_intake.denominator).unwrap_or(0))
+        });
+        depts.truncate(6);
+        paragraphs.extend(narrative::online_by_department(m, &depts));
+    }
     paragraphs
+}
+
+/// A report of a period no file covers: the finding, who issues it, and no figure.
+fn without_data(kind: &str, subject: String, m: &Metrics, p: &Period, cfg: &ReportConfig) -> Report {
+    Report {
+        kind: kind.into(),
+        header: header(cfg, p, subject, m),
+        sections: vec![Section {
+            heading: "I. TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH".into(),
+            paragraphs: narrative::no_data_finding(m),
+        }],
+        blocks: Vec::new(),
+        appendices: Vec::new(),
+        closing: closing(cfg),
+        data_version: data_version(m),
+    }
 }
 
 /// The report of a month (or a quarter, half-year, nine months): narrative, targets when
 /// given, key figures, two charts, the II.06a appendix.
 pub fn monthly(m: &Metrics, p: &Period, cfg: &ReportConfig) -> Report {
+    let subject = format!("Tình hình, kết quả giải quyết thủ tục hành chính {}", m.period.label);
+    if narrative::no_data(m) {
+        return without_data("monthly", subject, m, p, cfg);
+    }
+    let territory = super::units::territory(cfg, p);
     let sections = vec![Section {
         heading: "I. TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH".into(),
-        paragraphs: handling(m, true),
+        paragraphs: handling(m, true, &territory),
     }];
     let mut n = sections.len();
     let mut blocks = Vec::new();
@@ -414,12 +484,7 @@ pub fn monthly(m: &Metrics, p: &Period, cfg: &ReportConfig) -> Report {
     );
     Report {
         kind: "monthly".into(),
-        header: header(
-            cfg,
-            p,
-            format!("Tình hình, kết quả giải quyết thủ tục hành chính {}", m.period.label),
-            m,
-        ),
+        header: header(cfg, p, subject, m),
         sections,
         blocks,
         appendices: super::forms::appendices(m, cfg),
@@ -436,9 +501,23 @@ pub fn annual(
     p: &Period,
     cfg: &ReportConfig,
 ) -> Report {
+    let subject = format!(
+        "Tổng kết công tác cải cách hành chính và chuyển đổi số {}",
+        m.period.label
+    );
+    if narrative::no_data(m) {
+        return without_data("annual", subject, m, p, cfg);
+    }
+    let territory = super::units::territory(cfg, p);
     let t = &m.ii06a.total.counts;
+    // "toàn tỉnh" only when every agency expected covers the year.
+    let whole = format!("các cơ quan, đơn vị trên địa bàn {territory}");
+    let who = match narrative::who(m, &territory) {
+        w if w == whole => format!("toàn {territory}"),
+        w => w,
+    };
     let mut review = vec![format!(
-        "Năm {}, toàn tỉnh tiếp nhận mới {} hồ sơ, giải quyết {} hồ sơ, tỷ lệ giải quyết đúng hạn, trước hạn đạt {}; tỷ lệ hồ sơ tiếp nhận trực tuyến đạt {}, tỷ lệ thanh toán trực tuyến đạt {}, mức độ hài lòng đạt {}.",
+        "Năm {}, {who} tiếp nhận mới {} hồ sơ, giải quyết {} hồ sơ, tỷ lệ giải quyết đúng hạn, trước hạn đạt {}; tỷ lệ hồ sơ tiếp nhận trực tuyến đạt {}, tỷ lệ thanh toán trực tuyến đạt {}, mức độ hài lòng đạt {}.",
         p.year,
         int(t.received_online + t.received_offline),
         int(t.resolved),
@@ -474,7 +553,7 @@ pub fn annual(
         },
         Section {
             heading: "II. TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH".into(),
-            paragraphs: handling(m, false),
+            paragraphs: handling(m, false, &territory),
         },
     ];
     let trend = Chart {
@@ -524,15 +603,7 @@ pub fn annual(
     }
     Report {
         kind: "annual".into(),
-        header: header(
-            cfg,
-            p,
-            format!(
-                "Tổng kết công tác cải cách hành chính và chuyển đổi số {}",
-                m.period.label
-            ),
-            m,
-        ),
+        header: header(cfg, p, subject, m),
         sections,
         blocks,
         appendices: super::forms::appendices(m, cfg),

@@ -43,10 +43,30 @@ pub fn decimal(x: f64, decimals: usize) -> String {
     out
 }
 
-/// A percentage, or "không phát sinh" when there was nothing to rate.
+/// A decimal with a decimal comma and exactly `decimals` places, for columns and sentences
+/// whose figures must read alike: 98.8 → "98,80", 100.0 → "100,00"; never "-0,00".
+pub fn fixed(x: f64, decimals: usize) -> String {
+    let r = crate::registry::round(x, decimals);
+    let s = format!("{:.*}", decimals, if r == 0.0 { 0.0 } else { r });
+    let (int_part, frac) = match s.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (s.as_str(), None),
+    };
+    let neg = int_part.starts_with('-');
+    let whole: i64 = int_part.trim_start_matches('-').parse().unwrap_or(0);
+    let mut out = if neg { format!("-{}", int(whole)) } else { int(whole) };
+    if let Some(f) = frac {
+        out.push(',');
+        out.push_str(f);
+    }
+    out
+}
+
+/// A percentage with two decimals ("98,00%"), or "không phát sinh" when there was nothing
+/// to rate.
 pub fn percent(p: Option<f64>) -> String {
     match p {
-        Some(x) => format!("{}%", decimal(x, 2)),
+        Some(x) => format!("{}%", fixed(x, 2)),
         None => "không phát sinh".to_string(),
     }
 }
@@ -134,8 +154,9 @@ mod tests {
         assert_eq!(int(1_234_567), "1.234.567");
         assert_eq!(int(-4180), "-4.180");
         assert_eq!(percent(Some(16263.0 / 16840.0 * 100.0)), "96,57%");
-        assert_eq!(percent(Some(98.8)), "98,8%");
-        assert_eq!(percent(Some(100.0)), "100%");
+        assert_eq!(percent(Some(98.8)), "98,80%");
+        assert_eq!(percent(Some(100.0)), "100,00%");
+        assert_eq!(percent(Some(-0.001)), "0,00%");
         assert_eq!(percent(Some(3.4263)), "3,43%");
         assert_eq!(percent(Some(12345.678)), "12.345,68%");
         assert_eq!(percent(None), "không phát sinh");

@@ -51,15 +51,6 @@ pub fn roman(mut n: usize) -> String {
     s
 }
 
-fn level_name(l: &str) -> &'static str {
-    match l {
-        "tinh" => "Cấp tỉnh (sở, ban, ngành)",
-        "huyen" => "Cấp huyện",
-        "xa" => "Cấp xã",
-        _ => "Đơn vị khác",
-    }
-}
-
 fn form_counts(f: &Form) -> Vec<i64> {
     vec![f.c3, f.c4, f.c5, f.c6, f.c7, f.c8, f.c9, f.c10, f.c11, f.c12, f.c13]
 }
@@ -180,7 +171,7 @@ pub fn ii06a(m: &Metrics, cfg: &ReportConfig) -> Appendix {
                 unit_no = 0;
                 rows.push(row(
                     roman(level_no),
-                    level_name(r.level.as_deref().unwrap_or("")).into(),
+                    super::units::level_name(r.level.as_deref().unwrap_or(""), &m.period.from).into(),
                     true,
                     form_counts(&r.form),
                 ));

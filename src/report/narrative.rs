@@ -1,6 +1,7 @@
 //! Narrative paragraphs in the register of published provincial reports, from the figures.
 
 use super::format::{count_change, int, percent, points_change, short_date};
+use crate::metrics::coverage::Status;
 use crate::metrics::targets::{TargetResult, Verdict};
 use crate::metrics::Metrics;
 use crate::metrics::{Basis, Comparison};
@@ -19,20 +20,94 @@ pub fn period_line(m: &Metrics) -> String {
     format!("Từ ngày {} đến ngày {}", d(&m.period.from), d(&m.period.to))
 }
 
-/// Intake: received, online share, carried over.
-pub fn intake(m: &Metrics) -> String {
+/// True when no agency's files cover a single day of the period: whatever rows fall in
+/// it (carried over, finished late) are leftovers of other periods, and the report states
+/// no figure at all.
+pub fn no_data(m: &Metrics) -> bool {
+    !m.coverage.iter().any(|c| c.status != Status::NotCovered)
+}
+
+/// The number of days of the period.
+fn period_days(m: &Metrics) -> i64 {
+    let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+    match (d(&m.period.from), d(&m.period.to)) {
+        (Some(a), Some(b)) => (b - a).num_days() + 1,
+        _ => 0,
+    }
+}
+
+/// The finding of a report whose period no file covers: what is missing, and that no
+/// figure is stated.
+pub fn no_data_finding(m: &Metrics) -> Vec<String> {
+    let whose = match &m.unit {
+        Some(u) => format!("của {u}"),
+        None => "của các cơ quan, đơn vị".into(),
+    };
+    let mut v = vec![format!(
+        "Kỳ báo cáo chưa có số liệu: chưa có tệp số liệu nào {whose} bao phủ kỳ báo cáo ({}; 0/{} ngày có số liệu). \
+         Báo cáo không nêu số liệu, tỷ lệ, xếp hạng hay so sánh nào của kỳ này; đề nghị các đơn vị gửi số liệu để tổng hợp.",
+        period_line(m).to_lowercase(),
+        period_days(m)
+    )];
+    v.extend(missing_units(m));
+    v
+}
+
+/// The agencies whose data does not cover the whole period, in words (at most six named).
+fn not_covered_words(m: &Metrics) -> Option<String> {
+    let mut parts: Vec<String> = m
+        .missing_units
+        .iter()
+        .map(|u| format!("{u} chưa có số liệu kỳ này"))
+        .collect();
+    parts.extend(
+        m.coverage
+            .iter()
+            .filter(|c| c.status == Status::Partly)
+            .map(|c| format!("{} mới có số liệu {}/{} ngày", c.agency, c.covered_days, c.period_days)),
+    );
+    (!parts.is_empty()).then(|| some_names(&parts, 6))
+}
+
+/// Who the figures are of: the agency of a department-level report, every agency of the
+/// territory when all expected are covered, else how many, and which are not.
+pub fn who(m: &Metrics, territory: &str) -> String {
+    if let Some(u) = &m.unit {
+        return u.clone();
+    }
+    let with_data = m.coverage.iter().filter(|c| c.status != Status::NotCovered).count();
+    let expected = with_data + m.missing_units.len();
+    match not_covered_words(m) {
+        None => format!("các cơ quan, đơn vị trên địa bàn {territory}"),
+        Some(w) => format!(
+            "{}/{} cơ quan, đơn vị có số liệu ({w})",
+            int(with_data as i64),
+            int(expected as i64)
+        ),
+    }
+}
+
+/// Intake: received, online share, carried over; `territory` is "tỉnh" or "thành phố".
+pub fn intake(m: &Metrics, territory: &str) -> String {
     let t = &m.ii06a.total.counts;
     let new = t.received_online + t.received_offline;
+    let received = if new == 0 {
+        "không tiếp nhận mới hồ sơ nào".to_string()
+    } else {
+        format!(
+            "tiếp nhận mới {} hồ sơ (trực tuyến {} hồ sơ, chiếm {}; trực tiếp và qua dịch vụ bưu chính công ích {} hồ sơ)",
+            int(new),
+            int(t.received_online),
+            pct_of(t.received_online, new),
+            int(t.received_offline)
+        )
+    };
     format!(
-        "Trong kỳ báo cáo ({}), các cơ quan, đơn vị trên địa bàn tỉnh đã tiếp nhận và giải quyết {} hồ sơ thủ tục hành chính, \
-         trong đó: tiếp nhận mới {} hồ sơ (trực tuyến {} hồ sơ, chiếm {}; trực tiếp và qua dịch vụ bưu chính công ích {} hồ sơ); \
-         kỳ trước chuyển qua {} hồ sơ.",
+        "Trong kỳ báo cáo ({}), {} đã tiếp nhận và giải quyết {} hồ sơ thủ tục hành chính, \
+         trong đó: {received}; kỳ trước chuyển qua {} hồ sơ.",
         period_line(m).to_lowercase(),
+        who(m, territory),
         int(t.total_handled),
-        int(new),
-        int(t.received_online),
-        pct_of(t.received_online, new),
-        int(t.received_offline),
         int(t.carried_over)
     )
 }
@@ -40,15 +115,21 @@ pub fn intake(m: &Metrics) -> String {
 /// Results: resolved, on time, late, withdrawn, in progress.
 pub fn results(m: &Metrics) -> String {
     let t = &m.ii06a.total.counts;
+    let resolved = if t.resolved == 0 {
+        "Không có hồ sơ giải quyết xong trong kỳ (không phát sinh tỷ lệ giải quyết đúng hạn)".to_string()
+    } else {
+        format!(
+            "Đã giải quyết {} hồ sơ, trong đó trước hạn và đúng hạn {} hồ sơ (đạt tỷ lệ {}), quá hạn {} hồ sơ (chiếm {})",
+            int(t.resolved),
+            int(t.resolved_early + t.resolved_on_time),
+            percent(m.rates.on_time.percent),
+            int(t.resolved_late),
+            percent(m.rates.late.percent)
+        )
+    };
     format!(
-        "Đã giải quyết {} hồ sơ, trong đó trước hạn và đúng hạn {} hồ sơ (đạt tỷ lệ {}), quá hạn {} hồ sơ (chiếm {}); \
-         công dân rút hồ sơ {} hồ sơ. Đang giải quyết {} hồ sơ, trong đó: đang xử lý {} hồ sơ, chờ bổ sung giấy tờ {} hồ sơ, \
+        "{resolved}; công dân rút hồ sơ {} hồ sơ. Đang giải quyết {} hồ sơ, trong đó: đang xử lý {} hồ sơ, chờ bổ sung giấy tờ {} hồ sơ, \
          tạm dừng (chờ thực hiện nghĩa vụ tài chính, dừng xử lý) {} hồ sơ; trong hạn {} hồ sơ, quá hạn {} hồ sơ.",
-        int(t.resolved),
-        int(t.resolved_early + t.resolved_on_time),
-        percent(m.rates.on_time.percent),
-        int(t.resolved_late),
-        percent(m.rates.late.percent),
         int(t.withdrawn),
         int(t.in_progress),
         int(t.in_progress_processing),
@@ -103,22 +184,23 @@ pub fn compare(c: &Comparison, what: &str) -> String {
     let (Some(now), Some(then)) = (&c.current_ii06a, &c.ii06a) else {
         return format!("{what}{label}: chưa đủ số liệu để so sánh");
     };
+    // A partial comparison names what it leaves out, not the many it keeps.
     let part = match c.basis {
         Basis::Partial => format!(
-            ", tính trên {}/{} cơ quan, đơn vị có đủ số liệu cả hai kỳ ({})",
-            c.units.len(),
-            c.units_with_data,
-            some_names(&c.units, 6)
+            "; tính trên {}/{} cơ quan, đơn vị, không tính {} do chưa có đủ số liệu cả hai kỳ",
+            int(c.units.len() as i64),
+            int(c.units_with_data as i64),
+            some_names(&c.left_out, 6)
         ),
         _ => String::new(),
     };
     let label = match (label.is_empty(), part.is_empty()) {
         (true, true) => String::new(),
-        (true, false) => format!(" ({})", part.trim_start_matches(", ")),
+        (true, false) => format!(" ({})", part.trim_start_matches("; ")),
         (false, _) => format!(" ({}{part})", c.period.label),
     };
     format!(
-        "{what}{label}: số hồ sơ giải quyết {} ({} so với {}), tỷ lệ giải quyết đúng hạn, trước hạn {}, \
+        "{what}{label}: tổng số hồ sơ tiếp nhận và giải quyết {} ({} so với {}), tỷ lệ giải quyết đúng hạn, trước hạn {}, \
          tỷ lệ tiếp nhận trực tuyến {}",
         count_change(now.total_handled, then.total_handled),
         int(now.total_handled),
@@ -147,7 +229,6 @@ pub fn missing_units(m: &Metrics) -> Option<String> {
 /// the days covered, and the report says so (a window inferred from the rows, because the
 /// file does not state one, is said to be inferred).
 pub fn partly_covered(m: &Metrics) -> Option<String> {
-    use crate::metrics::coverage::Status;
     let partly: Vec<&crate::metrics::coverage::AgencyCoverage> =
         m.coverage.iter().filter(|c| c.status == Status::Partly).collect();
     let first = partly.first()?;
@@ -207,8 +288,12 @@ pub fn set_aside(m: &Metrics) -> Option<String> {
     ))
 }
 
-/// Online intake of the departments with the most dossiers received.
-pub fn online_by_department(m: &Metrics, names: &[String]) -> String {
+/// Online intake of the departments with the most dossiers received; None when no
+/// department has data (nothing true to say of them).
+pub fn online_by_department(m: &Metrics, names: &[String]) -> Option<String> {
+    if names.is_empty() {
+        return None;
+    }
     let parts: Vec<String> = names
         .iter()
         .filter_map(|u| {
@@ -224,12 +309,12 @@ pub fn online_by_department(m: &Metrics, names: &[String]) -> String {
         })
         .collect();
     if parts.is_empty() {
-        return "Không phát sinh hồ sơ tiếp nhận mới tại các sở, ban, ngành.".into();
+        return Some("Không phát sinh hồ sơ tiếp nhận mới tại các sở, ban, ngành có số liệu kỳ này.".into());
     }
-    format!(
+    Some(format!(
         "Tỷ lệ tiếp nhận hồ sơ trực tuyến tại một số sở, ban, ngành: {}.",
         parts.join("; ")
-    )
+    ))
 }
 
 /// A sentence on the targets that concern the narrative's figures.

@@ -3,7 +3,7 @@
 //! points scorable from the data) and with enough dossiers; ties share a rank (1, 2, 2, 4),
 //! judged on the printed score; a change of rank only against a fully comparable period.
 
-use super::format::{decimal, int};
+use super::format::{decimal, fixed, int};
 use super::model::{Column, Table, TableRow};
 use crate::metrics::index766::Index766;
 use crate::metrics::{Basis, Metrics};
@@ -17,27 +17,43 @@ struct Unit<'a> {
     score: &'a Index766,
 }
 
-fn level_name(l: &str) -> &'static str {
-    match l {
-        "tinh" => "Cấp tỉnh (sở, ban, ngành)",
-        "huyen" => "Cấp huyện",
-        "xa" => "Cấp xã",
-        _ => "Đơn vị khác",
-    }
-}
-
 /// The score as printed, in hundredths: equal printed scores are equal ranks.
 fn printed(x: f64) -> i64 {
     (crate::registry::round(x, 2) * 100.0).round() as i64
 }
 
-/// The points scorable from the data most units share (the larger on a tie).
-fn common_basis<'a>(units: impl Iterator<Item = &'a Unit<'a>>) -> Option<i64> {
-    let mut n: BTreeMap<i64, usize> = BTreeMap::new();
+/// The indicators a unit was scored on (by id, sorted): units are ranked together only on
+/// the same set, not merely the same number of points.
+fn scored_on(s: &Index766) -> Vec<&str> {
+    let mut v: Vec<&str> = s
+        .indicators
+        .iter()
+        .filter(|i| i.points.is_some())
+        .map(|i| i.id.as_str())
+        .collect();
+    v.sort_unstable();
+    v
+}
+
+/// The set of indicators most units are scored on (the one with more points on a tie).
+fn common_basis<'a>(units: impl Iterator<Item = &'a Unit<'a>>) -> Option<Vec<&'a str>> {
+    let mut n: BTreeMap<Vec<&str>, (usize, i64)> = BTreeMap::new();
     for u in units {
-        *n.entry(printed(u.score.max_scorable)).or_insert(0) += 1;
+        let e = n
+            .entry(scored_on(u.score))
+            .or_insert((0, printed(u.score.max_scorable)));
+        e.0 += 1;
     }
-    n.into_iter().max_by_key(|(b, c)| (*c, *b)).map(|(b, _)| b)
+    n.into_iter().max_by_key(|(_, c)| *c).map(|(b, _)| b)
+}
+
+/// The points of a unit's groups as printed, summed, in hundredths.
+fn printed_parts(s: &Index766) -> i64 {
+    s.groups
+        .iter()
+        .filter(|g| g.unscorable_points < g.max_points)
+        .map(|g| printed(g.points))
+        .sum()
 }
 
 /// Competition ranks of the units of one level, best first: (rank, unit).
@@ -94,6 +110,7 @@ pub fn table(m: &Metrics, heading: String, min_dossiers: i64) -> Option<Table> {
         return None;
     }
     let basis = common_basis(now.iter().filter(|u| u.dossiers >= min_dossiers));
+    let on_basis = |u: &Unit| basis.as_ref().is_some_and(|b| scored_on(u.score) == *b);
     let prev = &m.previous_period;
     let then = units(&prev.index766_by_unit, &levels);
     let comparable = prev.basis == Basis::Full && !then.is_empty();
@@ -101,7 +118,11 @@ pub fn table(m: &Metrics, heading: String, min_dossiers: i64) -> Option<Table> {
     let groups = m.index766.groups.iter().map(|g| g.label.clone()).collect::<Vec<_>>();
     let mut columns = vec![col("Hạng", Some(12.0), "center"), col("Cơ quan, đơn vị", None, "left")];
     columns.extend(groups.iter().map(|g| col(g, Some(15.0), "right")));
-    let basis_points = basis.map(|b| b as f64 / 100.0).unwrap_or(0.0);
+    let basis_points = now
+        .iter()
+        .find(|u| u.dossiers >= min_dossiers && on_basis(u))
+        .map(|u| u.score.max_scorable)
+        .unwrap_or(0.0);
     columns.push(col(
         &format!("Tổng (trên {} điểm chấm được)", decimal(basis_points, 2)),
         Some(18.0),
@@ -119,14 +140,14 @@ pub fn table(m: &Metrics, heading: String, min_dossiers: i64) -> Option<Table> {
         let ranked = rank(
             here.iter()
                 .copied()
-                .filter(|u| u.dossiers >= min_dossiers && Some(printed(u.score.max_scorable)) == basis)
+                .filter(|u| u.dossiers >= min_dossiers && on_basis(u))
                 .collect(),
         );
         let then_ranks: BTreeMap<&str, usize> = if comparable {
             rank(
                 then.iter()
                     .filter(|u| u.level == level && u.dossiers >= min_dossiers)
-                    .filter(|u| Some(printed(u.score.max_scorable)) == then_basis)
+                    .filter(|u| then_basis.as_ref().is_some_and(|b| scored_on(u.score) == *b))
                     .collect(),
             )
             .into_iter()
@@ -135,7 +156,10 @@ pub fn table(m: &Metrics, heading: String, min_dossiers: i64) -> Option<Table> {
         } else {
             BTreeMap::new()
         };
-        let mut heading_row = vec![String::new(), level_name(level).to_string()];
+        let mut heading_row = vec![
+            String::new(),
+            super::units::level_name(level, &m.period.from).to_string(),
+        ];
         heading_row.resize(width, String::new());
         rows.push(TableRow {
             cells: heading_row,
@@ -148,10 +172,10 @@ pub fn table(m: &Metrics, heading: String, min_dossiers: i64) -> Option<Table> {
                 if g.unscorable_points >= g.max_points {
                     "—".to_string()
                 } else {
-                    decimal(g.points, 2)
+                    fixed(g.points, 2)
                 }
             }));
-            cells.push(decimal(u.score.total, 2));
+            cells.push(fixed(u.score.total, 2));
             cells.push(match then_ranks.get(u.name) {
                 Some(t) if *t > *r => format!("tăng {}", t - r),
                 Some(t) if *t < *r => format!("giảm {}", r - t),
@@ -168,14 +192,14 @@ pub fn table(m: &Metrics, heading: String, min_dossiers: i64) -> Option<Table> {
         if !few.is_empty() {
             notes.push(format!(
                 "{}: không xếp hạng do có dưới {} hồ sơ trong kỳ: {}.",
-                level_name(level),
+                super::units::level_name(level, &m.period.from),
                 int(min_dossiers),
                 few.join("; ")
             ));
         }
         let other: Vec<String> = here
             .iter()
-            .filter(|u| u.dossiers >= min_dossiers && Some(printed(u.score.max_scorable)) != basis)
+            .filter(|u| u.dossiers >= min_dossiers && !on_basis(u))
             .map(|u| {
                 format!(
                     "{} ({}/{} điểm chấm được)",
@@ -188,10 +212,20 @@ pub fn table(m: &Metrics, heading: String, min_dossiers: i64) -> Option<Table> {
         if !other.is_empty() {
             notes.push(format!(
                 "{}: không xếp hạng do không chấm được cùng các chỉ tiêu với các đơn vị khác: {}.",
-                level_name(level),
+                super::units::level_name(level, &m.period.from),
                 other.join("; ")
             ));
         }
+    }
+    let rounded = now
+        .iter()
+        .filter(|u| u.dossiers >= min_dossiers && on_basis(u))
+        .any(|u| printed_parts(u.score) != printed(u.score.total));
+    if rounded {
+        notes.push(
+            "Điểm từng nhóm và tổng điểm được làm tròn đến hai chữ số thập phân (tổng tính từ điểm chưa làm tròn), nên tổng các nhóm có thể chênh lệch 0,01 điểm so với cột tổng."
+                .into(),
+        );
     }
     let mut intro = vec![format!(
         "Điểm chấm từ số liệu đã nạp theo cấu hình {}: {}/100 điểm chấm được; các chỉ tiêu không có trong dữ liệu xuất từ hệ thống chưa được chấm, nên đây là điểm tạm tính để so sánh giữa các cơ quan, đơn vị, không phải điểm chính thức. Cơ quan, đơn vị cùng điểm được xếp cùng hạng.",

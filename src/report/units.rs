@@ -37,6 +37,48 @@ pub fn units() -> Vec<Unit> {
         .collect()
 }
 
+/// The provincial unit a person names ("Hà Tĩnh", "tỉnh hà tĩnh", "TP Hồ Chí Minh"), else
+/// the closest names (for the message).
+pub fn province(typed: &str) -> Result<Unit, Vec<String>> {
+    let all = units();
+    let names: Vec<String> = all.iter().map(|u| u.name.clone()).collect();
+    let k = crate::names::key(typed);
+    let bare = ["thành phố ", "tp. ", "tp ", "tỉnh "]
+        .iter()
+        .find_map(|p| k.strip_prefix(p))
+        .unwrap_or(&k)
+        .trim()
+        .to_string();
+    match crate::names::find(&bare, &names) {
+        Some(n) => Ok(all.into_iter().find(|u| &u.name == n).expect("a listed name")),
+        None => Err(crate::names::closest(&bare, &names, 3)),
+    }
+}
+
+/// The heading of an agency level in a period starting on `period_from` (YYYY-MM-DD).
+/// From 1/7/2025 there is no district level: rows an export still marks `huyen` keep
+/// their counts under a heading that says what they are.
+pub fn level_name(level: &str, period_from: &str) -> &'static str {
+    match level {
+        "tinh" => "Cấp tỉnh (sở, ban, ngành)",
+        "huyen" if period_from >= "2025-07-01" => "Đơn vị ghi cấp huyện sau ngày 1/7/2025",
+        "huyen" => "Cấp huyện",
+        "xa" => "Cấp xã",
+        _ => "Đơn vị khác",
+    }
+}
+
+/// The territory word of the issuer in a period, "tỉnh" or "thành phố" ("trên địa bàn
+/// thành phố" for a centrally-run city, also after a 2025 merger); "tỉnh" for a province
+/// the list does not know.
+pub fn territory(cfg: &ReportConfig, p: &Period) -> String {
+    match units().into_iter().find(|u| u.name == cfg.province) {
+        Some(u) if p.to > u.valid_to => u.successor_kind,
+        Some(u) => u.kind,
+        None => "tỉnh".into(),
+    }
+}
+
 /// Who issues a report for a period: issuer lines, place, and a footnote when the province
 /// was merged during or before the period.
 pub fn issuer(cfg: &ReportConfig, p: &Period) -> (Vec<String>, String, Option<String>) {
@@ -87,6 +129,14 @@ mod tests {
     }
 
     #[test]
+    fn a_province_is_found_by_the_name_people_type() {
+        assert_eq!(province("hà tĩnh").unwrap().name, "Hà Tĩnh");
+        assert_eq!(province("TP Hồ Chí Minh").unwrap().name, "Hồ Chí Minh");
+        assert_eq!(province("Tỉnh  Bà Rịa - Vũng Tàu").unwrap().successor, "Hồ Chí Minh");
+        assert_eq!(province("Ha Tinh").unwrap_err()[0], "Hà Tĩnh");
+    }
+
+    #[test]
     fn issuer_follows_the_reorganisation() {
         let cfg = ReportConfig {
             province: "Bà Rịa - Vũng Tàu".into(),
@@ -105,7 +155,10 @@ mod tests {
             .contains("tỉnh Bà Rịa - Vũng Tàu được tổng hợp vào thành phố Hồ Chí Minh"));
         let aug = Period::parse("2025-08", Convention::Calendar).unwrap();
         assert!(issuer(&cfg, &aug).2.unwrap().starts_with("Từ ngày 01/7/2025"));
-        let nghe_an = ReportConfig::default();
+        let nghe_an = ReportConfig {
+            province: "Nghệ An".into(),
+            ..Default::default()
+        };
         assert_eq!(issuer(&nghe_an, &y2025).2, None);
     }
 }

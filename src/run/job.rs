@@ -249,7 +249,7 @@ pub fn run(db: &Path, s: &Settings, dry_run: bool) -> Result<Summary> {
                 let made = pipeline::produce(&conn, &plan, s, r, &cfg.run.out)?;
                 sum.notices
                     .extend(plan.notices.lines(&made.outputs.pdf.display().to_string()));
-                if plan.notices.exit(cfg.run.missing_units_exit) != Exit::Ok {
+                if plan.notices.exit() != Exit::Ok {
                     sum.notice_warns = true;
                 }
                 sum.rendered.push(made.outputs.pdf);

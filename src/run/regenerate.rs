@@ -144,7 +144,7 @@ pub fn regenerate_with(
     let (report, _) = pipeline::model(conn, &req, &s)?;
     let tmp = tempfile_dir()?;
     let stem = m.pdf.name.trim_end_matches(".pdf").to_string();
-    let made = pipeline::render_outputs(&report, &req.period, &s.renderer()?, &s.formats(), tmp.path(), &stem)?;
+    let made = pipeline::render_outputs(&report, s.run_date, &s.renderer()?, &s.formats(), tmp.path(), &stem)?;
     if crate::fsx::sha256_file(&made.json)?.0 != m.report_json.sha256 {
         differs.push("the report data (report.json) differs".into());
     }

@@ -41,7 +41,28 @@ pub const MIGRATIONS: &[(i32, &str, &str)] = &[
     ),
 ];
 
-/// Opens (creating if needed) the database and brings its schema up to date.
+/// Opens an existing database for a command that reads it: a missing file is a usage
+/// error naming the path and `ingest`, never a new empty store reported on as if real.
+pub fn open_existing(path: &Path) -> Result<Connection> {
+    if !path.exists() {
+        return Err(missing(path));
+    }
+    open(path)
+}
+
+/// The error of a read command given a database that does not exist.
+pub fn missing(path: &Path) -> anyhow::Error {
+    anyhow::Error::new(Failure::new(
+        Exit::Usage,
+        format!(
+            "database {p} does not exist: check --db / BAOCAO_DB, or load exports first with `baocao --db {p} ingest PATH…` (only `ingest` and `run` create a database)",
+            p = path.display()
+        ),
+    ))
+}
+
+/// Opens (creating if needed) the database and brings its schema up to date; for `ingest`
+/// and `run`, the commands that write exports into it.
 pub fn open(path: &Path) -> Result<Connection> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).with_context(|| format!("creating folder {}", dir.display()))?;
@@ -88,6 +109,9 @@ fn limit_memory(conn: &Connection) -> Result<()> {
 /// Opens a database read-only (another province's store in a roll-up): nothing is written
 /// to it, so its schema must already be this program's.
 pub fn open_read_only(path: &Path) -> Result<Connection> {
+    if !path.exists() {
+        return Err(missing(path));
+    }
     let config = duckdb::Config::default().access_mode(duckdb::AccessMode::ReadOnly)?;
     let conn = Connection::open_with_flags(path, config)
         .with_context(|| format!("opening {} read-only (is it a baocao database?)", path.display()))?;

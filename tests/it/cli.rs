@@ -1,7 +1,7 @@
 //! Command-line manners: closed pipes, one error line, help with examples, configuration
 //! paths that resolve beside the file, and the same exit code from every command.
 
-use super::common::{bin, fixture, run, run_in};
+use super::common::{bin, fixture, issued, run, run_in};
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -198,6 +198,10 @@ fn configuration_paths_resolve_beside_the_file_from_any_folder() {
     let elsewhere = tempfile::tempdir().unwrap();
     let cfg = fixture("ba-ria-vung-tau-2023/baocao.toml");
     let db = elsewhere.path().join("br.duckdb");
+    // A store to read (read commands never create one).
+    let csv = fixture("small/csv-utf8-vietnamese/dossiers.csv");
+    let (code, _, err) = run(&["--db", db.to_str().unwrap(), "ingest", csv.to_str().unwrap()]);
+    assert!(code <= 1, "{err}");
     let (code, out, err) = run_in(
         &[
             "--db",
@@ -229,7 +233,7 @@ fn the_same_bad_input_gives_the_same_exit_code_from_every_command() {
     let cfg = d.join("baocao.toml");
     std::fs::write(
         &cfg,
-        "[metrics]\ntargets = \"targets-bad.toml\"\n[run]\ninbox = \"inbox\"\nout = \"out\"\narchive = \"archive\"\n",
+        issued("[metrics]\ntargets = \"targets-bad.toml\"\n[run]\ninbox = \"inbox\"\nout = \"out\"\narchive = \"archive\"\n"),
     )
     .unwrap();
     let db = d.join("x.duckdb");
@@ -298,6 +302,9 @@ fn a_file_that_is_not_a_database_is_a_usage_error_and_stays_untouched() {
 fn a_memory_limit_caps_duckdb_and_a_bad_one_is_a_usage_error() {
     let tmp = tempfile::tempdir().unwrap();
     let db = tmp.path().join("m.duckdb");
+    let csv = fixture("small/csv-utf8-vietnamese/dossiers.csv");
+    let (code, _, err) = run(&["--db", db.to_str().unwrap(), "ingest", csv.to_str().unwrap()]);
+    assert!(code <= 1, "{err}");
     let run_with = |limit: &str| {
         std::process::Command::new(super::common::bin())
             .args([

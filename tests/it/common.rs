@@ -112,3 +112,37 @@ pub fn config_without_catalogue(dir: &Path) -> PathBuf {
     std::fs::write(&p, kept).unwrap();
     p
 }
+
+/// `cfg` with who issues the reports (a placeholder province office, no real signer) added
+/// to its `[report]` section: every configuration that makes a report must name them.
+pub fn issued(cfg: &str) -> String {
+    let keys = [
+        ("province", "\"Nghệ An\""),
+        ("issuer", "[\"ỦY BAN NHÂN DÂN\", \"TỈNH NGHỆ AN\"]"),
+        ("place", "\"Nghệ An\""),
+        (
+            "signer_lines",
+            "[\"TM. ỦY BAN NHÂN DÂN\", \"KT. CHỦ TỊCH\", \"PHÓ CHỦ TỊCH\"]",
+        ),
+        ("signer_name", "\"Nguyễn Văn A\""),
+        ("reporting_unit", "\"UBND tỉnh Nghệ An\""),
+    ];
+    let has = |k: &str| cfg.lines().any(|l| l.trim_start().starts_with(&format!("{k} =")));
+    let lines: String = keys
+        .iter()
+        .filter(|(k, _)| !has(k))
+        .map(|(k, v)| format!("{k} = {v}\n"))
+        .collect();
+    if cfg.contains("[report]\n") {
+        cfg.replacen("[report]\n", &format!("[report]\n{lines}"), 1)
+    } else {
+        format!("[report]\n{lines}{cfg}")
+    }
+}
+
+/// Writes a configuration naming only who issues the reports into `dir`; returns its path.
+pub fn issued_config(dir: &Path) -> PathBuf {
+    let p = dir.join("issued.toml");
+    std::fs::write(&p, issued("")).unwrap();
+    p
+}

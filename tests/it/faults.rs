@@ -4,7 +4,7 @@
 //! file, and keeps the database and earlier reports intact. (A small tmpfs is mounted for the
 //! disk; CI runs as root.)
 
-use super::common::{fixture, run, run_in};
+use super::common::{fixture, issued, run, run_in};
 use std::path::Path;
 use std::process::Command;
 
@@ -73,9 +73,12 @@ fn a_full_disk_under_the_reports_is_exit_6_and_keeps_earlier_reports() {
     let Some(_fs) = Tmpfs::mount(&out, "48k") else { return };
     let earlier = out.join("monthly-2023-05.pdf");
     std::fs::write(&earlier, vec![b'%'; 20_000]).unwrap();
+    let cfg = super::common::issued_config(tmp.path());
     let (code, _, err) = run(&[
         "--db",
         db.to_str().unwrap(),
+        "--config",
+        cfg.to_str().unwrap(),
         "--renderer",
         "builtin",
         "report",
@@ -156,7 +159,7 @@ fn job_dir(dir: &Path) {
     )
     .unwrap();
     let cfg = "[report]\nrenderer = \"builtin\"\n[run]\ninbox = \"inbox\"\narchive = \"archive\"\nout = \"out\"\nreports = [\"monthly\"]\nfirst_period = \"2023-06\"\n";
-    std::fs::write(dir.join("baocao.toml"), cfg).unwrap();
+    std::fs::write(dir.join("baocao.toml"), issued(cfg)).unwrap();
 }
 
 fn job(dir: &Path) -> (i32, String, String) {
@@ -229,9 +232,12 @@ fn a_read_only_output_folder_is_exit_6_naming_it() {
     let Some(_fs) = Tmpfs::mount_with(&out, "size=1m,ro") else {
         return;
     };
+    let cfg = super::common::issued_config(tmp.path());
     let (code, _, err) = run(&[
         "--db",
         db.to_str().unwrap(),
+        "--config",
+        cfg.to_str().unwrap(),
         "--renderer",
         "builtin",
         "report",

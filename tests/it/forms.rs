@@ -2,7 +2,7 @@
 //! totals equal II.06a's) and Biểu II.07b (counted from the procedure catalogue), in the
 //! PDF and the workbook, with form titles from the configuration.
 
-use super::common::{fixture, run};
+use super::common::{fixture, issued, run};
 use serde_json::Value;
 use std::path::Path;
 
@@ -173,8 +173,10 @@ fn the_report_prints_the_forms_configured_with_their_titles_in_pdf_and_workbook(
     let cfg = tmp.path().join("baocao.toml");
     std::fs::write(
         &cfg,
-        "[report]\nrenderer = \"builtin\"\nformats = [\"pdf\", \"xlsx\"]\nappendices = [\"ii06a\", \"ii06b\", \"ii07b\"]\n\
-         [report.forms.ii06a]\ntitle = \"TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT TTHC TẠI TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG\"\n",
+        issued(
+            "[report]\nrenderer = \"builtin\"\nformats = [\"pdf\", \"xlsx\"]\nappendices = [\"ii06a\", \"ii06b\", \"ii07b\"]\n\
+             [report.forms.ii06a]\ntitle = \"TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT TTHC TẠI TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG\"\n",
+        ),
     )
     .unwrap();
     let out = tmp.path().join("out");
@@ -249,14 +251,14 @@ fn ii07b_without_a_catalogue_is_left_out_and_said() {
     let cfg = tmp.path().join("baocao.toml");
     std::fs::write(
         &cfg,
-        "[report]\nrenderer = \"builtin\"\nappendices = [\"ii06a\", \"ii07b\"]\n",
+        issued("[report]\nrenderer = \"builtin\"\nappendices = [\"ii06a\", \"ii07b\"]\n"),
     )
     .unwrap();
     let out = tmp.path().join("out");
     let (code, stdout, err) = monthly_report(&db, &cfg, &out);
     assert_eq!(code, 1, "a form left out is a warning: {stdout}{err}");
     assert!(
-        format!("{stdout}{err}").contains("appendix ii07b left out: no procedure catalogue"),
+        format!("{stdout}{err}").contains("phụ lục ii07b không lập được: chưa nạp danh mục TTHC"),
         "{stdout}{err}"
     );
     let text = pdf_text(&out.join("monthly-2023-06.pdf"));

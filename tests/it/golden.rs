@@ -209,15 +209,15 @@ fn ba_ria_vung_tau_2023_year_end_figures_and_targets() {
         ..Default::default()
     };
     let m = metrics::compute(&conn, &p, &o).unwrap();
-    assert_eq!(percent(m.rates.on_time.percent), "98,8%");
+    assert_eq!(percent(m.rates.on_time.percent), "98,80%");
     assert_eq!(percent(m.rates.satisfaction.percent), "87,06%");
-    assert_eq!(percent(m.rates.online_intake.percent), "95,5%");
-    assert_eq!(percent(m.rates.online_payment.percent), "78,9%");
+    assert_eq!(percent(m.rates.online_intake.percent), "95,50%");
+    assert_eq!(percent(m.rates.online_payment.percent), "78,90%");
     assert_eq!(
         (m.rates.feedback_on_time.numerator, m.rates.feedback_on_time.denominator),
         (333, 333)
     );
-    assert_eq!(percent(m.rates.feedback_on_time.percent), "100%");
+    assert_eq!(percent(m.rates.feedback_on_time.percent), "100,00%");
     let verdict = |id: &str| m.targets.iter().find(|t| t.id == id).unwrap().verdict;
     use metrics::targets::Verdict::*;
     assert_eq!(verdict("CCHC-01"), Met); // on time 98,8% ≥ 98%

@@ -183,7 +183,7 @@ fn only_agencies_covered_in_both_periods_are_compared_and_the_text_says_which() 
     assert_eq!(c.change("on_time"), Some(50.0));
     let text = baocao::report::narrative::comparison(&m);
     assert!(
-        text.contains("tính trên 1/2 cơ quan, đơn vị có đủ số liệu cả hai kỳ (Sở A)"),
+        text.contains("tính trên 1/2 cơ quan, đơn vị, không tính Sở B do chưa có đủ số liệu cả hai kỳ"),
         "{text}"
     );
     // Sở B reported in May's files? No: it has June data, so it is not missing.
@@ -433,6 +433,9 @@ fn the_fixture_reports_compare_nothing_their_data_cannot_support() {
 fn a_targets_file_of_another_year_is_a_usage_error() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("t.duckdb");
+    let csv = fixture("small/csv-utf8-vietnamese/dossiers.csv");
+    let (code, _, err) = run(&["--db", db.to_str().unwrap(), "ingest", csv.to_str().unwrap()]);
+    assert!(code <= 1, "{err}");
     let targets = fixture("ba-ria-vung-tau-2023/targets-2023.toml");
     let (code, _, err) = run(&[
         "--db",

@@ -88,9 +88,12 @@ fn personal_columns_are_withheld_everywhere_and_files_are_owner_only() {
     assert_eq!(mode(db.parent().unwrap()), 0o700);
     assert_eq!(mode(&db), 0o600);
     let out_dir = tmp.path().join("out");
+    let cfg = super::common::issued_config(tmp.path());
     let (code, _, err) = run(&[
         "--db",
         db.to_str().unwrap(),
+        "--config",
+        cfg.to_str().unwrap(),
         "--renderer",
         "builtin",
         "report",

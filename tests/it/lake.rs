@@ -318,8 +318,18 @@ fn the_national_report_is_a_signed_frame_of_the_issuing_office() {
     let tmp = tempfile::tempdir().unwrap();
     let lake = three_provinces(tmp.path());
     let out = tmp.path().join("out");
+    // Who issues the national report is configured, never built in.
+    let cfg = tmp.path().join("vpcp.toml");
+    std::fs::write(
+        &cfg,
+        "[national]\nissuer = [\"VĂN PHÒNG CHÍNH PHỦ\"]\nplace = \"Hà Nội\"\n\
+         signer_lines = [\"KT. BỘ TRƯỞNG, CHỦ NHIỆM\", \"PHÓ CHỦ NHIỆM\"]\n",
+    )
+    .unwrap();
     let national = || {
         let (code, stdout, err) = run(&[
+            "--config",
+            cfg.to_str().unwrap(),
             "report",
             "national",
             lake.to_str().unwrap(),

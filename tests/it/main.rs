@@ -4,6 +4,7 @@ mod build;
 mod builtin;
 mod cli;
 mod common;
+mod edges;
 mod faults;
 mod formats;
 mod forms;

@@ -2,7 +2,7 @@
 //! too few dossiers are listed apart, and a change of rank is given only against a period
 //! whose data covers every unit.
 
-use super::common::run;
+use super::common::{issued, run};
 use serde_json::Value;
 use std::path::Path;
 
@@ -96,7 +96,7 @@ fn units_are_ranked_on_the_766_index_with_ties_equal_and_small_units_apart() {
     );
 
     let cfg = d.join("baocao.toml");
-    std::fs::write(&cfg, "[report]\nrenderer = \"builtin\"\n").unwrap();
+    std::fs::write(&cfg, issued("[report]\nrenderer = \"builtin\"\n")).unwrap();
     let r = report_json(db, &cfg, &d.join("out"));
     let rows = ranking(&r);
     let ranks: Vec<(String, String)> = rows.iter().map(|c| (c[0].clone(), c[1].clone())).collect();
@@ -157,7 +157,7 @@ fn a_change_of_rank_is_given_against_a_fully_covered_period() {
         assert_eq!(code, 0, "{err}");
     }
     let cfg = d.join("baocao.toml");
-    std::fs::write(&cfg, "[report]\nrenderer = \"builtin\"\n").unwrap();
+    std::fs::write(&cfg, issued("[report]\nrenderer = \"builtin\"\n")).unwrap();
     let r = report_json(db, &cfg, &d.join("out"));
     assert_eq!(r["kind"], "monthly");
     let rows = ranking(&r);

@@ -8,7 +8,7 @@ use std::process::Command;
 fn setup(dir: &Path) {
     std::fs::create_dir_all(dir.join("inbox")).unwrap();
     let cfg = "[metrics]\nconvention = \"cutoff15\"\n[report]\nprovince = \"Nghệ An\"\n[run]\ninbox = \"inbox\"\narchive = \"archive\"\nout = \"out\"\nreports = [\"monthly\"]\nfirst_period = \"2023-06\"\n";
-    std::fs::write(dir.join("baocao.toml"), cfg).unwrap();
+    std::fs::write(dir.join("baocao.toml"), issued(cfg)).unwrap();
 }
 
 fn job(dir: &Path, args: &[&str]) -> (i32, String, String) {
@@ -79,7 +79,7 @@ fn late_correction_makes_a_v2_and_both_regenerate() {
     let header = "Mã hồ sơ,Cơ quan giải quyết,Trạng thái,Ngày tiếp nhận,Ngày hẹn trả,Ngày có kết quả,Hình thức nộp\n";
     std::fs::write(
         d.join("inbox/june.csv"),
-        format!("Ngày xuất: 14/06/2023\n{header}A,Sở Y tế,4,20/05/2023,30/05/2023,,1\nB,Sở Y tế,10,21/05/2023,30/05/2023,25/05/2023,2\n"),
+        format!("Ngày xuất: 14/06/2023\nTừ ngày 15/05/2023 đến ngày 14/06/2023\n{header}A,Sở Y tế,4,20/05/2023,30/05/2023,,1\nB,Sở Y tế,10,21/05/2023,30/05/2023,25/05/2023,2\n"),
     )
     .unwrap();
     let (code, _, err) = job(d, &["run"]);
@@ -88,7 +88,7 @@ fn late_correction_makes_a_v2_and_both_regenerate() {
     // A corrected export of the closed month: A was in fact resolved late.
     std::fs::write(
         d.join("inbox/june-fix.csv"),
-        format!("Ngày xuất: 20/06/2023\n{header}A,Sở Y tế,10,20/05/2023,30/05/2023,02/06/2023,1\n"),
+        format!("Ngày xuất: 20/06/2023\nTừ ngày 15/05/2023 đến ngày 14/06/2023\n{header}A,Sở Y tế,10,20/05/2023,30/05/2023,02/06/2023,1\n"),
     )
     .unwrap();
     let (code, out, err) = job(d, &["run"]);

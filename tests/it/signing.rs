@@ -216,7 +216,7 @@ fn the_signature_field_lies_over_the_free_area_as_an_incremental_update() {
                 .find(|w| w.page == page && w.text == t)
                 .unwrap_or_else(|| panic!("{r}: {t:?} on page {page}"))
         };
-        let (title, name_word) = (on("PHÓ"), on("Bùi"));
+        let (title, name_word) = (on("PHÓ"), on("Nguyễn"));
         let (top, bottom) = (height - y2, height - y1);
         assert!(
             title.y_max <= top + 0.5 && top - title.y_max < 12.0,
