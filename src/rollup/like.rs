@@ -117,17 +117,24 @@ pub fn difference(x: &Index766, basis: &[BasisIndicator]) -> Option<String> {
     (!parts.is_empty()).then(|| format!("chấm được các chỉ tiêu khác: {}", parts.join("; ")))
 }
 
-/// The label of the national totals: "Toàn quốc" only when every province of the period's
-/// time is in them, else how many they add up: "Cộng 3/63 tỉnh, thành phố".
+/// The label of the national totals: "Toàn quốc" only when they are exactly the provinces
+/// of the period's time, every one, else how many they add up: "Cộng 3/63 tỉnh, thành phố".
 pub fn total_label(in_total: &[&Province], of_time: &[String]) -> String {
-    let all = of_time
-        .iter()
-        .all(|u| in_total.iter().any(|x| super::same_unit(&x.province, u)));
-    if all && !of_time.is_empty() {
+    let names: Vec<&str> = in_total.iter().map(|x| x.province.as_str()).collect();
+    if is_every_unit(&names, of_time) {
         "Toàn quốc".into()
     } else {
         format!("Cộng {}/{} tỉnh, thành phố", in_total.len(), of_time.len())
     }
+}
+
+/// True when the names are the units of the time, each once, and none is missing.
+fn is_every_unit(names: &[&str], of_time: &[String]) -> bool {
+    !of_time.is_empty()
+        && names.len() == of_time.len()
+        && of_time
+            .iter()
+            .all(|u| names.iter().filter(|n| super::same_unit(n, u)).count() == 1)
 }
 
 #[cfg(test)]
@@ -159,5 +166,14 @@ mod tests {
         assert_eq!((part.status, part.units, part.fewest_days), (Status::Partly, 5, 14));
         assert_eq!(join(full, None), None);
         assert!(coverage_shortfall(None).unwrap().contains("cần xuất lại"));
+    }
+
+    #[test]
+    fn only_every_unit_of_the_time_is_the_whole_country() {
+        let of_time = vec!["Hà Nội".to_string(), "Nghệ An".to_string()];
+        assert!(is_every_unit(&["Nghệ An", "TP. Hà Nội"], &of_time));
+        assert!(!is_every_unit(&["Nghệ An"], &of_time));
+        assert!(!is_every_unit(&["Nghệ An", "Tỉnh A"], &of_time));
+        assert!(!is_every_unit(&["Nghệ An", "Hà Nội", "Tỉnh A"], &of_time));
     }
 }
