@@ -74,7 +74,14 @@ pub fn run(a: &Args, g: &Global) -> Result<Exit> {
             w.flush()?;
         }
         OutputFormat::Table => {
-            writeln!(out, "Tổng hợp toàn quốc {} ({} – {})", p.label_vi(), p.from, p.to)?;
+            // "toàn quốc" would claim every province: the title names what is there.
+            writeln!(
+                out,
+                "Tổng hợp số liệu các tỉnh, thành phố {} ({} – {})",
+                p.label_vi(),
+                p.from,
+                p.to
+            )?;
             writeln!(
                 out,
                 "{:<7} {:<28} {:>12} {:>12} {:>10} {:>11} {:>14}",
