@@ -1,14 +1,16 @@
 //! `baocao rollup SOURCE… --period P`: the national table of a month or a year from
 //! provinces' Parquet lakes (`baocao export --parquet`) or their own `.duckdb` files (opened
 //! read-only): per province the II.06a totals, the on-time and online rates, the 766 score
-//! (over the points scorable from the data) and its rank ("17/34", ties equal, only
-//! provinces scored on the same indicators ranked), then the national totals, the best and
-//! the median score. After 1/7/2025 merged provinces are added to their successors.
+//! (over the points scorable from the data, "52,10/60") and its rank ("17/34", ties equal;
+//! only provinces whose data covers the whole period and whose score rests on the same
+//! indicators are ranked, the others are listed with the reason), then the totals of the
+//! provinces covering the period ("Cộng 3/63 tỉnh, thành phố"), the best and the median
+//! score. After 1/7/2025 merged provinces are added to their successors.
 
 use super::{Global, PeriodArgs};
 use crate::choice::OutputFormat;
 use crate::error::Exit;
-use crate::report::format::{decimal, int, percent};
+use crate::report::format::{int, percent};
 use anyhow::Result;
 use std::io::Write;
 
@@ -39,8 +41,7 @@ pub fn run(a: &Args, g: &Global) -> Result<Exit> {
     let s = g.settings(&cfg, None)?;
     let n = crate::rollup::national_of(&a.sources, &p, &s.metrics).map_err(|e| super::usage(format!("{e:#}")))?;
     let mut out = std::io::stdout().lock();
-    let score =
-        |x: &crate::metrics::index766::Index766| format!("{}/{}", decimal(x.total, 2), decimal(x.max_scorable, 2));
+    let score = |x: &crate::metrics::index766::Index766| crate::report::format::score(x.total, x.max_scorable);
     match a.format {
         OutputFormat::Json => writeln!(out, "{}", serde_json::to_string_pretty(&n)?)?,
         OutputFormat::Csv => {
@@ -54,6 +55,7 @@ pub fn run(a: &Args, g: &Global) -> Result<Exit> {
                 "online_intake_percent",
                 "index766",
                 "index766_scorable",
+                "not_ranked",
             ])?;
             for x in &n.provinces {
                 let pct = |r: crate::registry::Rate| r.percent.map(|v| format!("{v:.2}")).unwrap_or_default();
@@ -66,12 +68,20 @@ pub fn run(a: &Args, g: &Global) -> Result<Exit> {
                     pct(x.rates.online_intake),
                     format!("{:.2}", x.index766.total),
                     format!("{:.2}", x.index766.max_scorable),
+                    x.not_ranked.clone().unwrap_or_default(),
                 ])?;
             }
             w.flush()?;
         }
         OutputFormat::Table => {
-            writeln!(out, "Tổng hợp toàn quốc {} ({} – {})", p.label_vi(), p.from, p.to)?;
+            // "toàn quốc" would claim every province: the title names what is there.
+            writeln!(
+                out,
+                "Tổng hợp số liệu các tỉnh, thành phố {} ({} – {})",
+                p.label_vi(),
+                p.from,
+                p.to
+            )?;
             writeln!(
                 out,
                 "{:<7} {:<28} {:>12} {:>12} {:>10} {:>11} {:>14}",
@@ -98,25 +108,24 @@ pub fn run(a: &Args, g: &Global) -> Result<Exit> {
                 out,
                 "{:<7} {:<28} {:>12} {:>12} {:>10} {:>11}",
                 "",
-                if n.provinces_in_total == n.provinces.len() {
-                    "Toàn quốc".to_string()
-                } else {
-                    format!("Cộng {}/{} tỉnh cùng kỳ", n.provinces_in_total, n.provinces.len())
-                },
+                n.total_label,
                 int(n.total.total_handled),
                 int(n.total.resolved),
                 percent(n.rates.on_time.percent),
                 percent(n.rates.online_intake.percent)
             )?;
             if let (Some((who, best)), Some(median), Some(of)) = (&n.best, n.median, n.scorable) {
+                let s = |x: f64| crate::report::format::score(x, of);
                 writeln!(
                     out,
                     "Chỉ số 766 (trên {} điểm chấm được từ số liệu, không phải điểm chính thức): cao nhất {} ({}), trung vị {}.",
-                    decimal(of, 2),
-                    decimal(*best, 2),
+                    crate::report::format::decimal(of, 2),
+                    s(*best),
                     who,
-                    decimal(median, 2)
+                    s(median)
                 )?;
+                let names: Vec<&str> = n.basis.iter().map(|b| b.label.as_str()).collect();
+                writeln!(out, "Xếp hạng trên các chỉ tiêu: {}.", names.join("; "))?;
             }
             for note in &n.notes {
                 writeln!(out, "{note}")?;

@@ -159,3 +159,140 @@ pub fn resolve_agency(conn: &Connection, typed: &str, configured: &[String]) -> 
         format!("--unit {typed:?} is no agency of the loaded data or of [metrics] expected_units; {hint}"),
     )))
 }
+
+/// How far a whole province's data covers a period: a province is covered only when every
+/// agency it has ever reported for covers every day of the period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub status: Status,
+    /// Agencies ever seen (those with no data in the period included).
+    pub units: i64,
+    /// Agencies whose data covers every day of the period.
+    pub units_covered: i64,
+    /// Agencies with no data in the period.
+    pub units_missing: i64,
+    /// The fewest and the most days covered by an agency covered in part (0 when none is).
+    pub fewest_days: i64,
+    pub most_days: i64,
+    pub period_days: i64,
+}
+
+/// The province's coverage of a period from its agencies'; with no agency at all, nothing
+/// is covered.
+pub fn summarise(agencies: &[AgencyCoverage], period_days: i64) -> Summary {
+    let count = |s: Status| agencies.iter().filter(|a| a.status == s).count() as i64;
+    let partly = agencies
+        .iter()
+        .filter(|a| a.status == Status::Partly)
+        .map(|a| a.covered_days);
+    let units = agencies.len() as i64;
+    let (units_covered, units_missing) = (count(Status::Covered), count(Status::NotCovered));
+    let status = if units > 0 && units_covered == units {
+        Status::Covered
+    } else if units_missing == units {
+        Status::NotCovered
+    } else {
+        Status::Partly
+    };
+    Summary {
+        status,
+        units,
+        units_covered,
+        units_missing,
+        fewest_days: partly.clone().min().unwrap_or(0),
+        most_days: partly.max().unwrap_or(0),
+        period_days,
+    }
+}
+
+impl Summary {
+    /// Why a province's data does not cover the period, in words; None when it does.
+    pub fn shortfall(&self) -> Option<String> {
+        if self.status == Status::Covered {
+            return None;
+        }
+        if self.status == Status::NotCovered {
+            return Some("chưa có số liệu của kỳ".into());
+        }
+        let n = self.period_days;
+        let partly = self.units - self.units_covered - self.units_missing;
+        let days = if self.fewest_days == self.most_days {
+            format!("{}/{n} ngày", self.fewest_days)
+        } else {
+            format!("từ {} đến {}/{n} ngày", self.fewest_days, self.most_days)
+        };
+        if partly == self.units {
+            return Some(format!("số liệu chỉ bao phủ {days} của kỳ"));
+        }
+        let mut parts = Vec::new();
+        if partly > 0 {
+            parts.push(format!(
+                "số liệu của {partly}/{} cơ quan, đơn vị chỉ bao phủ {days} của kỳ",
+                self.units
+            ));
+        }
+        if self.units_missing > 0 {
+            parts.push(format!(
+                "{}/{} cơ quan, đơn vị chưa có số liệu kỳ này",
+                self.units_missing, self.units
+            ));
+        }
+        Some(parts.join(", "))
+    }
+}
+
+impl Status {
+    /// The status as stored in the lake and the JSON: covered, partly, not_covered.
+    pub fn key(self) -> &'static str {
+        match self {
+            Status::Covered => "covered",
+            Status::Partly => "partly",
+            Status::NotCovered => "not_covered",
+        }
+    }
+
+    /// The status a lake stores (see `key`).
+    pub fn from_key(s: &str) -> Option<Status> {
+        [Status::Covered, Status::Partly, Status::NotCovered]
+            .into_iter()
+            .find(|x| x.key() == s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn agency(name: &str, days: i64, of: i64) -> AgencyCoverage {
+        let status = match days {
+            0 => Status::NotCovered,
+            d if d >= of => Status::Covered,
+            _ => Status::Partly,
+        };
+        AgencyCoverage {
+            agency: name.into(),
+            status,
+            covered_days: days,
+            period_days: of,
+            inferred: false,
+            files: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_province_is_covered_only_when_every_agency_covers_every_day() {
+        let all = [agency("A", 31, 31), agency("B", 31, 31)];
+        assert_eq!(summarise(&all, 31).shortfall(), None);
+        let month = [agency("A", 14, 31), agency("B", 14, 31)];
+        assert_eq!(
+            summarise(&month, 31).shortfall().unwrap(),
+            "số liệu chỉ bao phủ 14/31 ngày của kỳ"
+        );
+        let mixed = [agency("A", 31, 31), agency("B", 14, 31), agency("C", 0, 31)];
+        assert_eq!(
+            summarise(&mixed, 31).shortfall().unwrap(),
+            "số liệu của 1/3 cơ quan, đơn vị chỉ bao phủ 14/31 ngày của kỳ, 1/3 cơ quan, đơn vị chưa có số liệu kỳ này"
+        );
+        assert_eq!(summarise(&[], 31).status, Status::NotCovered);
+    }
+}

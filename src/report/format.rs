@@ -62,6 +62,11 @@ pub fn fixed(x: f64, decimals: usize) -> String {
     out
 }
 
+/// A score out of the points it was scored on, always two decimals: "52,10/60".
+pub fn score(total: f64, of: f64) -> String {
+    format!("{}/{}", fixed(total, 2), decimal(of, 2))
+}
+
 /// A percentage with two decimals ("98,00%"), or "không phát sinh" when there was nothing
 /// to rate.
 pub fn percent(p: Option<f64>) -> String {
@@ -136,6 +141,13 @@ pub fn short_date(d: NaiveDate) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_score_prints_two_decimals_out_of_its_points() {
+        assert_eq!(score(52.1, 60.0), "52,10/60");
+        assert_eq!(score(37.374, 60.5), "37,37/60,5");
+        assert_eq!(score(0.0, 100.0), "0,00/100");
+    }
 
     #[test]
     fn blank_number_and_date() {

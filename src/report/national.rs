@@ -4,49 +4,43 @@
 //! Every sentence is said only when the roll-up supports it (domain.md §12).
 
 use super::build::{col, row};
-use super::format::{decimal, int, long_date, percent};
+use super::format::{decimal, int, long_date, percent, score};
 use super::model::{Block, Closing, Header, Report, Section, Table, TableRow};
 use crate::config::NationalConfig;
 use crate::period::Period;
 use crate::rollup::National;
 
-/// Provincial units of the period's time (fixtures/units.csv): 63 while the old units were
-/// valid at its end, 34 after.
-fn units_of_time(p: &Period) -> usize {
-    let units = super::units::units();
-    if units.iter().all(|u| p.to <= u.valid_to) {
-        units.len()
-    } else {
-        units
-            .iter()
-            .map(|u| &u.successor)
-            .collect::<std::collections::BTreeSet<_>>()
-            .len()
-    }
-}
-
-/// The national totals in words.
+/// The national totals in words: how many provinces, those apart, the figures of those
+/// whose data covers the period.
 fn totals(n: &National, p: &Period) -> Vec<String> {
     let t = &n.total;
     let with_data = n.provinces.len();
     let mut out = vec![format!(
-        "Báo cáo tổng hợp số liệu của {} tỉnh, thành phố có số liệu {} (trên tổng số {} tỉnh, thành phố trực thuộc trung ương).",
+        "Báo cáo tổng hợp số liệu của {} tỉnh, thành phố, kỳ tổng hợp {} (trên tổng số {} tỉnh, thành phố trực thuộc trung ương).",
         with_data,
         p.label_vi(),
-        units_of_time(p)
+        n.provinces_of_time
     )];
     if n.provinces_in_total < with_data {
         out.push(format!(
-            "{} tỉnh, thành phố có số liệu khác kỳ tổng hợp được liệt kê riêng, không cộng vào số liệu chung.",
+            "{} tỉnh, thành phố có số liệu không bao phủ đủ kỳ tổng hợp được liệt kê riêng (lý do tại mục II), không cộng vào số liệu chung.",
             with_data - n.provinces_in_total
         ));
     }
+    if n.provinces_in_total == 0 {
+        out.push("Không có tỉnh, thành phố nào có số liệu bao phủ đủ kỳ tổng hợp: không có số liệu chung.".into());
+        return out;
+    }
+    let who = if n.total_label == "Toàn quốc" {
+        n.total_label.clone()
+    } else {
+        format!("{} (có số liệu đủ kỳ tổng hợp)", n.total_label)
+    };
     let new = t.received_online + t.received_offline;
     out.push(format!(
-        "Các tỉnh, thành phố cùng kỳ ({}) đã tiếp nhận và giải quyết {} hồ sơ thủ tục hành chính, trong đó tiếp nhận mới {} hồ sơ \
+        "{who}: đã tiếp nhận và giải quyết {} hồ sơ thủ tục hành chính, trong đó tiếp nhận mới {} hồ sơ \
          (trực tuyến {} hồ sơ, tỷ lệ {}), kỳ trước chuyển qua {} hồ sơ. Đã giải quyết {} hồ sơ, trong đó trước hạn và đúng hạn {} hồ sơ \
          (tỷ lệ {}), quá hạn {} hồ sơ; đang giải quyết {} hồ sơ, trong đó quá hạn {} hồ sơ.",
-        n.provinces_in_total,
         int(t.total_handled),
         int(new),
         int(t.received_online),
@@ -62,28 +56,35 @@ fn totals(n: &National, p: &Period) -> Vec<String> {
     out
 }
 
-/// The 766 ranking in words: its basis, the best and the median, the provinces apart.
+/// The 766 ranking in words: its basis (the indicators, named), the best and the median,
+/// the provinces apart and why.
 fn ranking_words(n: &National) -> Vec<String> {
     let ranked = n.provinces.iter().filter(|x| x.rank.is_some()).count();
     let mut out = Vec::new();
     match (&n.best, n.median, n.scorable) {
         (Some((who, best)), Some(median), Some(of)) if ranked > 0 => {
+            let basis: Vec<String> = n
+                .basis
+                .iter()
+                .map(|b| format!("{} ({} điểm)", b.label, decimal(b.points, 2)))
+                .collect();
             out.push(format!(
                 "Chỉ số 766 được tính từ số liệu trên {} điểm chấm được (không phải điểm chính thức của Bộ chỉ số). \
-                 Xếp hạng {} tỉnh, thành phố cùng kỳ và cùng các chỉ tiêu chấm được; các tỉnh có điểm bằng nhau cùng hạng.",
+                 Xếp hạng {} tỉnh, thành phố có số liệu đủ kỳ tổng hợp và cùng chấm được các chỉ tiêu: {}; \
+                 các tỉnh có điểm bằng nhau cùng hạng.",
                 decimal(of, 2),
-                ranked
+                ranked,
+                basis.join("; ")
             ));
             out.push(format!(
                 "Điểm cao nhất: {} ({} điểm); điểm trung vị: {} điểm.",
                 who,
-                decimal(*best, 2),
-                decimal(median, 2)
+                score(*best, of),
+                score(median, of)
             ));
         }
         _ => out.push(
-            "Không xếp hạng được chỉ số 766: không có tỉnh, thành phố nào có số liệu cùng kỳ và cùng các chỉ tiêu chấm được."
-                .into(),
+            "Không xếp hạng được chỉ số 766: không có tỉnh, thành phố nào có số liệu bao phủ đủ kỳ tổng hợp.".into(),
         ),
     }
     let apart: Vec<String> = n
@@ -98,10 +99,9 @@ fn ranking_words(n: &National) -> Vec<String> {
     out
 }
 
-/// The table by province: rank, figures, rates, 766 score; the total of the same dates last.
+/// The table by province: rank, figures, rates, 766 score; the total of the provinces
+/// covering the period last.
 fn table(n: &National) -> Table {
-    let score =
-        |x: &crate::metrics::index766::Index766| format!("{}/{}", decimal(x.total, 2), decimal(x.max_scorable, 2));
     let mut rows: Vec<TableRow> = n
         .provinces
         .iter()
@@ -113,14 +113,14 @@ fn table(n: &National) -> Table {
                 int(x.ii06a.resolved),
                 percent(x.rates.on_time.percent),
                 percent(x.rates.online_intake.percent),
-                score(&x.index766),
+                score(x.index766.total, x.index766.max_scorable),
             ])
         })
         .collect();
     rows.push(TableRow {
         cells: vec![
             String::new(),
-            format!("Cộng {} tỉnh, thành phố cùng kỳ", n.provinces_in_total),
+            n.total_label.clone(),
             int(n.total.total_handled),
             int(n.total.resolved),
             percent(n.rates.on_time.percent),

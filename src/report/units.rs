@@ -79,6 +79,20 @@ pub fn territory(cfg: &ReportConfig, p: &Period) -> String {
     }
 }
 
+/// The provincial units of a period's time, by name: the 63 while the old units were valid
+/// at its end, the 34 successors after (a period across 1/7/2025 is reported by successor).
+pub fn of_time(p: &Period) -> Vec<String> {
+    let units = units();
+    let mut names: Vec<String> = if units.iter().all(|u| p.to <= u.valid_to) {
+        units.into_iter().map(|u| u.name).collect()
+    } else {
+        units.into_iter().map(|u| u.successor).collect()
+    };
+    names.sort();
+    names.dedup();
+    names
+}
+
 /// Who issues a report for a period: issuer lines, place, and a footnote when the province
 /// was merged during or before the period.
 pub fn issuer(cfg: &ReportConfig, p: &Period) -> (Vec<String>, String, Option<String>) {
@@ -126,6 +140,8 @@ mod tests {
         new.sort();
         new.dedup();
         assert_eq!(new.len(), 34);
+        let at = |p: &str| of_time(&Period::parse(p, Convention::Calendar).unwrap()).len();
+        assert_eq!((at("2025-06"), at("2025-07"), at("2025")), (63, 34, 34));
     }
 
     #[test]

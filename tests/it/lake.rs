@@ -1,6 +1,6 @@
 //! The Parquet lake and the national roll-up: deterministic partitions with their manifest,
 //! no unmatched column exported, a re-export replacing its partition, and a national table
-//! that ranks only like with like (same dates, same scorable points; ties equal).
+//! that ranks only like with like (same dates, covered whole, same indicators; ties equal).
 
 use super::common::{fixture, run};
 use serde_json::Value;
@@ -151,7 +151,7 @@ fn the_national_table_ranks_provinces_of_the_same_dates_with_ties_equal() {
     assert_eq!(n["median"], get("Tỉnh A")["index766"]["total"]);
     let (code, table, err) = run(&["rollup", lake.to_str().unwrap(), "--period", "2023-06"]);
     assert_eq!(code, 0, "{err}");
-    assert!(table.contains("Cộng 2/3 tỉnh cùng kỳ"), "{table}");
+    assert!(table.contains("Cộng 2/63 tỉnh, thành phố"), "{table}");
     assert!(table.contains("không phải điểm chính thức"), "{table}");
 }
 
@@ -259,6 +259,8 @@ fn after_the_reorganisation_merged_provinces_roll_up_into_their_successor() {
     // Two units ranked among themselves: ranks 1/2 and 2/2 (or 1/2 twice on a tie).
     let ranks: Vec<&str> = ps.iter().map(|p| p["rank"].as_str().unwrap()).collect();
     assert!(ranks == ["1/2", "2/2"] || ranks == ["1/2", "1/2"], "{ranks:?}");
+    // Two of the 34 units of the time are added up: never "Toàn quốc".
+    assert_eq!(n["total_label"], "Cộng 2/34 tỉnh, thành phố");
 
     // The same month read from the provinces' own databases (read-only) gives the same table.
     let named: Vec<String> = dbs.iter().map(|(name, db)| format!("{name}={db}")).collect();
@@ -293,19 +295,30 @@ fn a_year_rolls_up_from_year_partitions_and_a_store_is_named_by_its_file() {
         lake.to_str().unwrap(),
         "--period",
         "2023",
+        "--province",
+        "Nghệ An",
     ]);
     assert_eq!(code, 0, "{err}");
     assert_eq!(out.lines().count(), 13, "twelve months and the year: {out}");
     assert!(out.lines().last().unwrap().ends_with("year=2023/period=2023"), "{out}");
     let n = rollup_json(&[lake.to_str().unwrap(), "--period", "2023"]);
     let year = metrics_total(db, &["--period", "2023"]);
-    assert_eq!(n["total"]["total_handled"], year["total_handled"]);
-    assert_eq!(n["provinces"][0]["rank"], "1/1");
+    assert_eq!(n["provinces"][0]["ii06a"]["total_handled"], year["total_handled"]);
+    // The export covers a month of the year: the province is listed, not ranked, not added up.
+    assert!(n["provinces"][0]["rank"].is_null());
+    let why = n["provinces"][0]["not_ranked"].as_str().unwrap();
+    assert!(
+        why.starts_with("số liệu chỉ bao phủ ") && why.ends_with("/365 ngày của kỳ"),
+        "{why}"
+    );
+    assert_eq!(n["provinces_in_total"], 0);
+    assert_eq!(n["total"]["total_handled"], 0);
     // nghe-an.duckdb is the province Nghệ An (fixtures/units.csv); an unknown file name is a
     // usage error asking for "Tên=path".
     let s = rollup_json(&[db, "--period", "2023"]);
     assert_eq!(s["provinces"][0]["province"], "Nghệ An");
-    assert_eq!(s["total"], n["total"]);
+    assert_eq!(s["provinces"][0]["ii06a"], n["provinces"][0]["ii06a"]);
+    assert_eq!(s["provinces"][0]["not_ranked"], n["provinces"][0]["not_ranked"]);
     let odd = tmp.path().join("x.duckdb");
     std::fs::copy(db, &odd).unwrap();
     let (code, _, err) = run(&["rollup", odd.to_str().unwrap(), "--period", "2023"]);
@@ -355,7 +368,7 @@ fn the_national_report_is_a_signed_frame_of_the_issuing_office() {
     for s in [
         "VĂN PHÒNG CHÍNH PHỦ",
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
-        "2 tỉnh, thành phố cùng kỳ",
+        "Cộng 2/63 tỉnh, thành phố",
         "43.938",
         "96,57%",
         "Tỉnh C (số liệu từ ngày 01/06/2023 đến ngày 30/06/2023, khác kỳ tổng hợp)",

@@ -16,6 +16,7 @@ mod ingest;
 mod kinds;
 mod lake;
 mod metrics;
+mod national;
 mod parity;
 mod ranking;
 mod registry;

@@ -1,10 +1,14 @@
 //! The national roll-up: each province's period from its Parquet lake (metrics.parquet, the
 //! province row) or from its own store (a `.duckdb` file opened read-only), its rates and
-//! 766 index recomputed from the counts, ranked like with like (the same points scorable;
-//! ties share a rank), with the national totals, the best and the median score. Provinces
-//! are named with the units of the period's time: after 1/7/2025 (or across that day) a
-//! merged province's figures are added to its successor's (fixtures/units.csv), with a note.
+//! 766 index recomputed from the counts, ranked like with like (see `like`: the period's
+//! dates, covered whole, scored on the same indicators; ties share a rank), with the totals
+//! of the provinces covering the period, the best and the median score. Provinces are named
+//! with the units of the period's time: after 1/7/2025 (or across that day) a merged
+//! province's figures are added to its successor's (fixtures/units.csv), with a note.
 
+pub mod like;
+
+use crate::metrics::coverage::{self, Status, Summary};
 use crate::metrics::index766::{self, Index766};
 use crate::metrics::Options;
 use crate::period::Period;
@@ -25,6 +29,9 @@ pub struct Province {
     pub ii06a: Counts,
     pub rates: Rates,
     pub index766: Index766,
+    /// How far the province's data covers the period (None: a partition written before
+    /// coverage was recorded).
+    pub coverage: Option<Summary>,
     /// Where the figures were read: metrics.parquet files or database files.
     pub source: String,
     /// The provinces of before 1/7/2025 whose figures this row adds up (empty: itself).
@@ -45,10 +52,17 @@ pub struct National {
     /// by ", ") and the median.
     pub best: Option<(String, f64)>,
     pub median: Option<f64>,
-    /// The points scorable from the data the ranking is over.
+    /// The points scorable from the data the ranking is over (the basis's points).
     pub scorable: Option<f64>,
-    /// How many provinces the national totals are over (those of the period's own dates).
+    /// The 766 indicators every province ranked is scored on.
+    pub basis: Vec<like::BasisIndicator>,
+    /// How many provinces the national totals are over: those whose data covers the
+    /// period's own dates, every agency, every day.
     pub provinces_in_total: usize,
+    /// The provincial units of the period's time (63, or 34 from 1/7/2025).
+    pub provinces_of_time: usize,
+    /// "Toàn quốc" when every unit of the time is in the totals, else "Cộng 3/63 tỉnh, thành phố".
+    pub total_label: String,
     /// Notes printed under the table (merged provinces).
     pub notes: Vec<String>,
     /// Every file read, with its sha256: what the figures can be traced to.
@@ -179,6 +193,7 @@ fn read_lake_file(conn: &Connection, f: &Path, p: &Period, cfg: &index766::Confi
             not_ranked: other_dates(p, &from, &to),
             ii06a: counts,
             index766: index766::score(cfg, &rates),
+            coverage: lake_coverage(r),
             rates,
             source: f.to_string_lossy().to_string(),
             formed_from: Vec::new(),
@@ -186,6 +201,22 @@ fn read_lake_file(conn: &Connection, f: &Path, p: &Period, cfg: &index766::Confi
         });
     }
     Ok(out)
+}
+
+/// The province's coverage from its metrics.parquet row; None when the partition predates
+/// the coverage columns (or holds an unknown status).
+fn lake_coverage(r: &duckdb::Row) -> Option<Summary> {
+    let int = |c: &str| r.get::<_, Option<i64>>(c).ok().flatten();
+    let status: String = r.get::<_, Option<String>>("coverage_status").ok().flatten()?;
+    Some(Summary {
+        status: Status::from_key(&status)?,
+        units: int("coverage_units")?,
+        units_covered: int("coverage_units_covered")?,
+        units_missing: int("coverage_units_missing")?,
+        fewest_days: int("coverage_fewest_days")?,
+        most_days: int("coverage_most_days")?,
+        period_days: int("period_days")?,
+    })
 }
 
 /// One province's row computed from its own database, opened read-only (nothing is
@@ -204,6 +235,7 @@ fn read_store(province: &str, path: &Path, p: &Period, o: &Options) -> Result<Pr
         not_ranked: other_dates(p, &m.period.from, &m.period.to),
         ii06a: m.ii06a.total.counts,
         index766: index766::score(&o.index766, &m.rates),
+        coverage: Some(coverage::summarise(&m.coverage, (p.to - p.from).num_days() + 1)),
         rates: m.rates,
         source: path.to_string_lossy().to_string(),
         formed_from: Vec::new(),
@@ -270,6 +302,7 @@ fn successors(rows: Vec<Province>, p: &Period, cfg: &index766::Config) -> (Vec<P
                         Rate::new(a.numerator + b.numerator, a.denominator + b.denominator);
                 }
                 y.index766 = index766::score(cfg, &y.rates);
+                y.coverage = like::join(y.coverage, x.coverage);
                 y.source = format!("{}; {}", y.source, x.source);
                 if x.formed_from.is_empty() {
                     x.formed_from = vec![x.province.clone()];
@@ -336,31 +369,33 @@ pub fn national(sources: &[Source], p: &Period, o: &Options) -> Result<National>
         }
     }
     let (mut provinces, notes) = successors(rows, p, cfg);
-    // Like with like: the scorable points most provinces share (the larger on a tie).
-    let mut bases: std::collections::BTreeMap<i64, usize> = Default::default();
-    for x in provinces.iter().filter(|x| x.not_ranked.is_none()) {
-        *bases.entry(printed(x.index766.max_scorable)).or_insert(0) += 1;
+    // Like with like: only a province whose data covers the whole period is added up or
+    // ranked; a partly covered one would be compared, and summed, on fewer days.
+    let same_dates = |x: &Province| x.dates == (p.from.to_string(), p.to.to_string());
+    for x in provinces.iter_mut().filter(|x| x.not_ranked.is_none()) {
+        x.not_ranked = like::coverage_shortfall(x.coverage.as_ref());
     }
-    let basis = bases.into_iter().max_by_key(|(b, c)| (*c, *b)).map(|(b, _)| b);
-    let rankable = |x: &Province| x.not_ranked.is_none() && Some(printed(x.index766.max_scorable)) == basis;
+    // Ranked together only on the same indicators: the set most provinces are scored on.
+    let basis = like::basis(provinces.iter().filter(|x| x.not_ranked.is_none()));
+    if let Some(b) = &basis {
+        for x in provinces.iter_mut().filter(|x| x.not_ranked.is_none()) {
+            x.not_ranked = like::difference(&x.index766, b);
+        }
+    }
     provinces.sort_by(|a, b| {
-        let ra = rankable(a);
-        let rb = rankable(b);
+        let (ra, rb) = (a.not_ranked.is_none(), b.not_ranked.is_none());
         rb.cmp(&ra)
-            .then(printed(b.index766.total).cmp(&printed(a.index766.total)))
+            .then(if ra && rb {
+                printed(b.index766.total).cmp(&printed(a.index766.total))
+            } else {
+                std::cmp::Ordering::Equal
+            })
             .then(a.province.cmp(&b.province))
     });
-    let ranked = provinces.iter().filter(|x| rankable(x)).count();
+    let ranked = provinces.iter().filter(|x| x.not_ranked.is_none()).count();
     let mut last: Option<(i64, usize)> = None;
     for (i, x) in provinces.iter_mut().enumerate() {
         if x.not_ranked.is_some() {
-            continue;
-        }
-        if Some(printed(x.index766.max_scorable)) != basis {
-            x.not_ranked = Some(format!(
-                "chấm được {}/100 điểm, khác các tỉnh khác",
-                crate::report::format::decimal(x.index766.max_scorable, 2)
-            ));
             continue;
         }
         let score = printed(x.index766.total);
@@ -373,12 +408,15 @@ pub fn national(sources: &[Source], p: &Period, o: &Options) -> Result<National>
     }
     let mut total = Counts::default();
     let mut rates = Rates::default();
-    // The national totals are over the provinces of the period's own dates.
+    // The totals are over the provinces whose data covers the period's own dates whole
+    // (whatever indicators their 766 score rests on).
     let same: Vec<&Province> = provinces
         .iter()
-        .filter(|x| x.not_ranked.as_deref().is_none_or(|r| !r.contains("khác kỳ")))
+        .filter(|x| same_dates(x) && like::covered(x.coverage.as_ref()))
         .collect();
     let provinces_in_total = same.len();
+    let of_time = crate::report::units::of_time(p);
+    let total_label = like::total_label(&same, &of_time);
     for e in COUNTS {
         *total.slot(e.key).expect("registered") = same.iter().map(|x| x.ii06a.get(e.key).unwrap_or(0)).sum();
     }
@@ -419,6 +457,11 @@ pub fn national(sources: &[Source], p: &Period, o: &Options) -> Result<National>
             (s[n / 2 - 1] + s[n / 2]) / 2.0
         }
     });
+    let basis = if ranked > 0 {
+        basis.unwrap_or_default()
+    } else {
+        Vec::new()
+    };
     Ok(National {
         period: p.into(),
         provinces,
@@ -426,8 +469,11 @@ pub fn national(sources: &[Source], p: &Period, o: &Options) -> Result<National>
         rates,
         best,
         median,
-        scorable: basis.map(|b| b as f64 / 100.0),
+        scorable: (!basis.is_empty()).then(|| basis.iter().map(|b| b.points).sum()),
+        basis,
         provinces_in_total,
+        provinces_of_time: of_time.len(),
+        total_label,
         notes,
         inputs,
     })
@@ -462,6 +508,7 @@ mod tests {
             not_ranked: None,
             ii06a,
             index766: index766::score(cfg, &rates),
+            coverage: None,
             rates,
             source: format!("{name}.parquet"),
             formed_from: Vec::new(),
