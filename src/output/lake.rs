@@ -50,7 +50,8 @@ pub fn leaf(p: &Period) -> String {
 }
 
 /// The columns of metrics.parquet: what names a row, the II.06a counts, each rate's two
-/// counts, and the 766 score with its scorable maximum.
+/// counts and its dossiers without the columns it needs, and the 766 score with its
+/// scorable maximum.
 fn metric_columns() -> Vec<(String, &'static str)> {
     let mut c = vec![
         ("province".to_string(), "VARCHAR"),
@@ -65,6 +66,7 @@ fn metric_columns() -> Vec<(String, &'static str)> {
     for e in RATES {
         c.push((format!("{}_num", e.key), "BIGINT"));
         c.push((format!("{}_den", e.key), "BIGINT"));
+        c.push((format!("{}_missing", e.key), "BIGINT"));
     }
     c.push(("index766_total".into(), "DOUBLE"));
     c.push(("index766_max_scorable".into(), "DOUBLE"));
@@ -99,8 +101,9 @@ fn metric_rows(m: &Metrics, province: &str) -> Vec<Vec<Value>> {
                 Some(rate) => {
                     row.push(Value::BigInt(rate.numerator));
                     row.push(Value::BigInt(rate.denominator));
+                    row.push(Value::BigInt(rate.missing));
                 }
-                None => row.extend([Value::Null, Value::Null]),
+                None => row.extend([Value::Null, Value::Null, Value::Null]),
             }
         }
         match idx {

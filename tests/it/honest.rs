@@ -451,6 +451,13 @@ fn a_targets_file_of_another_year_is_a_usage_error() {
 #[test]
 fn every_rate_matches_a_hand_count() {
     let conn = baocao::store::open_in_memory().unwrap();
+    // The file's header carried every optional column (as an ingest records it).
+    conn.execute_batch(
+        "INSERT INTO ingest_file_columns SELECT 1, unnest(['MucDo', 'LePhi', 'DuocThanhToanTrucTuyen',
+             'HoSoCoThanhPhanSoHoa', 'TaiSuDungDuLieu', 'CoKetQuaDienTu', 'YeuCauKetQuaGiay', 'DaDongBoDVCQG',
+             'DanhGia'])",
+    )
+    .unwrap();
     conn.execute_batch(
         "INSERT INTO dossier_versions (file_id, source_row, ma_ho_so, ten_don_vi, cap_don_vi, kenh, muc_do, trang_thai,
              ngay_tiep_nhan, ngay_hen_tra, ngay_ket_thuc, so_lan_bo_sung, le_phi, thanh_toan_truc_tuyen, so_hoa,
