@@ -209,3 +209,28 @@ pub fn label(key: &str) -> &str {
         .map(|e| e.label)
         .unwrap_or(key)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_rate_says_why_it_has_no_percentage() {
+        assert_eq!(Rate::new(0, 0).reason, Some(NoRate::NoDossiers));
+        let none = Rate::with_missing(0, 0, 2650);
+        assert_eq!((none.percent, none.reason), (None, Some(NoRate::NoColumn)));
+        assert!(none.no_column() && !none.partial());
+        let some = Rate::with_missing(600, 1200, 1450);
+        assert_eq!((some.percent, some.reason), (Some(50.0), None));
+        assert!(some.partial() && !some.no_column());
+        // Two sets together: a province with the column and one without.
+        let both = some.plus(none);
+        assert_eq!((both.numerator, both.denominator, both.missing), (600, 1200, 4100));
+        assert_eq!(both.percent, Some(50.0));
+        assert_eq!(none.plus(Rate::new(0, 0)).reason, Some(NoRate::NoColumn));
+        assert_eq!(
+            serde_json::to_value(none).unwrap(),
+            serde_json::json!({"numerator": 0, "denominator": 0, "percent": null, "missing": 2650, "reason": "no_column"})
+        );
+    }
+}
