@@ -186,14 +186,19 @@ fn targets(m: &Metrics, heading: String) -> Option<Table> {
                 format!("{}; số liệu báo cáo: {}", t.set_by, t.source.as_deref().unwrap_or(""))
             } else {
                 // Over only the dossiers with data: the basis is part of the note.
-                let partial = match (t.actual, t.denominator, t.missing) {
-                    (Some(_), Some(d), Some(miss)) if miss > 0 => {
-                        format!(
-                            ", {}",
-                            super::format::basis(&crate::registry::Rate::with_missing(0, d, miss)).unwrap_or_default()
-                        )
-                    }
-                    _ => String::new(),
+                let rate = crate::registry::Rate::with_missing(
+                    t.numerator.unwrap_or(0),
+                    t.denominator.unwrap_or(0),
+                    t.missing.unwrap_or(0),
+                );
+                let partial = if rate.partial() {
+                    format!(
+                        " (trên {}/{} hồ sơ có số liệu)",
+                        int(rate.denominator),
+                        int(rate.denominator + rate.missing)
+                    )
+                } else {
+                    String::new()
                 };
                 format!("{}; tính từ dữ liệu hồ sơ{partial}", t.set_by)
             };

@@ -40,8 +40,44 @@ fn metrics_json(db: &str) -> Value {
     serde_json::from_str(&out).unwrap()
 }
 
-/// Renders the monthly report (built-in renderer; PDF, XLSX, DOCX); returns the PDF path.
+/// A target on the digitised rate.
+const TARGETS: &str = r#"year = 2023
+[[target]]
+id = "CDS-05"
+label = "Tỷ lệ số hóa hồ sơ"
+metric = "digitised"
+comparator = ">="
+threshold = 60
+set_by = "HĐND tỉnh"
+"#;
+
+/// The row of a target in the report's targets table.
+fn target_row(report: &Value, id: &str) -> Vec<String> {
+    let t = report["blocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["id"] == "targets")
+        .expect("targets table");
+    let row = t["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["cells"][0] == id)
+        .unwrap();
+    row["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap().to_string())
+        .collect()
+}
+
+/// Renders the monthly report (built-in renderer; PDF, XLSX, DOCX) with a target on the
+/// digitised rate; returns the PDF path.
 fn report(db: &str, out: &Path) -> PathBuf {
+    let targets = out.with_extension("targets.toml");
+    std::fs::write(&targets, TARGETS).unwrap();
     // The Nghệ An configuration without the catalogue's appendix (no catalogue is loaded).
     let text = std::fs::read_to_string(fixture("nghe-an-2023-06/baocao.toml")).unwrap();
     let cfg = out.with_extension("toml");
@@ -67,6 +103,8 @@ fn report(db: &str, out: &Path) -> PathBuf {
             "2023-06",
             "--out",
             out.to_str().unwrap(),
+            "--targets",
+            targets.to_str().unwrap(),
         ],
         Path::new(env!("CARGO_MANIFEST_DIR")),
     );
@@ -169,6 +207,12 @@ fn an_export_without_a_column_gives_no_data_never_zero() {
         serde_json::from_str(&std::fs::read_to_string(pdf.with_extension("report.json")).unwrap()).unwrap();
     assert_eq!(key_figure(&model, "Tỷ lệ số hóa hồ sơ"), "không có số liệu");
     assert_eq!(key_figure(&model, "Tỷ lệ thanh toán trực tuyến"), "50%");
+    // A target on it has no data, never "not met".
+    let target = target_row(&model, "CDS-05");
+    assert_eq!(
+        (target[3].as_str(), target[4].as_str()),
+        ("không có số liệu", "Không có số liệu")
+    );
     let text = model.to_string();
     assert!(
         text.contains("không có số liệu về tỷ lệ hồ sơ trực tuyến toàn trình, tỷ lệ số hóa hồ sơ, tỷ lệ trả kết quả điện tử, tỷ lệ tái sử dụng dữ liệu số hóa, tỷ lệ đồng bộ hồ sơ lên Cổng DVCQG"),
@@ -232,6 +276,12 @@ B3,Sở B,tinh,1,10,18/05/2023,30/05/2023,22/05/2023
     let model: Value =
         serde_json::from_str(&std::fs::read_to_string(pdf.with_extension("report.json")).unwrap()).unwrap();
     assert_eq!(key_figure(&model, "Tỷ lệ số hóa hồ sơ"), "75%");
+    let target = target_row(&model, "CDS-05");
+    assert!(
+        target[1].ends_with("(HĐND tỉnh; tính từ dữ liệu hồ sơ (trên 4/7 hồ sơ có số liệu))"),
+        "{target:?}"
+    );
+    assert_eq!((target[3].as_str(), target[4].as_str()), ("75%", "Đạt"));
     let text = model.to_string();
     assert!(
         text.contains("Tỷ lệ số hóa hồ sơ kỳ này tính trên 4/7 hồ sơ có số liệu."),
@@ -242,4 +292,67 @@ B3,Sở B,tinh,1,10,18/05/2023,30/05/2023,22/05/2023
         "the narrative: {text}"
     );
     assert!(pdf_text(&pdf).contains("tính trên 4/7 hồ sơ có số liệu"));
+}
+
+/// The lake carries each rate's missing dossiers, and the national roll-up adds them up:
+/// a province whose export lacks the column adds no "0 %" to the national rate.
+#[test]
+fn the_lake_and_the_national_roll_up_keep_what_is_missing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let lake = tmp.path().join("lake");
+    // Tỉnh A: no digitised column (4 received); Tỉnh B: the column, 3 of 4 digitised.
+    let with = "MaHoSo,TenDonVi,CapDonVi,KenhThucHien,TrangThaiHoSo,NgayTiepNhan,NgayHenTra,NgayKetThucXuLy,HoSoCoThanhPhanSoHoa
+B1,Sở B,tinh,2,10,16/05/2023,30/05/2023,20/05/2023,1
+B2,Sở B,tinh,1,10,17/05/2023,30/05/2023,01/06/2023,1
+B3,Sở B,tinh,2,4,18/05/2023,30/06/2023,,0
+B4,Sở B,tinh,1,10,19/05/2023,25/05/2023,26/05/2023,1
+";
+    for (province, name, body) in [("Tỉnh A", "a.csv", WITHOUT), ("Tỉnh B", "b.csv", with)] {
+        let f = write(tmp.path(), name, body);
+        let db = tmp.path().join(format!("{name}.duckdb"));
+        let db = db.to_str().unwrap();
+        ingest(db, &[&f]);
+        let (code, _, err) = run(&[
+            "--db",
+            db,
+            "export",
+            "--parquet",
+            lake.to_str().unwrap(),
+            "--period",
+            "2023-06",
+            "--province",
+            province,
+        ]);
+        assert_eq!(code, 0, "{err}");
+    }
+    let (code, out, err) = run(&[
+        "rollup",
+        lake.to_str().unwrap(),
+        "--period",
+        "2023-06",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let n: Value = serde_json::from_str(&out).unwrap();
+    let a = n["provinces"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["province"] == "Tỉnh A")
+        .unwrap()
+        .clone();
+    assert_eq!(a["rates"]["digitised"]["reason"], "no_column", "{a}");
+    assert_eq!(a["rates"]["digitised"]["missing"], 4);
+    let d = &n["rates"]["digitised"];
+    assert_eq!(
+        (
+            d["numerator"].as_i64(),
+            d["denominator"].as_i64(),
+            d["missing"].as_i64()
+        ),
+        (Some(3), Some(4), Some(4)),
+        "{d}"
+    );
+    assert_eq!(d["percent"], 75.0);
 }
