@@ -72,23 +72,78 @@ registry! {
     }
 }
 
-/// One rate. `percent` is None when the denominator is zero ("không phát sinh").
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+/// One rate. `percent` is None when there is nothing to rate, and `reason` says why.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Rate {
     pub numerator: i64,
+    /// Over the dossiers whose file carried the columns the rate needs.
     pub denominator: i64,
     pub percent: Option<f64>,
+    /// Dossiers that would be candidates for the denominator but whose file did not carry a
+    /// column the rate needs (sql/metrics/cube.sql): left out, never counted as "no".
+    pub missing: i64,
+    /// Why `percent` is None; None when there is a percentage.
+    pub reason: Option<NoRate>,
+}
+
+/// Why a rate has no percentage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NoRate {
+    /// A zero denominator with the data present: nothing to rate ("không phát sinh").
+    NoDossiers,
+    /// No dossier of the denominator came from a file carrying the columns the rate needs:
+    /// the data says nothing ("không có số liệu"), which is never 0 %.
+    NoColumn,
+}
+
+impl Default for Rate {
+    /// Nothing to rate.
+    fn default() -> Self {
+        Rate::new(0, 0)
+    }
 }
 
 impl Rate {
-    /// A rate from its two counts.
+    /// A rate from its two counts (every dossier had the columns it needs).
     pub fn new(numerator: i64, denominator: i64) -> Self {
+        Rate::with_missing(numerator, denominator, 0)
+    }
+
+    /// A rate over the dossiers with data, `missing` more having none.
+    pub fn with_missing(numerator: i64, denominator: i64, missing: i64) -> Self {
         let percent = (denominator > 0).then(|| numerator as f64 * 100.0 / denominator as f64);
+        let reason = match (denominator > 0, missing > 0) {
+            (true, _) => None,
+            (false, true) => Some(NoRate::NoColumn),
+            (false, false) => Some(NoRate::NoDossiers),
+        };
         Rate {
             numerator,
             denominator,
             percent,
+            missing,
+            reason,
         }
+    }
+
+    /// The same rate over two sets of dossiers (agencies, provinces) together.
+    pub fn plus(self, other: Rate) -> Rate {
+        Rate::with_missing(
+            self.numerator + other.numerator,
+            self.denominator + other.denominator,
+            self.missing + other.missing,
+        )
+    }
+
+    /// True when no file carried the columns the rate needs ("không có số liệu").
+    pub fn no_column(&self) -> bool {
+        self.reason == Some(NoRate::NoColumn)
+    }
+
+    /// True when the rate is over only some of its dossiers (the others had no data).
+    pub fn partial(&self) -> bool {
+        self.percent.is_some() && self.missing > 0
     }
 }
 
@@ -116,7 +171,13 @@ registry! {
 /// representation error (281/800 = 35,125 is stored as 35,12499…, and must print as 35,13).
 pub fn round(x: f64, decimals: usize) -> f64 {
     let scale = 10f64.powi(decimals as i32);
-    ((x * scale) + x.signum() * 1e-7).round() / scale
+    let r = ((x * scale) + x.signum() * 1e-7).round() / scale;
+    // -0.0 would reach the JSON as "-0.0": a value that rounds to zero is zero.
+    if r == 0.0 {
+        0.0
+    } else {
+        r
+    }
 }
 
 /// The change between two printed rates, in percentage points: the difference of the two
@@ -153,4 +214,36 @@ pub fn label(key: &str) -> &str {
         .find(|e| e.key == key)
         .map(|e| e.label)
         .unwrap_or(key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_change_that_rounds_to_zero_is_zero_not_minus_zero() {
+        let d = points_between(96.571, 96.574);
+        assert_eq!(serde_json::to_string(&d).unwrap(), "0.0");
+        assert_eq!(serde_json::to_string(&round(-0.0001, 2)).unwrap(), "0.0");
+    }
+
+    #[test]
+    fn a_rate_says_why_it_has_no_percentage() {
+        assert_eq!(Rate::new(0, 0).reason, Some(NoRate::NoDossiers));
+        let none = Rate::with_missing(0, 0, 2650);
+        assert_eq!((none.percent, none.reason), (None, Some(NoRate::NoColumn)));
+        assert!(none.no_column() && !none.partial());
+        let some = Rate::with_missing(600, 1200, 1450);
+        assert_eq!((some.percent, some.reason), (Some(50.0), None));
+        assert!(some.partial() && !some.no_column());
+        // Two sets together: a province with the column and one without.
+        let both = some.plus(none);
+        assert_eq!((both.numerator, both.denominator, both.missing), (600, 1200, 4100));
+        assert_eq!(both.percent, Some(50.0));
+        assert_eq!(none.plus(Rate::new(0, 0)).reason, Some(NoRate::NoColumn));
+        assert_eq!(
+            serde_json::to_value(none).unwrap(),
+            serde_json::json!({"numerator": 0, "denominator": 0, "percent": null, "missing": 2650, "reason": "no_column"})
+        );
+    }
 }

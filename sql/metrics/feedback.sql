@@ -1,6 +1,7 @@
 -- Feedback handled on time (domain.md §6): PAKN received in the period and handled by its
 -- due date (by day), over PAKN received in the period; with no due date, handled counts.
-SELECT metric, unit, numerator, denominator FROM (
+-- It needs no optional column: `missing` is 0.
+SELECT metric, unit, numerator, denominator, 0::BIGINT AS missing FROM (
     SELECT 'feedback_on_time' AS metric, ten_don_vi AS unit, grouping(ten_don_vi) AS g,
            count(*) FILTER (WHERE ngay_xu_ly IS NOT NULL
                               AND (ngay_hen_xu_ly IS NULL OR CAST(ngay_xu_ly AS DATE) <= CAST(ngay_hen_xu_ly AS DATE))) AS numerator,

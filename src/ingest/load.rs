@@ -312,8 +312,10 @@ fn load_in_tx(
     let layout = table.layout.clone();
     let path_s = path.to_string_lossy().to_string();
     let file_id = register_file(conn, DOSSIERS, path, info, &layout)?;
+    let map = HeaderMap::new(layout.header.clone());
+    record_columns(conn, file_id, &map)?;
     // Only the columns this file can fill: the rest stay NULL without being appended.
-    let columns = present_columns(&HeaderMap::new(layout.header.clone()));
+    let columns = present_columns(&map);
     let schema = VersionBatch::with_columns(&columns).finish()?.schema();
     let cap = MemoryCap::new(conn);
     let one_thread = OneThread::new(conn)?;
@@ -609,6 +611,17 @@ pub fn finish_file(
             file_id
         ],
     )?;
+    Ok(())
+}
+
+/// Records which canonical columns the file's header carried (`ingest_file_columns`): a
+/// rate that needs a column the file lacks leaves its dossiers out, as missing
+/// (sql/metrics/cube.sql), instead of reading the absent column as "no".
+fn record_columns(conn: &Connection, file_id: i32, map: &HeaderMap) -> Result<()> {
+    let mut st = conn.prepare("INSERT INTO ingest_file_columns (file_id, column_name) VALUES (?, ?)")?;
+    for f in map.fields.iter().flatten() {
+        st.execute(params![file_id, f.name()])?;
+    }
     Ok(())
 }
 

@@ -137,6 +137,8 @@ pub struct Indicator {
     pub metric: String,
     pub max_points: f64,
     pub threshold: Option<f64>,
+    /// The rate scored; also kept, with its `reason` and `missing`, when no file carried the
+    /// columns it needs (unscorable, never 0 points).
     pub rate: Option<Rate>,
     /// None: no input data, the points are not scorable.
     pub points: Option<f64>,
@@ -233,7 +235,7 @@ pub fn score(cfg: &Config, rates: &Rates) -> Index766 {
             metric: i.metric.clone(),
             max_points: i.points,
             threshold: i.threshold,
-            rate: rate.filter(|r| r.percent.is_some()),
+            rate: rate.filter(|r| r.percent.is_some() || r.no_column()),
             points,
             confirmed: i.confirmed,
         });
@@ -340,6 +342,26 @@ mod tests {
         let full = score(&cfg, &all);
         assert!(full.complete);
         assert_eq!((full.total, full.band.as_deref()), (100.0, Some("Xuất sắc")));
+    }
+
+    #[test]
+    fn a_rate_without_its_column_is_unscorable_and_zero_percent_scores_zero() {
+        let cfg = parse_config(DEFAULT_CONFIG).unwrap();
+        let rates = Rates {
+            // No file carried HoSoCoThanhPhanSoHoa: 2650 received dossiers without it.
+            digitised: Rate::with_missing(0, 0, 2650),
+            // The column was there and nobody reused data: a real 0 %.
+            reuse: Rate::with_missing(0, 1200, 1450),
+            ..Default::default()
+        };
+        let idx = score(&cfg, &rates);
+        let get = |m: &str| idx.indicators.iter().find(|i| i.metric == m).unwrap();
+        assert_eq!(get("digitised").points, None);
+        assert_eq!(get("digitised").rate.map(|r| r.missing), Some(2650));
+        assert_eq!(get("reuse").points, Some(0.0));
+        let group = idx.groups.iter().find(|g| g.id == get("digitised").group).unwrap();
+        assert!(group.unscorable_points >= get("digitised").max_points);
+        assert!(!idx.complete && idx.band.is_none());
     }
 
     #[test]

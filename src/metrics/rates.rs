@@ -1,5 +1,5 @@
 //! The rates of domain.md §6 (and the 766 on-time rule), read in one statement as (metric,
-//! unit, numerator, denominator) rows, by registered name.
+//! unit, numerator, denominator, missing) rows, by registered name.
 
 use super::scope::{union_all, Scope};
 use crate::registry::{self, RATES};
@@ -42,7 +42,7 @@ pub fn compute(conn: &Connection, scope: &Scope) -> Result<RateTable> {
         let slot = rates
             .slot(&metric)
             .ok_or_else(|| registry::mismatch(format!("sql/metrics: rate '{metric}' is not in the registry")))?;
-        *slot = Rate::new(r.get(2)?, r.get(3)?);
+        *slot = Rate::with_missing(r.get(2)?, r.get(3)?, r.get(4)?);
         if unit.is_none() {
             seen.push(metric);
         }

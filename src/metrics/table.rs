@@ -115,10 +115,20 @@ pub fn render(m: &Metrics, by: By) -> String {
     let _ = writeln!(s, "\nTỷ lệ (tử số / mẫu số):");
     for (key, label) in RATES.iter().map(|e| (e.key, e.label)) {
         let r = m.rates.get(key).unwrap_or_default();
+        // Dossiers whose file did not carry a column the rate needs are outside the
+        // denominator: said on the line, never read as "no".
+        let missing = if r.missing > 0 {
+            format!(
+                " — {} hồ sơ thuộc tệp không có cột cần thiết, không tính",
+                int(r.missing)
+            )
+        } else {
+            String::new()
+        };
         let _ = writeln!(
             s,
-            "  {label:<32} {:>16} {:>10} / {:<10} {} so với kỳ trước; {} so với cùng kỳ",
-            percent(r.percent),
+            "  {label:<32} {:>16} {:>10} / {:<10} {} so với kỳ trước; {} so với cùng kỳ{missing}",
+            crate::report::format::rate(&r),
             int(r.numerator),
             int(r.denominator),
             crate::report::narrative::change_words(&m.previous_period, key),

@@ -74,6 +74,9 @@ pub struct TargetResult {
     pub actual: Option<f64>,
     pub numerator: Option<i64>,
     pub denominator: Option<i64>,
+    /// Computed targets: the dossiers left out of the denominator because their file did
+    /// not carry a column the rate needs (all of them: no data, verdict NoData).
+    pub missing: Option<i64>,
     pub verdict: Verdict,
 }
 
@@ -145,12 +148,18 @@ pub fn evaluate(f: &TargetsFile, rates: &Rates) -> Vec<TargetResult> {
     f.targets
         .iter()
         .map(|t| {
-            let (origin, actual, num, den) = match &t.metric {
+            let (origin, actual, num, den, missing) = match &t.metric {
                 Some(m) => {
                     let r = rates.get(m).unwrap_or_default();
-                    ("computed", r.percent, Some(r.numerator), Some(r.denominator))
+                    (
+                        "computed",
+                        r.percent,
+                        Some(r.numerator),
+                        Some(r.denominator),
+                        Some(r.missing),
+                    )
                 }
-                None => ("reported", t.actual, t.numerator, t.denominator),
+                None => ("reported", t.actual, t.numerator, t.denominator, None),
             };
             let verdict = match actual {
                 None => Verdict::NoData,
@@ -171,6 +180,7 @@ pub fn evaluate(f: &TargetsFile, rates: &Rates) -> Vec<TargetResult> {
                 actual,
                 numerator: num,
                 denominator: den,
+                missing,
                 verdict,
             }
         })

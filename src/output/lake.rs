@@ -60,8 +60,9 @@ pub fn leaf(p: &Period) -> String {
 }
 
 /// The columns of metrics.parquet: what names a row, the II.06a counts, each rate's two
-/// counts, the 766 score with its scorable maximum, and the coverage of the period (an
-/// agency's days; for the province, how many agencies cover it fully, in part or not).
+/// counts and its dossiers without the columns it needs, the 766 score with its scorable
+/// maximum, and the coverage of the period (an agency's days; for the province, how many
+/// agencies cover it fully, in part or not).
 fn metric_columns() -> Vec<(String, &'static str)> {
     let mut c = vec![
         ("province".to_string(), "VARCHAR"),
@@ -76,6 +77,7 @@ fn metric_columns() -> Vec<(String, &'static str)> {
     for e in RATES {
         c.push((format!("{}_num", e.key), "BIGINT"));
         c.push((format!("{}_den", e.key), "BIGINT"));
+        c.push((format!("{}_missing", e.key), "BIGINT"));
     }
     c.push(("index766_total".into(), "DOUBLE"));
     c.push(("index766_max_scorable".into(), "DOUBLE"));
@@ -151,8 +153,9 @@ fn metric_rows(m: &Metrics, p: &Period, province: &str) -> Vec<Vec<Value>> {
                 Some(rate) => {
                     row.push(Value::BigInt(rate.numerator));
                     row.push(Value::BigInt(rate.denominator));
+                    row.push(Value::BigInt(rate.missing));
                 }
-                None => row.extend([Value::Null, Value::Null]),
+                None => row.extend([Value::Null, Value::Null, Value::Null]),
             }
         }
         match idx {
@@ -179,7 +182,7 @@ fn metric_rows(m: &Metrics, p: &Period, province: &str) -> Vec<Vec<Value>> {
             Value::Null,
             Value::Text(a.agency.clone()),
         ];
-        row.extend(std::iter::repeat_n(Value::Null, COUNTS.len() + 2 * RATES.len() + 2));
+        row.extend(std::iter::repeat_n(Value::Null, COUNTS.len() + 3 * RATES.len() + 2));
         row.extend(coverage_values(m, days, "agency", Some(&a.agency)));
         out.push(row);
     }

@@ -1,6 +1,6 @@
 //! Builds the report model from computed metrics and the configuration (no SQL here).
 
-use super::format::{blank_date, blank_number, decimal, fixed, int, long_date, percent, points_change};
+use super::format::{basis, blank_date, blank_number, decimal, fixed, int, long_date, percent, points_change, rate};
 use super::model::*;
 use super::narrative;
 use crate::config::ReportConfig;
@@ -97,13 +97,21 @@ fn key_figures(m: &Metrics, heading: String, now_title: &str) -> Table {
         }
         row(cells)
     };
-    let rate = |label: &str, key: &str| {
+    // A rate over only the dossiers with data says so in a note under the table.
+    let mut partial = Vec::new();
+    let mut rate_row = |label: &str, key: &str| {
         let now = m.rates.get(key).unwrap_or_default();
         let before = c.rates.as_ref().and_then(|r| r.get(key)).unwrap_or_default();
-        let mut cells = vec![label.into(), percent(now.percent)];
+        let mut cells = vec![label.into(), rate(&now)];
+        if let Some(b) = basis(&now) {
+            partial.push(format!("{label} kỳ này {b}."));
+        }
         if full {
-            cells.push(percent(before.percent));
+            cells.push(rate(&before));
             cells.push(points_change(c.change(key)));
+            if let Some(b) = basis(&before) {
+                partial.push(format!("{label} kỳ trước {b}."));
+            }
         }
         row(cells)
     };
@@ -114,7 +122,25 @@ fn key_figures(m: &Metrics, heading: String, now_title: &str) -> Table {
         columns.push(col("Kỳ trước", Some(figures), "right"));
         columns.push(col("Thay đổi", Some(46.0), "right"));
     }
-    let notes = match c.basis {
+    let rows = vec![
+        // The form's own term for column (3), short enough for one line.
+        count("Tổng số hồ sơ nhận giải quyết", t.total_handled, p.total_handled),
+        count(
+            "Tiếp nhận mới",
+            t.received_online + t.received_offline,
+            p.received_online + p.received_offline,
+        ),
+        count("Kỳ trước chuyển qua", t.carried_over, p.carried_over),
+        count("Đã giải quyết", t.resolved, p.resolved),
+        count("Quá hạn", t.resolved_late, p.resolved_late),
+        count("Đang giải quyết", t.in_progress, p.in_progress),
+        rate_row("Tỷ lệ đúng hạn, trước hạn", "on_time"),
+        rate_row("Tỷ lệ tiếp nhận trực tuyến", "online_intake"),
+        rate_row("Tỷ lệ thanh toán trực tuyến", "online_payment"),
+        rate_row("Tỷ lệ số hóa hồ sơ", "digitised"),
+        rate_row("Mức độ hài lòng", "satisfaction"),
+    ];
+    let mut notes = match c.basis {
         crate::metrics::Basis::Full => Vec::new(),
         crate::metrics::Basis::Partial => vec![format!(
             "Kỳ trước ({}): {}; xem phần so sánh trong báo cáo.",
@@ -123,29 +149,13 @@ fn key_figures(m: &Metrics, heading: String, now_title: &str) -> Table {
         )],
         crate::metrics::Basis::None => vec![format!("Kỳ trước ({}): chưa đủ số liệu để so sánh.", c.period.label)],
     };
+    notes.extend(partial);
     Table {
         id: "key_figures".into(),
         heading,
         intro: Vec::new(),
         columns,
-        rows: vec![
-            // The form's own term for column (3), short enough for one line.
-            count("Tổng số hồ sơ nhận giải quyết", t.total_handled, p.total_handled),
-            count(
-                "Tiếp nhận mới",
-                t.received_online + t.received_offline,
-                p.received_online + p.received_offline,
-            ),
-            count("Kỳ trước chuyển qua", t.carried_over, p.carried_over),
-            count("Đã giải quyết", t.resolved, p.resolved),
-            count("Quá hạn", t.resolved_late, p.resolved_late),
-            count("Đang giải quyết", t.in_progress, p.in_progress),
-            rate("Tỷ lệ đúng hạn, trước hạn", "on_time"),
-            rate("Tỷ lệ tiếp nhận trực tuyến", "online_intake"),
-            rate("Tỷ lệ thanh toán trực tuyến", "online_payment"),
-            rate("Tỷ lệ số hóa hồ sơ", "digitised"),
-            rate("Mức độ hài lòng", "satisfaction"),
-        ],
+        rows,
         notes,
         size: 11.5,
     }
@@ -176,7 +186,22 @@ fn targets(m: &Metrics, heading: String) -> Option<Table> {
             let note = if t.origin == "reported" {
                 format!("{}; số liệu báo cáo: {}", t.set_by, t.source.as_deref().unwrap_or(""))
             } else {
-                format!("{}; tính từ dữ liệu hồ sơ", t.set_by)
+                // Over only the dossiers with data: the basis is part of the note.
+                let rate = crate::registry::Rate::with_missing(
+                    t.numerator.unwrap_or(0),
+                    t.denominator.unwrap_or(0),
+                    t.missing.unwrap_or(0),
+                );
+                let partial = if rate.partial() {
+                    format!(
+                        " (trên {}/{} hồ sơ có số liệu)",
+                        int(rate.denominator),
+                        int(rate.denominator + rate.missing)
+                    )
+                } else {
+                    String::new()
+                };
+                format!("{}; tính từ dữ liệu hồ sơ{partial}", t.set_by)
             };
             TableRow {
                 cells: vec![
@@ -419,6 +444,7 @@ fn handling(m: &Metrics, with_comparison: bool, territory: &str) -> Vec<String> 
     }
     let mut paragraphs = vec![narrative::intake(m, territory), narrative::results(m)];
     paragraphs.extend(narrative::set_aside(m));
+    paragraphs.extend(narrative::availability(m));
     if with_comparison {
         paragraphs.push(narrative::comparison(m));
     }
@@ -517,14 +543,14 @@ pub fn annual(
         w => w,
     };
     let mut review = vec![format!(
-        "Năm {}, {who} tiếp nhận mới {} hồ sơ, giải quyết {} hồ sơ, tỷ lệ giải quyết đúng hạn, trước hạn đạt {}; tỷ lệ hồ sơ tiếp nhận trực tuyến đạt {}, tỷ lệ thanh toán trực tuyến đạt {}, mức độ hài lòng đạt {}.",
+        "Năm {}, {who} tiếp nhận mới {} hồ sơ, giải quyết {} hồ sơ, tỷ lệ giải quyết đúng hạn, trước hạn {}; tỷ lệ hồ sơ tiếp nhận trực tuyến {}, tỷ lệ thanh toán trực tuyến {}, mức độ hài lòng {}.",
         p.year,
         int(t.received_online + t.received_offline),
         int(t.resolved),
-        percent(m.rates.on_time.percent),
-        percent(m.rates.online_intake.percent),
-        percent(m.rates.online_payment.percent),
-        percent(m.rates.satisfaction.percent),
+        narrative::reached(&m.rates.on_time),
+        narrative::reached(&m.rates.online_intake),
+        narrative::reached(&m.rates.online_payment),
+        narrative::reached(&m.rates.satisfaction),
     )];
     // The year before is both the previous period and the same period a year earlier: the
     // review compares once, here; the handling section below does not repeat it.

@@ -76,6 +76,40 @@ pub fn percent(p: Option<f64>) -> String {
     }
 }
 
+/// What a rate says, as printed: its percentage (over the dossiers with data), "không phát
+/// sinh" when there was nothing to rate, "không có số liệu" when no file carried the
+/// columns it needs (never 0 %).
+pub fn rate(r: &crate::registry::Rate) -> String {
+    if r.no_column() {
+        NO_DATA.to_string()
+    } else {
+        percent(r.percent)
+    }
+}
+
+/// A rate with no file carrying the columns it needs.
+pub const NO_DATA: &str = "không có số liệu";
+
+/// The basis of a rate counted over only some of its dossiers: "tính trên 1.200/2.650 hồ sơ
+/// có số liệu"; None when every dossier had the data (or there is no percentage).
+pub fn basis(r: &crate::registry::Rate) -> Option<String> {
+    r.partial().then(|| {
+        format!(
+            "tính trên {}/{} hồ sơ có số liệu",
+            int(r.denominator),
+            int(r.denominator + r.missing)
+        )
+    })
+}
+
+/// A rate followed by its basis when partial: "78,9% (tính trên 1.200/2.650 hồ sơ có số liệu)".
+pub fn rate_with_basis(r: &crate::registry::Rate) -> String {
+    match basis(r) {
+        Some(b) => format!("{} ({b})", rate(r)),
+        None => rate(r),
+    }
+}
+
 /// "35/39 chỉ tiêu đạt và vượt; 2 chỉ tiêu chưa có số liệu" (the no-data part only when any).
 pub fn targets_summary(met: usize, total: usize, no_data: usize) -> String {
     let mut s = format!("{met}/{total} chỉ tiêu đạt và vượt");
@@ -172,6 +206,15 @@ mod tests {
         assert_eq!(percent(Some(3.4263)), "3,43%");
         assert_eq!(percent(Some(12345.678)), "12.345,68%");
         assert_eq!(percent(None), "không phát sinh");
+        use crate::registry::Rate;
+        assert_eq!(rate(&Rate::with_missing(0, 0, 0)), "không phát sinh");
+        assert_eq!(rate(&Rate::with_missing(0, 0, 2650)), "không có số liệu");
+        assert_eq!(basis(&Rate::with_missing(0, 0, 2650)), None);
+        assert_eq!(
+            rate_with_basis(&Rate::with_missing(600, 1200, 1450)),
+            "50,00% (tính trên 1.200/2.650 hồ sơ có số liệu)"
+        );
+        assert_eq!(rate_with_basis(&Rate::with_missing(600, 1200, 0)), "50,00%");
         assert_eq!(decimal(-0.0, 2), "0", "an empty sum is -0.0: printed as 0");
         assert_eq!(decimal(-0.004, 2), "0");
         assert_eq!(percent(Some(281.0 / 800.0 * 100.0)), "35,13%");

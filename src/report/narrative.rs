@@ -1,10 +1,11 @@
 //! Narrative paragraphs in the register of published provincial reports, from the figures.
 
-use super::format::{count_change, int, percent, points_change, short_date};
+use super::format::{basis, count_change, int, percent, points_change, short_date, NO_DATA};
 use crate::metrics::coverage::Status;
 use crate::metrics::targets::{TargetResult, Verdict};
 use crate::metrics::Metrics;
 use crate::metrics::{Basis, Comparison};
+use crate::registry::{NoRate, Rate};
 
 fn pct_of(n: i64, d: i64) -> String {
     percent((d > 0).then(|| n as f64 * 100.0 / d as f64))
@@ -286,6 +287,64 @@ pub fn set_aside(m: &Metrics) -> Option<String> {
             String::new()
         }
     ))
+}
+
+/// A rate in a sentence: "đạt 78,9%" (with its basis when only some dossiers had the data),
+/// "không phát sinh" (nothing to rate), "không có số liệu" (no file carried its columns).
+pub fn reached(r: &Rate) -> String {
+    match (r.percent, r.reason) {
+        (Some(p), _) => match basis(r) {
+            Some(b) => format!("đạt {} ({b})", percent(Some(p))),
+            None => format!("đạt {}", percent(Some(p))),
+        },
+        (None, Some(NoRate::NoColumn)) => NO_DATA.to_string(),
+        (None, _) => percent(None),
+    }
+}
+
+/// The rates that read optional columns, as a sentence names them (the 766 readings are
+/// in the 766 section, as unscorable points).
+const OPTIONAL_RATES: &[(&str, &str)] = &[
+    ("full_online", "tỷ lệ hồ sơ trực tuyến toàn trình"),
+    ("online_payment", "tỷ lệ thanh toán trực tuyến"),
+    ("digitised", "tỷ lệ số hóa hồ sơ"),
+    ("e_result", "tỷ lệ trả kết quả điện tử"),
+    ("reuse", "tỷ lệ tái sử dụng dữ liệu số hóa"),
+    ("synced", "tỷ lệ đồng bộ hồ sơ lên Cổng DVCQG"),
+    ("satisfaction", "mức độ hài lòng"),
+];
+
+/// The rates the loaded files cannot give (no file carried the columns they need), and
+/// those given over only the dossiers of the files that carried them; None when every
+/// dossier had every column (domain rule: absent is not zero).
+pub fn availability(m: &Metrics) -> Option<String> {
+    let rates = |pick: fn(&Rate) -> bool| -> Vec<(&str, Rate)> {
+        OPTIONAL_RATES
+            .iter()
+            .filter_map(|(k, words)| Some((*words, m.rates.get(k)?)))
+            .filter(|(_, r)| pick(r))
+            .collect()
+    };
+    let none = rates(Rate::no_column);
+    let some = rates(Rate::partial);
+    let mut parts = Vec::new();
+    if !none.is_empty() {
+        let names: Vec<&str> = none.iter().map(|(w, _)| *w).collect();
+        parts.push(format!(
+            "Các tệp số liệu đã nạp không có cột số liệu tương ứng nên {NO_DATA} về {}.",
+            names.join(", ")
+        ));
+    }
+    for (words, r) in &some {
+        let mut w = words.to_string();
+        w[..1].make_ascii_uppercase();
+        parts.push(format!(
+            "{w} {} là {} (các hồ sơ còn lại thuộc tệp số liệu không có cột tương ứng).",
+            basis(r).unwrap_or_default(),
+            percent(r.percent)
+        ));
+    }
+    (!parts.is_empty()).then(|| parts.join(" "))
 }
 
 /// Online intake of the departments with the most dossiers received; None when no

@@ -174,6 +174,8 @@ fn read_lake_file(conn: &Connection, f: &Path, p: &Period, cfg: &index766::Confi
     );
     let mut st = conn.prepare(&q).with_context(|| format!("reading {}", f.display()))?;
     let mut rows = st.query([])?;
+    // A lake written before the `_missing` columns: every dossier had its columns.
+    let names: Vec<String> = rows.as_ref().map(|s| s.column_names()).unwrap_or_default();
     let mut out = Vec::new();
     while let Some(r) = rows.next()? {
         let mut counts = Counts::default();
@@ -184,7 +186,14 @@ fn read_lake_file(conn: &Connection, f: &Path, p: &Period, cfg: &index766::Confi
         for e in RATES {
             let num: Option<i64> = r.get(format!("{}_num", e.key).as_str())?;
             let den: Option<i64> = r.get(format!("{}_den", e.key).as_str())?;
-            *rates.slot(e.key).expect("registered") = Rate::new(num.unwrap_or(0), den.unwrap_or(0));
+            let missing_col = format!("{}_missing", e.key);
+            let missing: Option<i64> = if names.contains(&missing_col) {
+                r.get(missing_col.as_str())?
+            } else {
+                None
+            };
+            *rates.slot(e.key).expect("registered") =
+                Rate::with_missing(num.unwrap_or(0), den.unwrap_or(0), missing.unwrap_or(0));
         }
         let (from, to): (String, String) = (r.get("period_from")?, r.get("period_to")?);
         out.push(Province {
@@ -298,8 +307,7 @@ fn successors(rows: Vec<Province>, p: &Period, cfg: &index766::Config) -> (Vec<P
                         y.rates.get(e.key).unwrap_or_default(),
                         x.rates.get(e.key).unwrap_or_default(),
                     );
-                    *y.rates.slot(e.key).expect("registered") =
-                        Rate::new(a.numerator + b.numerator, a.denominator + b.denominator);
+                    *y.rates.slot(e.key).expect("registered") = a.plus(b);
                 }
                 y.index766 = index766::score(cfg, &y.rates);
                 y.coverage = like::join(y.coverage, x.coverage);
@@ -421,17 +429,10 @@ pub fn national(sources: &[Source], p: &Period, o: &Options) -> Result<National>
         *total.slot(e.key).expect("registered") = same.iter().map(|x| x.ii06a.get(e.key).unwrap_or(0)).sum();
     }
     for e in RATES {
-        let num = same
+        *rates.slot(e.key).expect("registered") = same
             .iter()
             .filter_map(|x| x.rates.get(e.key))
-            .map(|r| r.numerator)
-            .sum();
-        let den = same
-            .iter()
-            .filter_map(|x| x.rates.get(e.key))
-            .map(|r| r.denominator)
-            .sum();
-        *rates.slot(e.key).expect("registered") = Rate::new(num, den);
+            .fold(Rate::default(), Rate::plus);
     }
     let scores: Vec<f64> = provinces
         .iter()

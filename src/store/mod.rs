@@ -39,6 +39,11 @@ pub const MIGRATIONS: &[(i32, &str, &str)] = &[
             include_str!("../../sql/spans.sql")
         ),
     ),
+    (
+        8,
+        "file_columns",
+        include_str!("../../sql/migrations/0008_file_columns.sql"),
+    ),
 ];
 
 /// Opens an existing database for a command that reads it: a missing file is a usage

@@ -454,6 +454,13 @@ fn a_targets_file_of_another_year_is_a_usage_error() {
 #[test]
 fn every_rate_matches_a_hand_count() {
     let conn = baocao::store::open_in_memory().unwrap();
+    // The file's header carried every optional column (as an ingest records it).
+    conn.execute_batch(
+        "INSERT INTO ingest_file_columns SELECT 1, unnest(['MucDo', 'LePhi', 'DuocThanhToanTrucTuyen',
+             'HoSoCoThanhPhanSoHoa', 'TaiSuDungDuLieu', 'CoKetQuaDienTu', 'YeuCauKetQuaGiay', 'DaDongBoDVCQG',
+             'DanhGia'])",
+    )
+    .unwrap();
     conn.execute_batch(
         "INSERT INTO dossier_versions (file_id, source_row, ma_ho_so, ten_don_vi, cap_don_vi, kenh, muc_do, trang_thai,
              ngay_tiep_nhan, ngay_hen_tra, ngay_ket_thuc, so_lan_bo_sung, le_phi, thanh_toan_truc_tuyen, so_hoa,
@@ -567,7 +574,8 @@ fn the_open_766_choices_change_what_they_say_and_are_printed() {
     use baocao::metrics::index766::{SatisfactionRule, WithdrawnAfterDue};
     let conn = baocao::store::open_in_memory().unwrap();
     conn.execute_batch(
-        "INSERT INTO dossier_versions (file_id, source_row, ma_ho_so, ten_don_vi, cap_don_vi, kenh, trang_thai,
+        "INSERT INTO ingest_file_columns VALUES (1, 'DanhGia'); -- the export's header had DanhGia
+         INSERT INTO dossier_versions (file_id, source_row, ma_ho_so, ten_don_vi, cap_don_vi, kenh, trang_thai,
              ngay_tiep_nhan, ngay_hen_tra, ngay_ket_thuc, danh_gia) VALUES
          (1, 1, 'W', 'A', 'tinh', 1, 7, '2023-05-16', '2023-05-20', '2023-05-25', NULL),            -- withdrawn after due
          (1, 6, 'V', 'A', 'tinh', 1, 7, '2023-05-16', '2023-05-20', '2023-05-20', NULL),            -- withdrawn on its due date
@@ -618,8 +626,11 @@ fn the_open_766_choices_change_what_they_say_and_are_printed() {
 #[test]
 fn the_catalogue_fills_fee_and_level_only_for_its_own_procedure() {
     let conn = baocao::store::open_in_memory().unwrap();
+    // The export has no MucDo or LePhi column (the catalogue fills them), but says how each
+    // dossier was paid.
     conn.execute_batch(
-        "INSERT INTO catalogue_versions (file_id, source_row, ma_tthc, le_phi, muc_do) VALUES
+        "INSERT INTO ingest_file_columns VALUES (1, 'DuocThanhToanTrucTuyen');
+         INSERT INTO catalogue_versions (file_id, source_row, ma_tthc, le_phi, muc_do) VALUES
              (9, 1, 'P1', 50000, 'toan_trinh'), (9, 2, 'P2', 0, 'mot_phan'), (9, 3, 'P3', 10000, 'khac');
          INSERT INTO dossier_versions (file_id, source_row, ma_ho_so, ma_tthc, ten_don_vi, cap_don_vi, kenh, trang_thai,
              ngay_tiep_nhan, thanh_toan_truc_tuyen) VALUES
@@ -635,11 +646,16 @@ fn the_catalogue_fills_fee_and_level_only_for_its_own_procedure() {
         "each dossier once, whatever the catalogue holds"
     );
     assert_eq!(
-        nd(m.rates.full_online),
-        (1, 3),
-        "A: online, and P1 is full-online in the catalogue"
+        (nd(m.rates.full_online), m.rates.full_online.missing),
+        ((1, 2), 1),
+        "A: online, and P1 is full-online in the catalogue; B's level is the catalogue's too; \
+         C's is known neither from its file nor from the catalogue: missing, not 'not full online'"
     );
-    assert_eq!(nd(m.rates.online_payment), (1, 1), "only A has a fee (P1's)");
+    assert_eq!(
+        (nd(m.rates.online_payment), m.rates.online_payment.missing),
+        ((1, 1), 1),
+        "only A has a fee (P1's), B has none; C's fee is unknown: missing"
+    );
 }
 
 #[test]

@@ -866,6 +866,33 @@ fn a_store_from_before_the_spans_gives_the_same_figures_after_migration() {
     }
     let conn = store::open(&old_db).unwrap();
     assert!(scalar(&conn, "SELECT count(span_to) FROM dossier_versions") > 10_000);
+    // Migration 8 infers which optional columns an older file carried from its values: the
+    // fixture's DanhGia column is empty throughout, so it reads as not carried (an empty
+    // column says nothing either); the others are carried. The figures are then compared
+    // with the columns ingest recorded, so that only the spans are under test here.
+    let carried = |conn: &duckdb::Connection| -> String {
+        conn.query_row(
+            "SELECT string_agg(column_name, ',' ORDER BY column_name) FROM ingest_file_columns
+             WHERE column_name IN ('MucDo', 'LePhi', 'DuocThanhToanTrucTuyen', 'HoSoCoThanhPhanSoHoa',
+                 'TaiSuDungDuLieu', 'CoKetQuaDienTu', 'YeuCauKetQuaGiay', 'DaDongBoDVCQG', 'DanhGia')",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap()
+    };
+    assert_eq!(
+        carried(&conn),
+        "CoKetQuaDienTu,DaDongBoDVCQG,DuocThanhToanTrucTuyen,HoSoCoThanhPhanSoHoa,LePhi,MucDo,TaiSuDungDuLieu,YeuCauKetQuaGiay"
+    );
+    conn.execute_batch(&format!(
+        "DELETE FROM ingest_file_columns;
+         ATTACH '{}' AS n (READ_ONLY);
+         INSERT INTO ingest_file_columns SELECT * FROM n.ingest_file_columns;
+         DETACH n;",
+        new_db.display()
+    ))
+    .unwrap();
+    assert!(carried(&conn).contains("DanhGia"));
     let got = serde_json::to_string(&baocao::metrics::compute(&conn, &p, &o).unwrap()).unwrap();
     assert_eq!(got, want);
 }

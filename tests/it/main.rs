@@ -1,5 +1,6 @@
 //! Integration tests, one module per stage, in one binary (DuckDB links once).
 
+mod availability;
 mod build;
 mod builtin;
 mod cli;

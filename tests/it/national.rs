@@ -150,7 +150,14 @@ fn provinces_scored_on_different_indicators_are_not_ranked_together() {
     }
     // The national report names the basis and says why each province is apart.
     let out = tmp.path().join("out");
-    let mut args = vec!["report", "national"];
+    // Who issues the national report is configured, never built in.
+    let cfg = tmp.path().join("vpcp.toml");
+    std::fs::write(
+        &cfg,
+        "[national]\nissuer = [\"VĂN PHÒNG CHÍNH PHỦ\"]\nplace = \"Hà Nội\"\nsigner_lines = [\"KT. BỘ TRƯỞNG, CHỦ NHIỆM\", \"PHÓ CHỦ NHIỆM\"]\n",
+    )
+    .unwrap();
+    let mut args = vec!["--config", cfg.to_str().unwrap(), "report", "national"];
     let src = sources(&stores);
     args.extend(src.iter().map(|s| s.as_str()));
     args.extend_from_slice(&APRIL);

@@ -80,9 +80,11 @@ fn the_order_in_which_periods_are_computed_changes_nothing() {
 fn a_dossier_with_no_channel_counts_in_every_denominator() {
     // One online dossier and one whose export had no channel column (NULL): II.06a counts
     // both, so every rate must too (before the fix: online intake 100%, 766 on-time 200%).
+    // The export carried the digitised and synced columns (empty cells: not digitised).
     let conn = baocao::store::open_in_memory().unwrap();
     conn.execute_batch(
-        "INSERT INTO dossier_versions (file_id, source_row, ma_ho_so, ten_don_vi, cap_don_vi, kenh, trang_thai,
+        "INSERT INTO ingest_file_columns VALUES (1, 'HoSoCoThanhPhanSoHoa'), (1, 'DaDongBoDVCQG');
+         INSERT INTO dossier_versions (file_id, source_row, ma_ho_so, ten_don_vi, cap_don_vi, kenh, trang_thai,
                                        ngay_tiep_nhan, ngay_hen_tra, ngay_ket_thuc)
          VALUES (1, 2, 'A', 'Sở Y tế', 'tinh', 2, 10, '2023-05-20', '2023-05-30', '2023-05-25'),
                 (1, 3, 'B', 'Sở Y tế', 'tinh', NULL, 10, '2023-05-21', '2023-05-30', '2023-05-26');",
