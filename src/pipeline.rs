@@ -189,14 +189,16 @@ pub fn model(conn: &Connection, req: &Request, s: &Settings) -> Result<(Report, 
     if let Some(u) = &req.unit {
         r.header.subject = format!("{} của {u}", r.header.subject);
     }
+    let no_data = crate::report::narrative::no_data(&m);
+    // A report without data has no appendix on purpose: that is said once, as no data.
     let forms_left_out = cfg
         .appendices
         .iter()
-        .filter(|k| r.appendix(k.name()).is_none())
+        .filter(|k| !no_data && r.appendix(k.name()).is_none())
         .map(|k| k.name().to_string())
         .collect();
     let notices = Notices {
-        no_data: crate::report::narrative::no_data(&m),
+        no_data,
         set_aside: m.set_aside.len(),
         missing_units: m.missing_units.clone(),
         partly: m
