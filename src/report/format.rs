@@ -21,26 +21,12 @@ pub fn int(n: i64) -> String {
 /// A decimal with a decimal comma, at most `decimals` places, trailing zeros dropped:
 /// 96.5736 → "96,57", 98.8 → "98,8", 100.0 → "100".
 pub fn decimal(x: f64, decimals: usize) -> String {
-    // A value that rounds to zero prints "0", never "-0".
-    let r = crate::registry::round(x, decimals);
-    let s = format!("{:.*}", decimals, if r == 0.0 { 0.0 } else { r });
-    let s = if s.contains('.') {
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    let s = fixed(x, decimals);
+    if s.contains(',') {
+        s.trim_end_matches('0').trim_end_matches(',').to_string()
     } else {
         s
-    };
-    let (int_part, frac) = match s.split_once('.') {
-        Some((i, f)) => (i, Some(f)),
-        None => (s.as_str(), None),
-    };
-    let neg = int_part.starts_with('-');
-    let whole: i64 = int_part.trim_start_matches('-').parse().unwrap_or(0);
-    let mut out = if neg { format!("-{}", int(whole)) } else { int(whole) };
-    if let Some(f) = frac {
-        out.push(',');
-        out.push_str(f);
     }
-    out
 }
 
 /// A decimal with a decimal comma and exactly `decimals` places, for columns and sentences

@@ -125,7 +125,10 @@ fn a_period_without_data_states_no_figure() {
             "{period}: no II.06a of zeros"
         );
         assert!(stdout.contains("kỳ báo cáo chưa có số liệu"), "{period}: {stdout}");
-        assert!(!stdout.contains("phụ lục"), "{period}: no appendix is expected: {stdout}");
+        assert!(
+            !stdout.contains("phụ lục"),
+            "{period}: no appendix is expected: {stdout}"
+        );
     }
     // After the data, every agency seen before is named.
     let (_, r, _, _) = report_json(&db, &cfg, &["monthly", "--period", "2023-07"], &tmp.path().join("07"));
