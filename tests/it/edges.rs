@@ -277,3 +277,31 @@ fn district_rows_after_the_2025_reorganisation_are_named_not_a_level() {
         "{stdout}"
     );
 }
+
+/// The showcase fixtures are true to their province and time: Bà Rịa - Vũng Tàu's units
+/// are its own, and a 2023 report names no agency created later or found elsewhere.
+#[test]
+fn the_fixture_reports_name_units_of_their_province_and_time() {
+    let tmp = tempfile::tempdir().unwrap();
+    for (fx, args) in [
+        ("ba-ria-vung-tau-2023", vec!["annual", "--year", "2023"]),
+        ("nghe-an-2023-06", vec!["monthly", "--period", "2023-06"]),
+    ] {
+        let db = tmp.path().join(format!("{fx}.duckdb"));
+        let (code, _, err) = run(&["--db", db.to_str().unwrap(), "ingest", fixture(fx).to_str().unwrap()]);
+        assert!(code <= 1, "{err}");
+        let cfg = fixture(&format!("{fx}/baocao.toml"));
+        let (code, r, _, err) = report_json(&db, &cfg, &args, &tmp.path().join(fx));
+        assert_eq!(code, 0, "{fx}: {err}");
+        let text = r.to_string();
+        for later in ["Sở Dân tộc và Tôn giáo", "Sở Quy hoạch - Kiến trúc"] {
+            assert!(!text.contains(later), "{fx}: {later} in a 2023 report");
+        }
+        if fx.starts_with("ba-ria") {
+            for nghe_an in ["Nghi Lộc", "Hưng Nguyên", "Diễn Châu", "Khu kinh tế Đông Nam"] {
+                assert!(!text.contains(nghe_an), "{fx}: {nghe_an}");
+            }
+            assert!(text.contains("UBND huyện Châu Đức"), "{fx}: its own districts");
+        }
+    }
+}
