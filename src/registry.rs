@@ -53,7 +53,7 @@ registry! {
     /// The separate counts of domain.md §5 for one row of Biểu II.06a.
     #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
     Counts of i64, COUNTS, "hồ sơ", {
-        total_handled => "Tổng số hồ sơ giải quyết",
+        total_handled => "Tổng số hồ sơ tiếp nhận và giải quyết",
         received_online => "Tiếp nhận mới trực tuyến",
         received_offline => "Tiếp nhận mới trực tiếp, qua bưu chính",
         carried_over => "Kỳ trước chuyển qua",
