@@ -9,7 +9,8 @@ use std::io::IsTerminal;
 
 const EXIT_CODES: &str = "Exit codes:
   0   success
-  1   success with warnings (rows quarantined, a report MISMATCH)
+  1   success with warnings (rows quarantined, a report MISMATCH, a report whose period
+      has no data or an agency not covered for the whole period)
   2   usage or configuration error
   3   input rejected (a whole file could not be loaded)
   4   another process holds the database
