@@ -291,7 +291,7 @@ fn index(m: &Metrics, heading: String) -> Table {
                 .join("; ")
         ));
     }
-    let printed = |x: f64| (crate::registry::round(x, 2) * 100.0).round() as i64;
+    let printed = super::format::hundredths;
     if i.groups.iter().map(|g| printed(g.points)).sum::<i64>() != printed(i.total) {
         notes.push(
             "Điểm từng nhóm và tổng điểm được làm tròn đến hai chữ số thập phân (tổng tính từ điểm chưa làm tròn), nên tổng các nhóm có thể chênh lệch 0,01 điểm."
@@ -537,10 +537,10 @@ pub fn annual(
     let territory = super::units::territory(cfg, p);
     let t = &m.ii06a.total.counts;
     // "toàn tỉnh" only when every agency expected covers the year.
-    let whole = format!("các cơ quan, đơn vị trên địa bàn {territory}");
-    let who = match narrative::who(m, &territory) {
-        w if w == whole => format!("toàn {territory}"),
-        w => w,
+    let who = if narrative::all_covered(m) {
+        format!("toàn {territory}")
+    } else {
+        narrative::who(m, &territory)
     };
     let mut review = vec![format!(
         "Năm {}, {who} tiếp nhận mới {} hồ sơ, giải quyết {} hồ sơ, tỷ lệ giải quyết đúng hạn, trước hạn {}; tỷ lệ hồ sơ tiếp nhận trực tuyến {}, tỷ lệ thanh toán trực tuyến {}, mức độ hài lòng {}.",

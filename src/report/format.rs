@@ -48,6 +48,12 @@ pub fn fixed(x: f64, decimals: usize) -> String {
     out
 }
 
+/// A figure as printed with two decimals, in hundredths: equal printed values compare
+/// equal (ranks, ties and printed sums are judged on what the reader sees).
+pub fn hundredths(x: f64) -> i64 {
+    (crate::registry::round(x, 2) * 100.0).round() as i64
+}
+
 /// A score out of the points it was scored on, always two decimals: "52,10/60".
 pub fn score(total: f64, of: f64) -> String {
     format!("{}/{}", fixed(total, 2), decimal(of, 2))

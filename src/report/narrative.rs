@@ -70,6 +70,11 @@ fn not_covered_words(m: &Metrics) -> Option<String> {
     (!parts.is_empty()).then(|| some_names(&parts, 6))
 }
 
+/// True when every agency expected covers the whole period (nothing to qualify).
+pub fn all_covered(m: &Metrics) -> bool {
+    not_covered_words(m).is_none()
+}
+
 /// Who the figures are of: the agency of a department-level report, every agency of the
 /// territory when all expected are covered, else how many, and which are not.
 pub fn who(m: &Metrics, territory: &str) -> String {

@@ -3,7 +3,7 @@
 //! points scorable from the data) and with enough dossiers; ties share a rank (1, 2, 2, 4),
 //! judged on the printed score; a change of rank only against a fully comparable period.
 
-use super::format::{decimal, fixed, int};
+use super::format::{decimal, fixed, hundredths as printed, int};
 use super::model::{Column, Table, TableRow};
 use crate::metrics::index766::Index766;
 use crate::metrics::{Basis, Metrics};
@@ -15,11 +15,6 @@ struct Unit<'a> {
     level: &'a str,
     dossiers: i64,
     score: &'a Index766,
-}
-
-/// The score as printed, in hundredths: equal printed scores are equal ranks.
-fn printed(x: f64) -> i64 {
-    (crate::registry::round(x, 2) * 100.0).round() as i64
 }
 
 /// The indicators a unit was scored on (by id, sorted): units are ranked together only on

@@ -13,6 +13,7 @@ use crate::metrics::index766::{self, Index766};
 use crate::metrics::Options;
 use crate::period::Period;
 use crate::registry::{Counts, Rate, Rates, COUNTS, RATES};
+use crate::report::format::hundredths as printed;
 use anyhow::{Context, Result};
 use duckdb::Connection;
 use serde::Serialize;
@@ -147,10 +148,6 @@ fn files(lakes: &[&Path], p: &Period) -> Result<Vec<PathBuf>> {
     }
     out.sort();
     Ok(out)
-}
-
-fn printed(x: f64) -> i64 {
-    (crate::registry::round(x, 2) * 100.0).round() as i64
 }
 
 /// A row from the dates it covers, compared with the period's own.

@@ -113,7 +113,7 @@ pub fn config_without_catalogue(dir: &Path) -> PathBuf {
     p
 }
 
-/// `cfg` with who issues the reports (a placeholder province office, no real signer) added
+/// `cfg` with who issues the reports (a sample province office, a made-up signer) added
 /// to its `[report]` section: every configuration that makes a report must name them.
 pub fn issued(cfg: &str) -> String {
     let keys = [
