@@ -164,9 +164,9 @@ mutants: build
 # Regenerates the committed fixtures (deterministic: same bytes every time).
 fixtures: build
 	bash fixtures/make-small.sh $(BIN)
-	$(BIN) fixtures calibrate --spec fixtures/nghe-an-2023-06/spec.toml --out fixtures/nghe-an-2023-06
-	$(BIN) fixtures calibrate --spec fixtures/ba-ria-vung-tau-2023/spec.toml --out fixtures/ba-ria-vung-tau-2023
-	$(BIN) fixtures calibrate --spec fixtures/nghe-an-2023-h1/spec.toml --out fixtures/nghe-an-2023-h1
+	$(BIN) synth calibrate --spec fixtures/nghe-an-2023-06/spec.toml --out fixtures/nghe-an-2023-06
+	$(BIN) synth calibrate --spec fixtures/ba-ria-vung-tau-2023/spec.toml --out fixtures/ba-ria-vung-tau-2023
+	$(BIN) synth calibrate --spec fixtures/nghe-an-2023-h1/spec.toml --out fixtures/nghe-an-2023-h1
 
 # Refreshes fixtures/manifests/ (needed after a change to SQL, templates or fixtures:
 # the regenerate test compares the committed PDF hashes).

@@ -41,7 +41,7 @@ hist="$WORK/history$HISTORY.duckdb"
 if [ ! -f "$hist" ]; then
   for y in $(seq $((2023 - HISTORY)) 2022); do
     d="$WORK/history/$y"
-    [ -f "$d/dossiers.csv" ] || "$BIN" fixtures generate --out "$d" --from "$y-01-01" --to "$y-12-31" \
+    [ -f "$d/dossiers.csv" ] || "$BIN" synth generate --out "$d" --from "$y-01-01" --to "$y-12-31" \
       --dossiers 1000000 --seed "$y" --province-code "Y$y" --headers canonical --dates iso --no-title >/dev/null
     "$BIN" --quiet --db "$hist.tmp" ingest "$d/dossiers.csv" >/dev/null || [ $? -le 1 ]
   done

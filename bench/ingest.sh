@@ -26,7 +26,7 @@ printf "%-16s %-34s %12s %12s %12s\n" file step best/median_s rows/s peak_MiB
 for n in $SIZES; do
   csv="$WORK/d$n/dossiers.csv"
   if [ ! -f "$csv" ]; then
-    "$BIN" fixtures generate --out "$WORK/d$n" --from 2023-01-01 --to 2023-12-31 --dossiers "$n" --seed 1 \
+    "$BIN" synth generate --out "$WORK/d$n" --from 2023-01-01 --to 2023-12-31 --dossiers "$n" --seed 1 \
       --headers canonical --dates iso --no-title >/dev/null
   fi
   # The narrow export of issue 12: the 7 columns II.06a needs, from the same rows.

@@ -13,7 +13,7 @@ trap 'rm -rf "$WORK"' EXIT
 export BAOCAO_TODAY=2026-11-22
 if [ ! -f "$CACHE/a20/dossiers.csv" ]; then
   for i in $(seq -w 1 20); do
-    "$BIN" fixtures generate --out "$CACHE/a$i" --from 2023-01-01 --to 2023-03-31 --dossiers 1000 \
+    "$BIN" synth generate --out "$CACHE/a$i" --from 2023-01-01 --to 2023-03-31 --dossiers 1000 \
       --seed "$i" --province-code "H$i" >/dev/null
   done
 fi

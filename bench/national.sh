@@ -23,14 +23,14 @@ measure() { # command... → "seconds peak_kib"
   cat "$log"; rm -f "$log" "$log.out" "$log.err"
 }
 
-# The 34 provincial units after 1/7/2025 (fixtures/units.csv), then numbered ones beyond.
-mapfile -t names < <(grep -v '^#' "$here/fixtures/units.csv" | tail -n +2 | cut -d, -f4 | sort -u)
+# The 34 provincial units after 1/7/2025 (reference/units.csv), then numbered ones beyond.
+mapfile -t names < <(grep -v '^#' "$here/reference/units.csv" | tail -n +2 | cut -d, -f4 | sort -u)
 if [ ! -f "$ROOT/done" ]; then
   build_start=$(date +%s)
   for i in $(seq 1 "$PROVINCES"); do
     name=${names[$((i - 1))]:-"Tỉnh $i"}
     w=$ROOT/work; rm -rf "$w"; mkdir -p "$w"
-    "$BIN" fixtures generate --out "$w/g" --from 2026-01-01 --to 2026-12-31 --dossiers "$DOSSIERS" \
+    "$BIN" synth generate --out "$w/g" --from 2026-01-01 --to 2026-12-31 --dossiers "$DOSSIERS" \
       --seed "$i" --headers canonical --dates iso --no-title --province "$name" >/dev/null
     "$BIN" --quiet --db "$w/p.duckdb" ingest "$w/g/dossiers.csv" >/dev/null || [ $? -le 1 ]
     "$BIN" --quiet --db "$w/p.duckdb" export --parquet "$LAKE" --period 2026 --convention calendar \

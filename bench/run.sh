@@ -10,7 +10,7 @@ trap 'rm -rf "$WORK"' EXIT
 export BAOCAO_TODAY=2026-11-22
 if [ ! -f "$CACHE/a20/dossiers.csv" ]; then
   for i in $(seq -w 1 20); do
-    "$BIN" fixtures generate --out "$CACHE/a$i" --from 2023-01-01 --to 2023-12-31 --dossiers 50000 \
+    "$BIN" synth generate --out "$CACHE/a$i" --from 2023-01-01 --to 2023-12-31 --dossiers 50000 \
       --seed "$i" --province-code "H$i" >/dev/null
   done
 fi

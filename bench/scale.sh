@@ -14,7 +14,7 @@ for n in $SIZES; do
   dir=$ROOT/$n
   if [ ! -f "$dir/done" ]; then
     for i in $(seq -w 1 20); do
-      "$BIN" fixtures generate --out "$dir/a$i" --from 2023-01-01 --to 2023-12-31 --dossiers $((n / 20)) \
+      "$BIN" synth generate --out "$dir/a$i" --from 2023-01-01 --to 2023-12-31 --dossiers $((n / 20)) \
         --seed "$i" --province-code "S$i" --name "agency-$i" >/dev/null
     done
     touch "$dir/done"

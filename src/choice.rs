@@ -33,27 +33,27 @@ impl ReportKind {
     }
 
     /// The periods of a year this report is made for, in order.
-    pub fn periods_of_year(self) -> Vec<crate::period::Kind> {
-        use crate::period::Kind;
+    pub fn periods_of_year(self) -> Vec<crate::period::PeriodKind> {
+        use crate::period::PeriodKind;
         match self {
-            ReportKind::Monthly => (1..=12).map(Kind::Month).collect(),
-            ReportKind::Quarterly => (1..=4).map(Kind::Quarter).collect(),
-            ReportKind::HalfYear => vec![Kind::Half(1), Kind::Half(2)],
-            ReportKind::NineMonths => vec![Kind::NineMonths],
-            ReportKind::Annual => vec![Kind::Year],
+            ReportKind::Monthly => (1..=12).map(PeriodKind::Month).collect(),
+            ReportKind::Quarterly => (1..=4).map(PeriodKind::Quarter).collect(),
+            ReportKind::HalfYear => vec![PeriodKind::Half(1), PeriodKind::Half(2)],
+            ReportKind::NineMonths => vec![PeriodKind::NineMonths],
+            ReportKind::Annual => vec![PeriodKind::Year],
         }
     }
 
     /// True when a period of this kind can be reported by this report (a monthly report
     /// also takes custom dates).
-    pub fn fits(self, k: crate::period::Kind) -> bool {
-        use crate::period::Kind;
+    pub fn fits(self, k: crate::period::PeriodKind) -> bool {
+        use crate::period::PeriodKind;
         match self {
-            ReportKind::Monthly => matches!(k, Kind::Month(_) | Kind::Custom),
-            ReportKind::Quarterly => matches!(k, Kind::Quarter(_)),
-            ReportKind::HalfYear => matches!(k, Kind::Half(_)),
-            ReportKind::NineMonths => matches!(k, Kind::NineMonths),
-            ReportKind::Annual => matches!(k, Kind::Year),
+            ReportKind::Monthly => matches!(k, PeriodKind::Month(_) | PeriodKind::Custom),
+            ReportKind::Quarterly => matches!(k, PeriodKind::Quarter(_)),
+            ReportKind::HalfYear => matches!(k, PeriodKind::Half(_)),
+            ReportKind::NineMonths => matches!(k, PeriodKind::NineMonths),
+            ReportKind::Annual => matches!(k, PeriodKind::Year),
         }
     }
 

@@ -49,9 +49,9 @@ pub enum Command {
     /// Rows set aside by ingest.
     #[command(subcommand)]
     Quarantine(cmd::quarantine::Args),
-    /// Synthetic, realistic exports for tests and benchmarks.
-    #[command(subcommand)]
-    Fixtures(cmd::fixtures::Args),
+    /// Synthetic, realistic exports for tests and benchmarks (also `fixtures`).
+    #[command(subcommand, alias = "fixtures")]
+    Synth(cmd::synth::Args),
     /// Official figures for a period: Biểu II.06a, rates, comparisons, targets, 766 index.
     Metrics(cmd::metrics::Args),
     /// The dossiers behind a count, with their source file and row.
@@ -99,7 +99,7 @@ pub fn run(cli: Cli) -> Exit {
         Command::Ingest(a) => cmd::ingest::run(a, g),
         Command::Validate(a) => cmd::validate::run(a, g),
         Command::Quarantine(a) => cmd::quarantine::run(a, g),
-        Command::Fixtures(a) => cmd::fixtures::run(a, g),
+        Command::Synth(a) => cmd::synth::run(a, g),
         Command::Metrics(a) => cmd::metrics::run(a, g),
         Command::Explain(a) => cmd::explain::run(a, g),
         Command::Coverage(a) => cmd::coverage::run(a, g),

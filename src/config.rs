@@ -267,7 +267,7 @@ pub struct MetricsConfig {
     /// Count withdrawn dossiers in columns (7) and (9) of II.06a, as the form's note says.
     #[serde(default = "yes")]
     pub withdrawn_in_resolved: bool,
-    /// A 766 configuration file replacing the built-in sql/index766.toml.
+    /// A 766 configuration file replacing the built-in reference/index766.toml.
     #[serde(default)]
     pub index766: Option<PathBuf>,
     /// The targets file of the year, if any.
@@ -321,7 +321,7 @@ impl Config {
         c.resolve_paths(p.parent().unwrap_or(Path::new("")));
         c.source = Some(p.clone());
         let field = &c.report.signature_field;
-        if !field.is_empty() && !crate::render::sign_field::valid_name(field) {
+        if !field.is_empty() && !crate::output::pdf::sign_field::valid_name(field) {
             return Err(usage(format!(
                 "{}: [report] signature_field {field:?}: use ASCII letters, digits, _ or - (\"\" for no field)",
                 p.display()

@@ -38,7 +38,7 @@ impl Convention {
 /// What kind of period a specification names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Kind {
+pub enum PeriodKind {
     Month(u32),
     Quarter(u32),
     Half(u32),
@@ -50,7 +50,7 @@ pub enum Kind {
 /// A reporting period with its exact, inclusive dates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Period {
-    pub kind: Kind,
+    pub kind: PeriodKind,
     pub year: i32,
     pub convention: Convention,
     pub from: NaiveDate,
@@ -85,7 +85,7 @@ fn month_end(y: i32, m: u32, c: Convention) -> NaiveDate {
 
 impl Period {
     /// A period spanning months `first..=last` of `year`.
-    fn months(kind: Kind, year: i32, first: u32, last: u32, c: Convention) -> Self {
+    fn months(kind: PeriodKind, year: i32, first: u32, last: u32, c: Convention) -> Self {
         Period {
             kind,
             year,
@@ -96,16 +96,16 @@ impl Period {
     }
 
     /// Builds a named period.
-    pub fn of(kind: Kind, year: i32, c: Convention) -> Result<Self> {
+    pub fn of(kind: PeriodKind, year: i32, c: Convention) -> Result<Self> {
         if !(2000..=2100).contains(&year) {
             bail!("year {year} is out of range");
         }
         Ok(match kind {
-            Kind::Month(m) if (1..=12).contains(&m) => Self::months(kind, year, m, m, c),
-            Kind::Quarter(q) if (1..=4).contains(&q) => Self::months(kind, year, 3 * q - 2, 3 * q, c),
-            Kind::Half(h) if (1..=2).contains(&h) => Self::months(kind, year, 6 * h - 5, 6 * h, c),
-            Kind::NineMonths => Self::months(kind, year, 1, 9, c),
-            Kind::Year => Self::months(kind, year, 1, 12, c),
+            PeriodKind::Month(m) if (1..=12).contains(&m) => Self::months(kind, year, m, m, c),
+            PeriodKind::Quarter(q) if (1..=4).contains(&q) => Self::months(kind, year, 3 * q - 2, 3 * q, c),
+            PeriodKind::Half(h) if (1..=2).contains(&h) => Self::months(kind, year, 6 * h - 5, 6 * h, c),
+            PeriodKind::NineMonths => Self::months(kind, year, 1, 9, c),
+            PeriodKind::Year => Self::months(kind, year, 1, 12, c),
             _ => bail!("invalid period {kind:?}"),
         })
     }
@@ -120,11 +120,11 @@ impl Period {
         };
         let year: i32 = y.parse().map_err(|_| bad())?;
         let kind = match rest {
-            None => Kind::Year,
-            Some("9M") => Kind::NineMonths,
-            Some(r) if r.starts_with('Q') => Kind::Quarter(r[1..].parse().map_err(|_| bad())?),
-            Some(r) if r.starts_with('H') => Kind::Half(r[1..].parse().map_err(|_| bad())?),
-            Some(r) => Kind::Month(r.parse().map_err(|_| bad())?),
+            None => PeriodKind::Year,
+            Some("9M") => PeriodKind::NineMonths,
+            Some(r) if r.starts_with('Q') => PeriodKind::Quarter(r[1..].parse().map_err(|_| bad())?),
+            Some(r) if r.starts_with('H') => PeriodKind::Half(r[1..].parse().map_err(|_| bad())?),
+            Some(r) => PeriodKind::Month(r.parse().map_err(|_| bad())?),
         };
         Self::of(kind, year, c).map_err(|_| bad())
     }
@@ -135,7 +135,7 @@ impl Period {
             bail!("--to {to} is before --from {from}");
         }
         Ok(Period {
-            kind: Kind::Custom,
+            kind: PeriodKind::Custom,
             year: to.year(),
             convention: c,
             from,
@@ -149,17 +149,17 @@ impl Period {
     pub fn previous(&self) -> Self {
         let c = self.convention;
         let r = match self.kind {
-            Kind::Month(1) => Self::of(Kind::Month(12), self.year - 1, c),
-            Kind::Month(m) => Self::of(Kind::Month(m - 1), self.year, c),
-            Kind::Quarter(1) => Self::of(Kind::Quarter(4), self.year - 1, c),
-            Kind::Quarter(q) => Self::of(Kind::Quarter(q - 1), self.year, c),
-            Kind::Half(1) => Self::of(Kind::Half(2), self.year - 1, c),
-            Kind::Half(_) => Self::of(Kind::Half(1), self.year, c),
-            Kind::NineMonths | Kind::Year => Self::of(self.kind, self.year - 1, c),
-            Kind::Custom => {
+            PeriodKind::Month(1) => Self::of(PeriodKind::Month(12), self.year - 1, c),
+            PeriodKind::Month(m) => Self::of(PeriodKind::Month(m - 1), self.year, c),
+            PeriodKind::Quarter(1) => Self::of(PeriodKind::Quarter(4), self.year - 1, c),
+            PeriodKind::Quarter(q) => Self::of(PeriodKind::Quarter(q - 1), self.year, c),
+            PeriodKind::Half(1) => Self::of(PeriodKind::Half(2), self.year - 1, c),
+            PeriodKind::Half(_) => Self::of(PeriodKind::Half(1), self.year, c),
+            PeriodKind::NineMonths | PeriodKind::Year => Self::of(self.kind, self.year - 1, c),
+            PeriodKind::Custom => {
                 let len = self.to - self.from + Duration::days(1);
                 return Period {
-                    kind: Kind::Custom,
+                    kind: PeriodKind::Custom,
                     year: self.year,
                     convention: c,
                     from: self.from - len,
@@ -173,11 +173,11 @@ impl Period {
     /// The same period one year earlier.
     pub fn previous_year(&self) -> Self {
         match self.kind {
-            Kind::Custom => {
+            PeriodKind::Custom => {
                 // 29 February maps to 28 February.
                 let back = |d: NaiveDate| d.with_year(d.year() - 1).unwrap_or_else(|| ymd(d.year() - 1, 2, 28));
                 Period {
-                    kind: Kind::Custom,
+                    kind: PeriodKind::Custom,
                     year: self.year - 1,
                     convention: self.convention,
                     from: back(self.from),
@@ -191,27 +191,27 @@ impl Period {
     /// The months of a named period, each as its own period (trend charts).
     pub fn months_within(&self) -> Vec<Period> {
         let (first, last) = match self.kind {
-            Kind::Month(m) => (m, m),
-            Kind::Quarter(q) => (3 * q - 2, 3 * q),
-            Kind::Half(h) => (6 * h - 5, 6 * h),
-            Kind::NineMonths => (1, 9),
-            Kind::Year => (1, 12),
-            Kind::Custom => return vec![*self],
+            PeriodKind::Month(m) => (m, m),
+            PeriodKind::Quarter(q) => (3 * q - 2, 3 * q),
+            PeriodKind::Half(h) => (6 * h - 5, 6 * h),
+            PeriodKind::NineMonths => (1, 9),
+            PeriodKind::Year => (1, 12),
+            PeriodKind::Custom => return vec![*self],
         };
         (first..=last)
-            .filter_map(|m| Self::of(Kind::Month(m), self.year, self.convention).ok())
+            .filter_map(|m| Self::of(PeriodKind::Month(m), self.year, self.convention).ok())
             .collect()
     }
 
     /// The machine label: `2023-06`, `2023-Q2`, `2023-H1`, `2023-9M`, `2023`, or the dates.
     pub fn key(&self) -> String {
         match self.kind {
-            Kind::Month(m) => format!("{}-{m:02}", self.year),
-            Kind::Quarter(q) => format!("{}-Q{q}", self.year),
-            Kind::Half(h) => format!("{}-H{h}", self.year),
-            Kind::NineMonths => format!("{}-9M", self.year),
-            Kind::Year => format!("{}", self.year),
-            Kind::Custom => format!("{}_{}", self.from, self.to),
+            PeriodKind::Month(m) => format!("{}-{m:02}", self.year),
+            PeriodKind::Quarter(q) => format!("{}-Q{q}", self.year),
+            PeriodKind::Half(h) => format!("{}-H{h}", self.year),
+            PeriodKind::NineMonths => format!("{}-9M", self.year),
+            PeriodKind::Year => format!("{}", self.year),
+            PeriodKind::Custom => format!("{}_{}", self.from, self.to),
         }
     }
 
@@ -219,13 +219,13 @@ impl Period {
     pub fn label_vi(&self) -> String {
         let roman = ["", "I", "II", "III", "IV"];
         match self.kind {
-            Kind::Month(m) => format!("tháng {m} năm {}", self.year),
-            Kind::Quarter(q) => format!("quý {} năm {}", roman[q as usize], self.year),
-            Kind::Half(1) => format!("6 tháng đầu năm {}", self.year),
-            Kind::Half(_) => format!("6 tháng cuối năm {}", self.year),
-            Kind::NineMonths => format!("9 tháng năm {}", self.year),
-            Kind::Year => format!("năm {}", self.year),
-            Kind::Custom => format!(
+            PeriodKind::Month(m) => format!("tháng {m} năm {}", self.year),
+            PeriodKind::Quarter(q) => format!("quý {} năm {}", roman[q as usize], self.year),
+            PeriodKind::Half(1) => format!("6 tháng đầu năm {}", self.year),
+            PeriodKind::Half(_) => format!("6 tháng cuối năm {}", self.year),
+            PeriodKind::NineMonths => format!("9 tháng năm {}", self.year),
+            PeriodKind::Year => format!("năm {}", self.year),
+            PeriodKind::Custom => format!(
                 "từ ngày {} đến ngày {}",
                 self.from.format("%d/%m/%Y"),
                 self.to.format("%d/%m/%Y")

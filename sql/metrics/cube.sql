@@ -76,7 +76,7 @@ SELECT
     -- supplement (status 5) is within its deadline; the export carries no resubmission date,
     -- so the waiting time of a resolved dossier cannot be subtracted: one asked for
     -- supplements more than once is late. The two points the decision leaves open are
-    -- settings (sql/index766.toml [choices]): $5, a dossier withdrawn after its due date
+    -- settings (reference/index766.toml [choices]): $5, a dossier withdrawn after its due date
     -- counts as late; $6, statuses 6 (waiting for payment) and 8 (stopped) count as within
     -- the deadline.
     sum(CASE WHEN coalesce(so_lan_bo_sung, 0) <= 1

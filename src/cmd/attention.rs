@@ -3,7 +3,7 @@
 
 use crate::choice::RendererChoice;
 use crate::ingest::{FileReport, Outcome};
-use crate::render::Renderer;
+use crate::output::pdf::Renderer;
 use std::io::Write;
 
 /// The lines of the block, in the order they were found.

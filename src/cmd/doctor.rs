@@ -21,21 +21,21 @@ pub fn run(_a: &Args, g: &Global) -> Result<Exit> {
     let mut ok = true;
     let cfg = g.config()?;
     let mut out = std::io::stdout().lock();
-    match crate::render::typst::find() {
+    match crate::output::pdf::typst::find() {
         Ok((bin, v)) => writeln!(out, "typst: {v} ({})", bin.display())?,
         Err(e) => {
             ok = false;
             writeln!(out, "typst: MISSING — {e:#}")?;
         }
     }
-    match crate::render::fonts::dir(cfg.report.fonts_dir.as_deref()) {
+    match crate::output::pdf::fonts::dir(cfg.report.fonts_dir.as_deref()) {
         Ok(dir) => {
             let origin = if cfg.report.fonts_dir.is_some() {
                 "configured"
             } else {
                 "built in"
             };
-            for f in crate::render::fonts::file_names() {
+            for f in crate::output::pdf::fonts::file_names() {
                 writeln!(out, "font: {} ({origin})", dir.join(f).display())?;
             }
         }

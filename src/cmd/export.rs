@@ -8,7 +8,7 @@
 
 use super::{Global, PeriodArgs};
 use crate::error::Exit;
-use crate::period::Kind;
+use crate::period::PeriodKind;
 use anyhow::Result;
 use std::path::PathBuf;
 
@@ -38,7 +38,7 @@ pub fn run(a: &Args, g: &Global) -> Result<Exit> {
     // A year is written as its twelve months and as the year itself (whose figures are not
     // the sum of the months': a dossier carried over counts in each month).
     let months = match p.kind {
-        Kind::Year => {
+        PeriodKind::Year => {
             let mut v = p.months_within();
             v.push(p);
             v
@@ -51,10 +51,10 @@ pub fn run(a: &Args, g: &Global) -> Result<Exit> {
     let store = store(&g.db());
     // Every partition is checked before any is written: a year is not left half replaced.
     for m in &months {
-        crate::output::lake::check_partition(&a.parquet, &province, &store, m)?;
+        crate::national::lake::check_partition(&a.parquet, &province, &store, m)?;
     }
     for m in &months {
-        let part = crate::output::lake::export_month(&conn, &a.parquet, &province, &store, m, &s.metrics)?;
+        let part = crate::national::lake::export_month(&conn, &a.parquet, &province, &store, m, &s.metrics)?;
         println!("{}", part.display());
     }
     Ok(Exit::Ok)

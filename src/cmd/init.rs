@@ -1,6 +1,6 @@
 //! `baocao init --province NAME`: writes a commented `baocao.toml` naming who issues the
 //! province's reports (issuer lines, place, usual recipients, the II.06a header), from the
-//! list of provincial units (fixtures/units.csv), to be checked and completed before the
+//! list of provincial units (reference/units.csv), to be checked and completed before the
 //! first report. Never overwrites a file.
 
 use super::{usage, Global};
@@ -34,7 +34,7 @@ pub fn run(a: &Args, _g: &Global) -> Result<Exit> {
             format!("; did you mean: {}?", near.join(", "))
         };
         usage(format!(
-            "{:?} is not a province or centrally-run city of fixtures/units.csv{hint}",
+            "{:?} is not a province or centrally-run city of reference/units.csv{hint}",
             a.province
         ))
     })?;

@@ -8,7 +8,6 @@ pub mod coverage;
 pub mod doctor;
 pub mod explain;
 pub mod export;
-pub mod fixtures;
 pub mod ingest;
 pub mod init;
 pub mod metrics;
@@ -20,6 +19,7 @@ pub mod run;
 pub mod site;
 pub mod sql;
 pub mod status;
+pub mod synth;
 pub mod validate;
 
 use crate::choice::{Format, LogFormat, RendererChoice};

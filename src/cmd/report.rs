@@ -5,7 +5,7 @@
 use super::{Global, PeriodArgs};
 use crate::choice::ReportKind;
 use crate::error::Exit;
-use crate::period::{Convention, Kind, Period};
+use crate::period::{Convention, Period, PeriodKind};
 use crate::pipeline::{self, Request};
 use anyhow::Result;
 use std::io::Write;
@@ -138,7 +138,7 @@ pub fn run(a: &Args, g: &Global) -> Result<Exit> {
             common,
         } => {
             let conv = convention.unwrap_or(cfg.metrics.convention);
-            let period = Period::of(Kind::Year, *year, conv).map_err(|e| super::usage(e.to_string()))?;
+            let period = Period::of(PeriodKind::Year, *year, conv).map_err(|e| super::usage(e.to_string()))?;
             (
                 Request {
                     kind: ReportKind::Annual,
@@ -189,7 +189,7 @@ struct NationalManifest<'a> {
     renderer: &'static str,
     pdf: String,
     pdf_sha256: String,
-    inputs: &'a [crate::rollup::SourceFile],
+    inputs: &'a [crate::national::rollup::SourceFile],
 }
 
 /// `report national`: the roll-up, its model, the PDF (and other formats) and a manifest
@@ -199,8 +199,9 @@ fn national(sources: &[String], period: &PeriodArgs, common: &Common, g: &Global
     let p = period.period(&cfg)?;
     crate::config::require("national", &cfg.national.missing_identity(), cfg.source.as_deref())?;
     let s = g.settings(&cfg, common.targets.clone())?;
-    let n = crate::rollup::national_of(sources, &p, &s.metrics).map_err(|e| super::usage(format!("{e:#}")))?;
-    let report = crate::report::national::model(&n, &p, &cfg.national);
+    let n =
+        crate::national::rollup::national_of(sources, &p, &s.metrics).map_err(|e| super::usage(format!("{e:#}")))?;
+    let report = crate::national::report::model(&n, &p, &cfg.national);
     let renderer = s.renderer()?;
     let stem = format!("national-{}", p.key());
     let o = pipeline::render_outputs(&report, s.run_date, &renderer, &s.formats(), &common.out, &stem)?;

@@ -39,7 +39,8 @@ pub fn run(a: &Args, g: &Global) -> Result<Exit> {
     let cfg = g.config()?;
     let p = a.period.period(&cfg)?;
     let s = g.settings(&cfg, None)?;
-    let n = crate::rollup::national_of(&a.sources, &p, &s.metrics).map_err(|e| super::usage(format!("{e:#}")))?;
+    let n =
+        crate::national::rollup::national_of(&a.sources, &p, &s.metrics).map_err(|e| super::usage(format!("{e:#}")))?;
     let mut out = std::io::stdout().lock();
     let score = |x: &crate::metrics::index766::Index766| crate::report::format::score(x.total, x.max_scorable);
     match a.format {

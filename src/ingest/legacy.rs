@@ -1,6 +1,6 @@
 //! Pre-Unicode Vietnamese encodings: TCVN3 (ABC) and VNI Windows, decoded to NFC text, and
 //! told apart from Windows-1258 by which decoding gives real Vietnamese words.
-//! The tables are data (`tables/tcvn3.tsv`, `tables/vni.tsv`, sources cited there).
+//! The tables are data (`reference/tcvn3.tsv`, `reference/vni.tsv`, sources cited there).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
@@ -13,8 +13,8 @@ pub enum Legacy {
     Vni,
 }
 
-const TCVN3_TSV: &str = include_str!("../../tables/tcvn3.tsv");
-const VNI_TSV: &str = include_str!("../../tables/vni.tsv");
+const TCVN3_TSV: &str = include_str!("../../reference/tcvn3.tsv");
+const VNI_TSV: &str = include_str!("../../reference/vni.tsv");
 
 /// Data lines of a table file: "left<TAB>right", comments (#) skipped.
 fn pairs(text: &'static str) -> impl Iterator<Item = (&'static str, &'static str)> {
@@ -29,8 +29,8 @@ fn tcvn3_table() -> &'static [char; 128] {
     T.get_or_init(|| {
         let mut t = ['\u{FFFD}'; 128];
         for (hex, ch) in pairs(TCVN3_TSV) {
-            let b = u8::from_str_radix(hex, 16).expect("tables/tcvn3.tsv: hex byte");
-            t[(b - 0x80) as usize] = ch.chars().next().expect("tables/tcvn3.tsv: a character");
+            let b = u8::from_str_radix(hex, 16).expect("reference/tcvn3.tsv: hex byte");
+            t[(b - 0x80) as usize] = ch.chars().next().expect("reference/tcvn3.tsv: a character");
         }
         t
     })
@@ -41,7 +41,7 @@ fn vni_table() -> &'static BTreeMap<Vec<char>, char> {
     static T: OnceLock<BTreeMap<Vec<char>, char>> = OnceLock::new();
     T.get_or_init(|| {
         pairs(VNI_TSV)
-            .map(|(u, v)| (v.chars().collect(), u.chars().next().expect("tables/vni.tsv")))
+            .map(|(u, v)| (v.chars().collect(), u.chars().next().expect("reference/vni.tsv")))
             .collect()
     })
 }

@@ -102,7 +102,7 @@ pub fn latest_month(
     let mut best = None;
     for y in last.year() - 1..=last.year() + 1 {
         for m in 1..=12 {
-            let p = Period::of(crate::period::Kind::Month(m), y, c)?;
+            let p = Period::of(crate::period::PeriodKind::Month(m), y, c)?;
             if p.is_complete(today) && p.from <= last && best.as_ref().is_none_or(|b: &Period| p.from > b.from) {
                 best = Some(p);
             }

@@ -1,12 +1,12 @@
 //! Decision 766/QĐ-TTg index: sub-indicators from the rates, weights and bands from the
-//! versioned configuration (sql/index766.toml).
+//! versioned configuration (reference/index766.toml).
 
 use super::rates::{Rate, Rates};
 use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
 
 /// The configuration shipped with the program.
-pub const DEFAULT_CONFIG: &str = include_str!("../../sql/index766.toml");
+pub const DEFAULT_CONFIG: &str = include_str!("../../reference/index766.toml");
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]

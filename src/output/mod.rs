@@ -1,8 +1,7 @@
-//! Outputs besides the PDF, written from the same report model: the II.06a form and the
-//! report's tables as an Excel workbook, and an editable Word draft;
-//! the Parquet lake; the public HTML archive of every report produced (`site`).
+//! Every report model → file writer: the PDF (Typst or built-in), the appendix forms and
+//! tables as an Excel workbook, the editable Word draft, and the public HTML archive (`site`).
 
 pub mod docx;
-pub mod lake;
+pub mod pdf;
 pub mod site;
 pub mod xlsx;

@@ -5,6 +5,5 @@ pub mod format;
 pub mod forms;
 pub mod model;
 pub mod narrative;
-pub mod national;
 pub mod ranking766;
 pub mod units;

@@ -1,13 +1,13 @@
 //! Administrative units of their time (domain.md §9): a report for a period before
 //! 1/7/2025 is issued by the province of that time; a later or straddling one by its
-//! successor, with a footnote. The 63 → 34 mapping is data: fixtures/units.csv.
+//! successor, with a footnote. The 63 → 34 mapping is data: reference/units.csv.
 
 use crate::config::ReportConfig;
 use crate::period::Period;
 use chrono::NaiveDate;
 
 /// The mapping shipped with the program.
-pub const UNITS_CSV: &str = include_str!("../../fixtures/units.csv");
+pub const UNITS_CSV: &str = include_str!("../../reference/units.csv");
 
 /// One provincial unit valid until `valid_to`, and its successor.
 #[derive(Debug, Clone, PartialEq)]

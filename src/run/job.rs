@@ -28,7 +28,7 @@ pub struct Summary {
     pub rendered: Vec<PathBuf>,
     pub up_to_date: usize,
     /// The renderer used (None in a dry run).
-    pub renderer: Option<crate::render::Renderer>,
+    pub renderer: Option<crate::output::pdf::Renderer>,
     /// What the reports rendered found: dossiers set aside, agencies without data.
     pub notices: Vec<String>,
     /// True when a rendered report set dossiers aside (or, when configured, missed agencies).

@@ -93,7 +93,7 @@ pub fn sql_hashes() -> Vec<Hashed> {
 
 /// The templates embedded in this binary, with their hashes.
 pub fn template_hashes() -> Vec<Hashed> {
-    crate::render::typst::TEMPLATES
+    crate::output::pdf::typst::TEMPLATES
         .iter()
         .map(|(n, t)| Hashed {
             name: n.to_string(),
@@ -104,7 +104,7 @@ pub fn template_hashes() -> Vec<Hashed> {
 
 /// The font files used (a configured folder's, else the embedded ones), with their hashes.
 pub fn font_hashes(dir: Option<&Path>) -> Result<Vec<Hashed>> {
-    Ok(crate::render::fonts::load(dir)?
+    Ok(crate::output::pdf::fonts::load(dir)?
         .iter()
         .map(|(f, bytes)| Hashed {
             name: f.to_string(),
@@ -145,7 +145,7 @@ pub fn build(
         version: plan.version,
         unit: req.unit.clone(),
         renderer: renderer.into(),
-        typst_version: crate::render::typst::TYPST_VERSION.into(),
+        typst_version: crate::output::pdf::typst::TYPST_VERSION.into(),
         run_date: s.run_date.to_string(),
         config_sha256: crate::fsx::sha256(config.to_string().as_bytes()),
         config,

@@ -5,9 +5,9 @@
 use super::manifest::{self, Hashed, Manifest};
 use crate::choice::{RendererChoice, ReportKind};
 use crate::ingest::{self, IngestOptions, Outcome};
+use crate::output::pdf::typst;
 use crate::period::{Convention, Period};
 use crate::pipeline::{self, Request, Settings};
-use crate::render::typst;
 use anyhow::{anyhow, Result};
 use std::path::Path;
 

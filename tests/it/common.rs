@@ -63,7 +63,7 @@ pub fn run_in(args: &[&str], dir: &Path) -> (i32, String, String) {
 /// Generates a fixture with the binary into `dir`, returning the data file path.
 pub fn generate(dir: &Path, args: &[&str]) -> PathBuf {
     let d = dir.to_str().unwrap();
-    let mut all = vec!["fixtures", "generate", "--out", d];
+    let mut all = vec!["synth", "generate", "--out", d];
     all.extend_from_slice(args);
     let (code, out, err) = run(&all);
     assert_eq!(code, 0, "generate failed: {err}");

@@ -124,7 +124,7 @@ fn a_full_disk_under_the_database_is_exit_6_and_keeps_what_was_loaded() {
     count();
     let big = tmp.path().join("big");
     let (code, _, err) = run(&[
-        "fixtures",
+        "synth",
         "generate",
         "--out",
         big.to_str().unwrap(),

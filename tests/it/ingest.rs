@@ -709,7 +709,7 @@ fn calibrated_fixtures_regenerate_byte_for_byte() {
         let spec = fixture(&format!("{d}/spec.toml"));
         let out = tmp.path().join(d);
         let (code, _, err) = run(&[
-            "fixtures",
+            "synth",
             "calibrate",
             "--spec",
             spec.to_str().unwrap(),

@@ -129,11 +129,11 @@ fn first_half() -> (tempfile::TempDir, String) {
 
 #[test]
 fn first_half_fixture_gives_each_quarter_and_the_half_year_exactly_as_calibrated() {
-    use baocao::fixtures::calibrate::{read_spec, Totals};
+    use baocao::synth::calibrate::{read_spec, Totals};
     let spec = read_spec(&fixture("nghe-an-2023-h1/spec.toml")).unwrap();
     // The spec's half-year is what its quarters add up to.
     let parts: Vec<Totals> = spec.part.iter().map(|p| p.totals.clone()).collect();
-    assert_eq!(baocao::fixtures::chain::combined(&parts), spec.totals);
+    assert_eq!(baocao::synth::chain::combined(&parts), spec.totals);
     let (_tmp, db) = first_half();
     let periods = [
         ("2023-Q1", "2022-12-15", "2023-03-14", &spec.part[0].totals),

@@ -313,7 +313,7 @@ fn a_year_rolls_up_from_year_partitions_and_a_store_is_named_by_its_file() {
     );
     assert_eq!(n["provinces_in_total"], 0);
     assert_eq!(n["total"]["total_handled"], 0);
-    // nghe-an.duckdb is the province Nghệ An (fixtures/units.csv); an unknown file name is a
+    // nghe-an.duckdb is the province Nghệ An (reference/units.csv); an unknown file name is a
     // usage error asking for "Tên=path".
     let s = rollup_json(&[db, "--period", "2023"]);
     assert_eq!(s["provinces"][0]["province"], "Nghệ An");

@@ -1,9 +1,9 @@
 //! Metrics: differential test of the II.06a SQL against a plain-Rust reference.
 
-use baocao::fixtures::rng::Rng;
 use baocao::metrics::ii06a::{self, Counts};
 use baocao::period::{Convention, Period};
 use baocao::store;
+use baocao::synth::rng::Rng;
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 
 #[derive(Debug, Clone)]

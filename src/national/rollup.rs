@@ -4,9 +4,7 @@
 //! dates, covered whole, scored on the same indicators; ties share a rank), with the totals
 //! of the provinces covering the period, the best and the median score. Provinces are named
 //! with the units of the period's time: after 1/7/2025 (or across that day) a merged
-//! province's figures are added to its successor's (fixtures/units.csv), with a note.
-
-pub mod like;
+//! province's figures are added to its successor's (reference/units.csv), with a note.
 
 use crate::metrics::coverage::{self, Status, Summary};
 use crate::metrics::index766::{self, Index766};
@@ -56,7 +54,7 @@ pub struct National {
     /// The points scorable from the data the ranking is over (the basis's points).
     pub scorable: Option<f64>,
     /// The 766 indicators every province ranked is scored on.
-    pub basis: Vec<like::BasisIndicator>,
+    pub basis: Vec<super::like::BasisIndicator>,
     /// How many provinces the national totals are over: those whose data covers the
     /// period's own dates, every agency, every day.
     pub provinces_in_total: usize,
@@ -88,7 +86,7 @@ pub enum Source {
 }
 
 /// Reads a command-line source: a lake folder, `path.duckdb` (the province named by the
-/// file, as in fixtures/units.csv: `nghe-an.duckdb`), or `"Tên tỉnh=path.duckdb"`.
+/// file, as in reference/units.csv: `nghe-an.duckdb`), or `"Tên tỉnh=path.duckdb"`.
 pub fn parse_source(arg: &str) -> Result<Source> {
     let (name, path) = match arg.split_once('=') {
         Some((n, p)) if p.ends_with(".duckdb") => (Some(n.trim().to_string()), PathBuf::from(p)),
@@ -106,7 +104,7 @@ pub fn parse_source(arg: &str) -> Result<Source> {
             let stem = path.file_stem().unwrap_or_default().to_string_lossy().to_string();
             province_by_slug(&stem).with_context(|| {
                 format!(
-                    "{}: which province is it? name it as \"Tên tỉnh={}\" (the file name is not a province of fixtures/units.csv)",
+                    "{}: which province is it? name it as \"Tên tỉnh={}\" (the file name is not a province of reference/units.csv)",
                     path.display(),
                     path.display()
                 )
@@ -127,10 +125,13 @@ fn province_by_slug(slug: &str) -> Option<String> {
 
 /// The metrics.parquet files of the period under each lake folder.
 fn files(lakes: &[&Path], p: &Period) -> Result<Vec<PathBuf>> {
-    if !matches!(p.kind, crate::period::Kind::Month(_) | crate::period::Kind::Year) {
+    if !matches!(
+        p.kind,
+        crate::period::PeriodKind::Month(_) | crate::period::PeriodKind::Year
+    ) {
         anyhow::bail!("a roll-up is of a month (2023-06) or a year (2023), not {}", p.key());
     }
-    let leaf = crate::output::lake::leaf(p);
+    let leaf = crate::national::lake::leaf(p);
     let mut out = Vec::new();
     for lake in lakes {
         let entries = std::fs::read_dir(lake).with_context(|| format!("reading the lake {}", lake.display()))?;
@@ -251,7 +252,7 @@ fn read_store(province: &str, path: &Path, p: &Period, o: &Options) -> Result<Pr
 
 /// True when two spellings name one province: case, diacritics and a leading "Tỉnh",
 /// "Thành phố" or "TP" aside ("TP. Hồ Chí Minh", "Thành phố Hồ Chí Minh", "Hồ Chí Minh").
-fn same_unit(a: &str, b: &str) -> bool {
+pub(super) fn same_unit(a: &str, b: &str) -> bool {
     let key = |s: &str| {
         let slug = crate::pipeline::slug(s);
         ["tinh-", "thanh-pho-", "tp-"]
@@ -307,7 +308,7 @@ fn successors(rows: Vec<Province>, p: &Period, cfg: &index766::Config) -> (Vec<P
                     *y.rates.slot(e.key).expect("registered") = a.plus(b);
                 }
                 y.index766 = index766::score(cfg, &y.rates);
-                y.coverage = like::join(y.coverage, x.coverage);
+                y.coverage = super::like::join(y.coverage, x.coverage);
                 y.source = format!("{}; {}", y.source, x.source);
                 if x.formed_from.is_empty() {
                     x.formed_from = vec![x.province.clone()];
@@ -378,13 +379,13 @@ pub fn national(sources: &[Source], p: &Period, o: &Options) -> Result<National>
     // ranked; a partly covered one would be compared, and summed, on fewer days.
     let same_dates = |x: &Province| x.dates == (p.from.to_string(), p.to.to_string());
     for x in provinces.iter_mut().filter(|x| x.not_ranked.is_none()) {
-        x.not_ranked = like::coverage_shortfall(x.coverage.as_ref());
+        x.not_ranked = super::like::coverage_shortfall(x.coverage.as_ref());
     }
     // Ranked together only on the same indicators: the set most provinces are scored on.
-    let basis = like::basis(provinces.iter().filter(|x| x.not_ranked.is_none()));
+    let basis = super::like::basis(provinces.iter().filter(|x| x.not_ranked.is_none()));
     if let Some(b) = &basis {
         for x in provinces.iter_mut().filter(|x| x.not_ranked.is_none()) {
-            x.not_ranked = like::difference(&x.index766, b);
+            x.not_ranked = super::like::difference(&x.index766, b);
         }
     }
     provinces.sort_by(|a, b| {
@@ -417,11 +418,11 @@ pub fn national(sources: &[Source], p: &Period, o: &Options) -> Result<National>
     // (whatever indicators their 766 score rests on).
     let same: Vec<&Province> = provinces
         .iter()
-        .filter(|x| same_dates(x) && like::covered(x.coverage.as_ref()))
+        .filter(|x| same_dates(x) && super::like::covered(x.coverage.as_ref()))
         .collect();
     let provinces_in_total = same.len();
     let of_time = crate::report::units::of_time(p);
-    let total_label = like::total_label(&same, &of_time);
+    let total_label = super::like::total_label(&same, &of_time);
     for e in COUNTS {
         *total.slot(e.key).expect("registered") = same.iter().map(|x| x.ii06a.get(e.key).unwrap_or(0)).sum();
     }

@@ -3,12 +3,12 @@
 //! provinces with its basis, the provinces not ranked and why, and the table by province.
 //! Every sentence is said only when the roll-up supports it (domain.md §12).
 
-use super::build::{col, row};
-use super::format::{decimal, int, long_date, percent, score};
-use super::model::{Block, Closing, Header, Report, Section, Table, TableRow};
+use super::rollup::National;
 use crate::config::NationalConfig;
 use crate::period::Period;
-use crate::rollup::National;
+use crate::report::build::{col, row};
+use crate::report::format::{decimal, int, long_date, percent, score};
+use crate::report::model::{Block, Closing, Header, Report, Section, Table, TableRow};
 
 /// The national totals in words: how many provinces, those apart, the figures of those
 /// whose data covers the period.
@@ -190,6 +190,6 @@ pub fn model(n: &National, p: &Period, cfg: &NationalConfig) -> Report {
             signature_field: "ChuKy".into(),
         },
         appendices: Vec::new(),
-        data_version: super::build::version_of(n.inputs.iter().map(|i| i.sha256.as_str())),
+        data_version: crate::report::build::version_of(n.inputs.iter().map(|i| i.sha256.as_str())),
     }
 }

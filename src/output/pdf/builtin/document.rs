@@ -3,7 +3,7 @@
 //! and the appendix forms. Every word comes from the model.
 
 use super::layout::*;
-use crate::render::sign_field::Area;
+use crate::output::pdf::sign_field::Area;
 use crate::report::model::*;
 use anyhow::Result;
 

@@ -64,7 +64,7 @@ pub(super) struct Layout {
     pub(super) landscape: bool,
     pub(super) margin: (f32, f32, f32, f32), // top, right, bottom, left
     /// The signature block's free area, once drawn (PDF coordinates).
-    pub(super) sign_area: Option<crate::render::sign_field::Area>,
+    pub(super) sign_area: Option<crate::output::pdf::sign_field::Area>,
 }
 
 impl Layout {
@@ -255,7 +255,7 @@ impl Layout {
     }
 }
 
-pub(super) fn load_faces(doc: &mut PdfDocument, fonts: &crate::render::Fonts) -> Result<Vec<Face>> {
+pub(super) fn load_faces(doc: &mut PdfDocument, fonts: &crate::output::pdf::Fonts) -> Result<Vec<Face>> {
     let mut faces = Vec::new();
     for (f, bytes) in fonts {
         let font = ParsedFont::from_bytes(bytes, 0, &mut Vec::new())

@@ -54,7 +54,7 @@ pub fn partition(lake: &Path, province: &str, p: &Period) -> PathBuf {
 /// The last folder of a period's partition: `month=06`, `period=2023`.
 pub fn leaf(p: &Period) -> String {
     match p.kind {
-        crate::period::Kind::Month(m) => format!("month={m:02}"),
+        crate::period::PeriodKind::Month(m) => format!("month={m:02}"),
         _ => format!("period={}", p.key()),
     }
 }
@@ -275,6 +275,11 @@ pub fn export_month(
     Ok(part)
 }
 
+/// The three Parquet files' queries (sql/lake/).
+const DOSSIERS_SQL: &str = include_str!("../../sql/lake/dossiers.sql");
+const FLAGS_SQL: &str = include_str!("../../sql/lake/flags.sql");
+const METRICS_SQL: &str = include_str!("../../sql/lake/metrics.sql");
+
 fn write_partition(conn: &Connection, dir: &Path, province: &str, store: &str, p: &Period, m: &Metrics) -> Result<()> {
     // The period's II.06a flags (set-aside dossiers included, with `consistent` false).
     Scope::new(p, None).create_temp(conn, "lake_flags", "SELECT * FROM all_flags")?;
@@ -282,16 +287,12 @@ fn write_partition(conn: &Connection, dir: &Path, province: &str, store: &str, p
     let mut files = vec![
         copy(
             conn,
-            &format!(
-                "SELECT {prov} AS province, d.* EXCLUDE (extra) FROM dossiers d
-                 WHERE (d.file_id, d.source_row) IN (SELECT file_id, source_row FROM lake_flags)
-                 ORDER BY d.ma_ho_so, d.file_id"
-            ),
+            &DOSSIERS_SQL.replace("{province}", &prov),
             &dir.join("dossiers.parquet"),
         )?,
         copy(
             conn,
-            &format!("SELECT {prov} AS province, * FROM lake_flags ORDER BY file_id, source_row"),
+            &FLAGS_SQL.replace("{province}", &prov),
             &dir.join("flags.parquet"),
         )?,
     ];
@@ -308,11 +309,7 @@ fn write_partition(conn: &Connection, dir: &Path, province: &str, store: &str, p
             app.append_row(refs.as_slice())?;
         }
     }
-    files.push(copy(
-        conn,
-        "SELECT * FROM lake_metrics ORDER BY CASE grain WHEN 'total' THEN 0 WHEN 'level' THEN 1 ELSE 2 END, level, unit",
-        &dir.join("metrics.parquet"),
-    )?);
+    files.push(copy(conn, METRICS_SQL, &dir.join("metrics.parquet"))?);
     conn.execute_batch("DROP TABLE lake_flags; DROP TABLE lake_metrics;")?;
     let manifest = PartitionManifest {
         province: province.to_string(),

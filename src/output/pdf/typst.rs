@@ -26,8 +26,8 @@ pub const SIGNATURE_AREA: Anchor = Anchor::Destination {
 
 /// The templates, embedded so a report renders the same wherever the binary runs.
 pub const TEMPLATES: &[(&str, &str)] = &[
-    ("lib/decree30.typ", include_str!("../../reports/lib/decree30.typ")),
-    ("report.typ", include_str!("../../reports/report.typ")),
+    ("lib/decree30.typ", include_str!("../../../reports/lib/decree30.typ")),
+    ("report.typ", include_str!("../../../reports/report.typ")),
 ];
 
 fn render_error(msg: String) -> anyhow::Error {

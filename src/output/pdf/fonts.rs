@@ -12,24 +12,24 @@ use std::path::{Path, PathBuf};
 pub const EMBEDDED: &[(&str, &[u8])] = &[
     (
         "LiberationSerif-Regular.ttf",
-        include_bytes!("../../fonts/LiberationSerif-Regular.ttf"),
+        include_bytes!("../../../fonts/LiberationSerif-Regular.ttf"),
     ),
     (
         "LiberationSerif-Bold.ttf",
-        include_bytes!("../../fonts/LiberationSerif-Bold.ttf"),
+        include_bytes!("../../../fonts/LiberationSerif-Bold.ttf"),
     ),
     (
         "LiberationSerif-Italic.ttf",
-        include_bytes!("../../fonts/LiberationSerif-Italic.ttf"),
+        include_bytes!("../../../fonts/LiberationSerif-Italic.ttf"),
     ),
     (
         "LiberationSerif-BoldItalic.ttf",
-        include_bytes!("../../fonts/LiberationSerif-BoldItalic.ttf"),
+        include_bytes!("../../../fonts/LiberationSerif-BoldItalic.ttf"),
     ),
 ];
 
 /// The fonts' licence, shipped with them.
-pub const LICENSE: &str = include_str!("../../fonts/LICENSE-OFL-1.1.txt");
+pub const LICENSE: &str = include_str!("../../../fonts/LICENSE-OFL-1.1.txt");
 
 /// The file names the templates need, with every Vietnamese glyph.
 pub fn file_names() -> impl Iterator<Item = &'static str> {

@@ -1,24 +1,24 @@
-//! `baocao fixtures generate|calibrate`: synthetic, realistic exports for tests and
+//! `baocao synth generate|calibrate`: synthetic, realistic exports for tests and
 //! benchmarks, deterministic (same seed, same bytes).
 
 use super::Global;
 use crate::error::{Exit, Failure};
-use crate::fixtures;
+use crate::synth;
 use anyhow::{Context, Result};
 use std::io::Write;
 use std::path::PathBuf;
 
 const EXAMPLES: &str = "Examples:
-  baocao fixtures generate --out /tmp/g --from 2023-05-15 --to 2023-06-14 --dossiers 20000 --seed 1
-  baocao fixtures generate --out /tmp/g --messy --format xlsx --headers vietnamese
-  baocao fixtures calibrate --spec fixtures/nghe-an-2023-06/spec.toml --out /tmp/na";
+  baocao synth generate --out /tmp/g --from 2023-05-15 --to 2023-06-14 --dossiers 20000 --seed 1
+  baocao synth generate --out /tmp/g --messy --format xlsx --headers vietnamese
+  baocao synth calibrate --spec fixtures/nghe-an-2023-06/spec.toml --out /tmp/na";
 
-/// Which fixture to make.
+/// Which synthetic export to make.
 #[derive(clap::Subcommand, Debug)]
 pub enum Args {
     /// Generate a deterministic export (same seed, same bytes).
     #[command(after_help = EXAMPLES)]
-    Generate(fixtures::GenerateArgs),
+    Generate(synth::GenerateArgs),
     /// Build an export that reproduces published figures, from a calibration spec.
     #[command(after_help = EXAMPLES)]
     Calibrate {
@@ -31,14 +31,14 @@ pub enum Args {
     },
 }
 
-/// Runs `fixtures`; prints the files written.
+/// Runs `synth`; prints the files written.
 pub fn run(a: &Args, _g: &Global) -> Result<Exit> {
     let written = match a {
         Args::Calibrate { spec, out } => {
-            let spec = fixtures::calibrate::read_spec(spec).map_err(|e| Failure::new(Exit::Usage, format!("{e:#}")))?;
-            fixtures::calibrate::calibrate(&spec, out)?
+            let spec = synth::calibrate::read_spec(spec).map_err(|e| Failure::new(Exit::Usage, format!("{e:#}")))?;
+            synth::calibrate::calibrate(&spec, out)?
         }
-        Args::Generate(g) => fixtures::generate(g).context("generating fixtures")?,
+        Args::Generate(g) => synth::generate(g).context("generating fixtures")?,
     };
     let mut out = std::io::stdout().lock();
     for w in written {

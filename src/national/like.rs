@@ -3,7 +3,7 @@
 //! it is ranked only when its 766 score rests on the same indicators as the others'; the
 //! rest are listed apart with the reason in words.
 
-use super::Province;
+use super::rollup::Province;
 use crate::metrics::coverage::{Status, Summary};
 use crate::metrics::index766::Index766;
 use serde::Serialize;
@@ -134,7 +134,7 @@ fn is_every_unit(names: &[&str], of_time: &[String]) -> bool {
         && names.len() == of_time.len()
         && of_time
             .iter()
-            .all(|u| names.iter().filter(|n| super::same_unit(n, u)).count() == 1)
+            .all(|u| names.iter().filter(|n| super::rollup::same_unit(n, u)).count() == 1)
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@
 mod document;
 mod layout;
 
-use crate::render::sign_field::Anchor;
+use crate::output::pdf::sign_field::Anchor;
 use crate::report::model::*;
 use anyhow::Result;
 use layout::*;
