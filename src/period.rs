@@ -1,4 +1,4 @@
-//! Reporting periods (domain.md §4): month, quarter, half, nine months, year, or custom
+//! Reporting periods (docs/rules.md, Periods and conventions): month, quarter, half, nine months, year, or custom
 //! dates, under the `cutoff15` (Decree 09/2019) or `calendar` convention.
 
 use anyhow::{anyhow, bail, Result};

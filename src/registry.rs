@@ -50,7 +50,7 @@ macro_rules! registry {
 }
 
 registry! {
-    /// The separate counts of domain.md §5 for one row of Biểu II.06a.
+    /// The separate counts of docs/rules.md (Biểu II.06a) for one row of Biểu II.06a.
     #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
     Counts of i64, COUNTS, "hồ sơ", {
         total_handled => "Tổng số hồ sơ tiếp nhận và giải quyết",
@@ -148,7 +148,7 @@ impl Rate {
 }
 
 registry! {
-    /// Every rate of domain.md §6 (and the 766 on-time rule of §7), in a fixed order.
+    /// Every rate of docs/rules.md (Rates, and the 766 on-time rule), in a fixed order.
     #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
     Rates of Rate, RATES, "%", {
         on_time => "Đúng hạn, trước hạn",

@@ -1,4 +1,4 @@
--- Coverage of a period [$1, $2] per agency (domain.md §12): how many of its days the
+-- Coverage of a period [$1, $2] per agency (docs/rules.md, Coverage): how many of its days the
 -- agency's files cover (the union of their windows), and by which files. An agency is
 -- covered when every day is, partly covered when some are, not covered otherwise. Every
 -- agency ever seen in a file is listed, so one with no data in the period shows as 0 days.

@@ -1,5 +1,5 @@
 -- The period's dossiers (all_flags, see scope.sql) summed per agency, level, field, procedure
--- and `consistent` (false: set aside, see scope.sql), in one pass: the II.06a flags (domain.md §5) and the per-dossier conditions of
+-- and `consistent` (false: set aside, see scope.sql), in one pass: the II.06a flags (docs/rules.md, Biểu II.06a) and the per-dossier conditions of
 -- the rates (§6, §7). ii06a.sql, ii06b.sql and rates.sql re-aggregate this small table
 -- (`period_cube` in scope.sql): every figure they give is a sum of 0/1 per dossier, so a sum
 -- of these sums is exact. Computed for the whole province ($3 $4 NULL; the agency filters
@@ -28,7 +28,7 @@ SELECT
     sum(in_progress_overdue) AS in_progress_overdue,
     sum(refused) AS refused,
 
-    -- The rates that read optional columns (domain.md §17: absent is not zero). Each counts
+    -- The rates that read optional columns (docs/rules.md, Absent is not zero). Each counts
     -- its numerator and denominator over the dossiers whose file carried the columns it
     -- needs (`has_*`, from ingest_file_columns, below), and as `*_missing` the dossiers that
     -- would be candidates for its denominator but whose file did not carry them.

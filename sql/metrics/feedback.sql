@@ -1,4 +1,4 @@
--- Feedback handled on time (domain.md §6): PAKN received in the period and handled by its
+-- Feedback handled on time (docs/rules.md, Rates): PAKN received in the period and handled by its
 -- due date (by day), over PAKN received in the period; with no due date, handled counts.
 -- It needs no optional column: `missing` is 0.
 SELECT metric, unit, numerator, denominator, 0::BIGINT AS missing FROM (

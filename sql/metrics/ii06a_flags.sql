@@ -1,4 +1,4 @@
--- Biểu II.06a membership rules (domain.md §5; form II.06a/VPCP/KSTT, Circular 01/2020/TT-VPCP),
+-- Biểu II.06a membership rules (docs/rules.md, Biểu II.06a; form II.06a/VPCP/KSTT, Circular 01/2020/TT-VPCP),
 -- one row per dossier with one 0/1 flag per count, for the period [t0, t1] (DATEs).
 -- Dates are compared by calendar day. A dossier is "finished" when its status is final
 -- (7 withdrawn, 9 finished, 10 delivered) and it has a finish date (NgayKetThucXuLy, or

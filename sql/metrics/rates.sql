@@ -1,4 +1,4 @@
--- Every rate of domain.md §6 and §7 over the dossiers of the period, for the province (unit
+-- Every rate of docs/rules.md (Rates, Decision 766 index) over the dossiers of the period, for the province (unit
 -- NULL) and per agency: each rate's numerator and denominator as sums of the period's cube
 -- (cube.sql holds the per-dossier conditions), turned into (metric, unit, numerator,
 -- denominator, missing) rows. `missing`: the dossiers left out of the denominator because

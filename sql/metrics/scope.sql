@@ -1,7 +1,7 @@
 -- The period scope every metric query runs in: the dates t0..t1, an optional agency and an
 -- optional list of agencies (the like-for-like set of a comparison, joined by U+001F), bound
 -- as $1 $2 $3 $4 (then the 766 choices $5 $6); the II.06a flags of the
--- dossiers the period touches (ii06a_flags.sql, domain.md §5), inlined: each use reads only
+-- dossiers the period touches (ii06a_flags.sql; docs/rules.md, Biểu II.06a), inlined: each use reads only
 -- the columns it needs from the versions whose span meets the period; and the period's cube.
 -- A dossier whose flags break the II.06a identity (its dates contradict each other) is set
 -- aside: it is in `all_flags` only, so the counts stay consistent and the report names it.

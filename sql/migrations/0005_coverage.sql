@@ -1,4 +1,4 @@
--- What each dossier file covers (domain.md §12): the days of its export window, per agency.
+-- What each dossier file covers (docs/rules.md, Coverage): the days of its export window, per agency.
 -- A window stated by the file (title block "Từ ngày … đến ngày …", JSON TuNgay/DenNgay) or
 -- given with `ingest --covers` is taken as is; otherwise it is inferred from the rows and
 -- marked so. Rows outside the window (carried-over dossiers) never widen a stated window.

@@ -1,5 +1,5 @@
 //! `baocao coverage`: which agencies' data covers a period — fully, in part or not at all —
-//! and from which files (domain.md §12). Reports compare periods only for agencies covered
+//! and from which files (docs/rules.md, Coverage). Reports compare periods only for agencies covered
 //! in both, and name the agencies expected but without data.
 
 use super::{Global, PeriodArgs};

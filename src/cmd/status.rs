@@ -51,7 +51,7 @@ pub fn run(_a: &Args, g: &Global) -> Result<Exit> {
         "Files ingested: {files}; quarantined rows awaiting attention: {q} (baocao quarantine list)"
     )?;
     let cfg = g.config()?;
-    // The same list a report of the latest complete month prints (domain.md §12).
+    // The same list a report of the latest complete month prints (docs/rules.md, Agencies without data).
     if let Some(p) = coverage::latest_month(&conn, cfg.metrics.convention, crate::ingest::run_date())? {
         let rows = coverage::of_period(&conn, &p)?;
         let missing = coverage::missing(&conn, &p, &rows, &cfg.metrics.expected_units)?;

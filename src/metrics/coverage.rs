@@ -1,4 +1,4 @@
-//! Data coverage (domain.md §12): which agencies' files cover a period, fully or in part.
+//! Data coverage (docs/rules.md, Coverage): which agencies' files cover a period, fully or in part.
 //! A comparison is made only for agencies covered in both periods; an agency expected but
 //! without data is named in the report.
 

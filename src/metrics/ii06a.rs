@@ -1,4 +1,4 @@
-//! Biểu II.06a: the counts of domain.md §5, their identities, and the form's 11 columns.
+//! Biểu II.06a: the counts of docs/rules.md (Biểu II.06a), their identities, and the form's 11 columns.
 
 use super::scope::Scope;
 use anyhow::Result;

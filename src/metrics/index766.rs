@@ -22,7 +22,7 @@ pub struct Config {
     #[serde(default)]
     pub choices: Choices,
     /// Whether a band may be given to an estimate (a score with unscorable points rescaled
-    /// to 100). Off by default: domain.md §12 allows a band only for a complete score.
+    /// to 100). Off by default: docs/rules.md (Decision 766 index) allows a band only for a complete score.
     #[serde(default)]
     pub bands_for_estimates: bool,
 }
@@ -78,7 +78,7 @@ pub enum WithdrawnAfterDue {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SatisfactionRule {
-    /// domain.md §6: rated satisfied over rated dossiers.
+    /// docs/rules.md (Rates): rated satisfied over rated dossiers.
     #[default]
     Rated,
     /// (resolved − late − rated dissatisfied) / resolved.
@@ -90,7 +90,7 @@ pub enum SatisfactionRule {
 #[serde(deny_unknown_fields, default)]
 pub struct Choices {
     pub withdrawn_after_due: WithdrawnAfterDue,
-    /// Statuses 6 (waiting for payment) and 8 (stopped) are within deadline (domain.md §3).
+    /// Statuses 6 (waiting for payment) and 8 (stopped) are within deadline (docs/rules.md, Status codes).
     pub paused_within: bool,
     pub satisfaction: SatisfactionRule,
 }

@@ -62,7 +62,7 @@ impl From<&Period> for PeriodOut {
     }
 }
 
-/// How far a comparison is like for like (domain.md §12).
+/// How far a comparison is like for like (docs/rules.md, Comparisons like for like).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Basis {

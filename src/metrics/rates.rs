@@ -1,4 +1,4 @@
-//! The rates of domain.md §6 (and the 766 on-time rule), read in one statement as (metric,
+//! The rates (and the 766 on-time rule) of docs/rules.md, Rates, read in one statement as (metric,
 //! unit, numerator, denominator, missing) rows, by registered name.
 
 use super::scope::{union_all, Scope};

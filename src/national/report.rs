@@ -1,7 +1,7 @@
 //! The national roll-up report (`report national`): the Decree 30 frame of the issuing
 //! office ([national] in the configuration), the national totals, the 766 ranking of the
 //! provinces with its basis, the provinces not ranked and why, and the table by province.
-//! Every sentence is said only when the roll-up supports it (domain.md §12).
+//! Every sentence is said only when the roll-up supports it (docs/rules.md, National roll-up like for like).
 
 use super::rollup::National;
 use crate::config::NationalConfig;

@@ -178,7 +178,7 @@ fn some_names(names: &[String], n: usize) -> String {
     s
 }
 
-/// One comparison in words, like for like (domain.md §12): the whole when every agency is
+/// One comparison in words, like for like (docs/rules.md, Comparisons like for like): the whole when every agency is
 /// covered in both periods, the agencies that are when only some are, else no figure.
 pub fn compare(c: &Comparison, what: &str) -> String {
     // "So với năm 2022" names its period already; "So với kỳ trước" gets it in brackets.
@@ -226,7 +226,7 @@ pub fn comparison(m: &Metrics) -> String {
     format!("{}.", parts.join("; "))
 }
 
-/// The agencies expected that have no data in the period (domain.md §12), if any.
+/// The agencies expected that have no data in the period (docs/rules.md, Agencies without data), if any.
 pub fn missing_units(m: &Metrics) -> Option<String> {
     (!m.missing_units.is_empty()).then(|| format!("Các đơn vị chưa có số liệu kỳ này: {}.", m.missing_units.join(", ")))
 }

@@ -1,4 +1,4 @@
-//! Administrative units of their time (domain.md §9): a report for a period before
+//! Administrative units of their time (docs/rules.md, Units of their time): a report for a period before
 //! 1/7/2025 is issued by the province of that time; a later or straddling one by its
 //! successor, with a footnote. The 63 → 34 mapping is data: reference/units.csv.
 

@@ -1,4 +1,4 @@
-//! Golden figures of domain.md §10 on the calibrated fixtures, and the JSON contract.
+//! Golden figures of docs/rules.md (Published figures the fixtures reproduce) on the calibrated fixtures, and the JSON contract.
 
 use crate::common::*;
 use baocao::metrics::{self, explain};

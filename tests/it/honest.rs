@@ -1,4 +1,4 @@
-//! Every sentence true (domain.md §12): coverage, like-for-like comparisons, agencies
+//! Every sentence true (docs/rules.md, What a report may state): coverage, like-for-like comparisons, agencies
 //! without data, dossiers set aside, the newest export, and every rate against a hand count.
 
 use super::common::{counts, fixture, ingest, run};
@@ -450,7 +450,7 @@ fn a_targets_file_of_another_year_is_a_usage_error() {
     assert!(err.contains("2023") && err.contains("2024"), "{err}");
 }
 
-/// Every rate of domain.md §6 and the 766 on-time rule, counted by hand on ten dossiers.
+/// Every rate of docs/rules.md (Rates) and the 766 on-time rule, counted by hand on ten dossiers.
 #[test]
 fn every_rate_matches_a_hand_count() {
     let conn = baocao::store::open_in_memory().unwrap();

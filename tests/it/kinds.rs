@@ -165,7 +165,7 @@ fn first_half_fixture_gives_each_quarter_and_the_half_year_exactly_as_calibrated
         ] {
             assert_eq!(total[name].as_u64(), Some(want), "{key}: {name}");
         }
-        // The identities of domain.md §5.
+        // The identities of docs/rules.md (Biểu II.06a).
         let n = |k: &str| total[k].as_i64().unwrap();
         assert_eq!(
             n("total_handled"),

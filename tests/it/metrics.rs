@@ -17,7 +17,7 @@ struct D {
     tra: Option<NaiveDateTime>,
 }
 
-/// The II.06a rules of domain.md §5, written as plainly as possible.
+/// The II.06a rules of docs/rules.md (Biểu II.06a), written as plainly as possible.
 fn reference(ds: &[D], t0: NaiveDate, t1: NaiveDate) -> Counts {
     let mut c = Counts::default();
     for d in ds {
