@@ -33,7 +33,7 @@ export DUCKDB_LIB_DIR
 endif
 CARGO_FLAGS := --release --locked $(CARGO_FEATURES)
 
-.PHONY: all build run test lint fuzz mutants bench bench-scale bench-national bench-faults fixtures manifests install tools typst test-tools clean-db duckdb-lib prepare
+.PHONY: all build run test lint fuzz mutants bench bench-scale bench-national bench-faults fixtures manifests pictures install tools typst test-tools clean-db duckdb-lib prepare
 
 all: build
 
@@ -182,6 +182,13 @@ manifests: build tools
 	$(BIN) --db out/manifests/h1.duckdb --config fixtures/nghe-an-2023-h1/baocao.toml report quarterly --period 2023-Q2 --out out/manifests
 	$(BIN) --db out/manifests/h1.duckdb --config fixtures/nghe-an-2023-h1/baocao.toml report half-year --period 2023-H1 --out out/manifests
 	cp out/manifests/*.manifest.json fixtures/manifests/
+
+# Redraws the pictures of docs/pictures/ from the current fixture outputs (PDF pages with
+# pdftoppm, XLSX/DOCX printed by LibreOffice, the site in Chromium, the signature block signed
+# by pyHanko) and records the SHA-256 of each picture's source in docs/pictures/sources.tsv;
+# a test fails when a source changes without its picture.
+pictures: build tools test-tools
+	python3 docs/pictures/make.py --bin $(BIN)
 
 # Installs the binary for cron (see README): PREFIX=/usr/local by default.
 PREFIX ?= /usr/local

@@ -13,6 +13,7 @@ mod fuzz;
 mod golden;
 mod honest;
 mod hostile;
+mod house;
 mod ingest;
 mod kinds;
 mod lake;
