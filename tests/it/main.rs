@@ -11,6 +11,7 @@ mod formats;
 mod forms;
 mod fuzz;
 mod golden;
+mod hand_counts;
 mod honest;
 mod hostile;
 mod house;
