@@ -1,4 +1,5 @@
-//! File helpers used everywhere: SHA-256 hashing and writes that are never seen half-done.
+//! File helpers used everywhere: SHA-256 hashing, and writes (of a file, or of a whole
+//! folder) that are never seen half-done.
 
 use anyhow::{Context, Result};
 use sha2::{Digest, Sha256};
@@ -95,6 +96,39 @@ pub fn rename_into_place(tmp: &Path, path: &Path) -> Result<()> {
     std::fs::rename(tmp, path).with_context(|| format!("moving {} to {}", tmp.display(), path.display()))
 }
 
+/// Replaces the folder `dir` as a whole: `fill` writes the new contents into a fresh folder
+/// beside it (`.<name>.tmp`), which then takes its place; the old folder is first moved
+/// aside (`.<name>.old`), then removed. A reader sees the old folder or the new one, never
+/// one half-written (between the two renames there is, for an instant, none). When `fill`
+/// fails `dir` is left as it was; the temporary folder is cleared by the next call.
+pub fn replace_dir<T>(dir: &Path, fill: impl FnOnce(&Path) -> Result<T>) -> Result<T> {
+    let Some(name) = dir.file_name().map(|n| n.to_string_lossy().to_string()) else {
+        anyhow::bail!("{}: not the name of a folder", dir.display());
+    };
+    let beside = |what: &str| dir.with_file_name(format!(".{name}.{what}"));
+    let tmp = beside("tmp");
+    if tmp.exists() {
+        std::fs::remove_dir_all(&tmp).with_context(|| format!("removing {}", tmp.display()))?;
+    }
+    std::fs::create_dir_all(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
+    let made = fill(&tmp)?;
+    if dir.exists() {
+        let old = beside("old");
+        if old.exists() {
+            std::fs::remove_dir_all(&old).with_context(|| format!("removing {}", old.display()))?;
+        }
+        std::fs::rename(dir, &old).with_context(|| format!("moving {} aside", dir.display()))?;
+        std::fs::rename(&tmp, dir).with_context(|| format!("moving {} to {}", tmp.display(), dir.display()))?;
+        std::fs::remove_dir_all(&old).with_context(|| format!("removing {}", old.display()))?;
+    } else {
+        if let Some(p) = dir.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(p).with_context(|| format!("creating {}", p.display()))?;
+        }
+        std::fs::rename(&tmp, dir).with_context(|| format!("moving {} to {}", tmp.display(), dir.display()))?;
+    }
+    Ok(made)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -106,6 +140,29 @@ mod tests {
         assert!(is_temp_name(".a.csv.tmp12"));
         assert!(!is_temp_name("monthly-2023-06.pdf"));
         assert!(!is_temp_name("data.tmp"));
+    }
+
+    #[test]
+    fn a_folder_is_replaced_as_a_whole_or_not_at_all() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("site");
+        replace_dir(&dir, |tmp| write_atomic(&tmp.join("a"), b"1")).unwrap();
+        assert_eq!(std::fs::read(dir.join("a")).unwrap(), b"1");
+        // A failed fill leaves the folder as it was.
+        let failed: Result<()> = replace_dir(&dir, |tmp| {
+            write_atomic(&tmp.join("b"), b"2")?;
+            anyhow::bail!("stopped")
+        });
+        assert!(failed.is_err());
+        assert!(dir.join("a").is_file() && !dir.join("b").exists());
+        // The next one replaces everything, and leaves nothing beside the folder.
+        replace_dir(&dir, |tmp| write_atomic(&tmp.join("b"), b"2")).unwrap();
+        assert!(!dir.join("a").exists() && dir.join("b").is_file());
+        let names: Vec<_> = std::fs::read_dir(root.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["site"]);
     }
 
     #[test]
