@@ -282,8 +282,9 @@ fn index(m: &Metrics, heading: String) -> Table {
         (Some(b), false) => format!(" Xếp loại: {b} (ngưỡng xếp loại chưa được xác nhận)."),
         (None, _) => " Chưa xếp loại: chỉ xếp loại khi chấm được đủ 100 điểm.".into(),
     };
-    // domain.md §12: a score with unscorable points is "x/y điểm chấm được", its rescaled
-    // value is labelled "ước tính", and a band is stated only for a complete score.
+    // A score with unscorable points is "x/y điểm chấm được", its rescaled value is labelled
+    // "ước tính", and a band is stated only for a complete score (docs/rules.md, what a
+    // report may state: the 766 score).
     let score = match i.estimate {
         None => format!("Tổng điểm: {}/100 điểm.", fixed(i.total, 2)),
         Some(e) => format!(
