@@ -1,4 +1,5 @@
-//! File helpers used everywhere: SHA-256 hashing and writes that are never seen half-done.
+//! File helpers used everywhere: SHA-256 hashing, and writes (of a file, or of a whole
+//! folder) that are never seen half-done.
 
 use anyhow::{Context, Result};
 use sha2::{Digest, Sha256};
@@ -95,6 +96,55 @@ pub fn rename_into_place(tmp: &Path, path: &Path) -> Result<()> {
     std::fs::rename(tmp, path).with_context(|| format!("moving {} to {}", tmp.display(), path.display()))
 }
 
+/// Replaces the folder `dir` as a whole: `fill` writes the new contents into a fresh folder
+/// beside it (`.<name>.tmp`), which then takes its place in one step (`swap_dir_into_place`).
+/// A reader sees the old folder or the new one, never one half-written. When `fill` fails
+/// `dir` is left as it was; the temporary folder is cleared by the next call.
+pub fn replace_dir<T>(dir: &Path, fill: impl FnOnce(&Path) -> Result<T>) -> Result<T> {
+    let Some(name) = dir.file_name().map(|n| n.to_string_lossy().to_string()) else {
+        anyhow::bail!("{}: not the name of a folder", dir.display());
+    };
+    let tmp = dir.with_file_name(format!(".{name}.tmp"));
+    if tmp.exists() {
+        std::fs::remove_dir_all(&tmp).with_context(|| format!("removing {}", tmp.display()))?;
+    }
+    if let Some(p) = dir.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(p).with_context(|| format!("creating {}", p.display()))?;
+    }
+    std::fs::create_dir(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
+    let made = fill(&tmp)?;
+    swap_dir_into_place(&tmp, dir)?;
+    Ok(made)
+}
+
+/// Puts a finished folder `tmp` in place of `dir` in one step: a plain rename when `dir` does
+/// not exist, else an atomic exchange of the two (renameat2 RENAME_EXCHANGE) after which the
+/// old contents, now at `tmp`, are removed. A reader sees the old folder or the new one.
+pub fn swap_dir_into_place(tmp: &Path, dir: &Path) -> Result<()> {
+    if !dir.exists() {
+        return rename_into_place(tmp, dir);
+    }
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let a = CString::new(tmp.as_os_str().as_bytes())?;
+    let b = CString::new(dir.as_os_str().as_bytes())?;
+    // SAFETY: two valid NUL-terminated paths; the call only renames.
+    let rc = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if rc != 0 {
+        return Err(std::io::Error::last_os_error())
+            .with_context(|| format!("replacing {} with {}", dir.display(), tmp.display()));
+    }
+    std::fs::remove_dir_all(tmp).with_context(|| format!("removing the old contents {}", tmp.display()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -106,6 +156,29 @@ mod tests {
         assert!(is_temp_name(".a.csv.tmp12"));
         assert!(!is_temp_name("monthly-2023-06.pdf"));
         assert!(!is_temp_name("data.tmp"));
+    }
+
+    #[test]
+    fn a_folder_is_replaced_as_a_whole_or_not_at_all() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("site");
+        replace_dir(&dir, |tmp| write_atomic(&tmp.join("a"), b"1")).unwrap();
+        assert_eq!(std::fs::read(dir.join("a")).unwrap(), b"1");
+        // A failed fill leaves the folder as it was.
+        let failed: Result<()> = replace_dir(&dir, |tmp| {
+            write_atomic(&tmp.join("b"), b"2")?;
+            anyhow::bail!("stopped")
+        });
+        assert!(failed.is_err());
+        assert!(dir.join("a").is_file() && !dir.join("b").exists());
+        // The next one replaces everything, and leaves nothing beside the folder.
+        replace_dir(&dir, |tmp| write_atomic(&tmp.join("b"), b"2")).unwrap();
+        assert!(!dir.join("a").exists() && dir.join("b").is_file());
+        let names: Vec<_> = std::fs::read_dir(root.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["site"]);
     }
 
     #[test]

@@ -7,7 +7,8 @@ use crate::error::{Exit, Failure};
 use crate::metrics::{self, index766, targets};
 use crate::output::pdf::Renderer;
 use crate::period::Period;
-use crate::report::{build, model::Report};
+use crate::report::build;
+use crate::report::model::{Block, Report};
 use crate::run::manifest::{self, Manifest};
 use anyhow::{Context, Result};
 use chrono::{NaiveDate, NaiveTime};
@@ -336,11 +337,16 @@ impl Plan {
     }
 }
 
-/// The hash of what a report says (its model without the data version): a new version is
-/// made only when this changes.
+/// The hash of what a report says (its model without the data version, and without the
+/// rows' registry keys, which are not printed): a new version is made only when this changes.
 pub fn content_hash(report: &Report) -> Result<String> {
     let mut r = report.clone();
     r.data_version = String::new();
+    for b in &mut r.blocks {
+        if let Block::Table(t) = b {
+            t.rows.iter_mut().for_each(|row| row.key = None);
+        }
+    }
     Ok(crate::fsx::sha256(&serde_json::to_vec(&r)?))
 }
 

@@ -2,7 +2,7 @@
 //! (each version, with its PDF, XLSX, DOCX and manifest), a page per report with its key
 //! figures, targets, 766 ranking and a 12-month trend chart (inline SVG), in plain HTML
 //! and CSS. The list comes from `report_runs`; the pages from each report's
-//! `<stem>.report.json` beside its PDF (`src/output/site.rs`). Relative file paths in the
+//! `<stem>.report.json` beside its PDF (`src/output/site/`). Relative file paths in the
 //! database are read from the working directory, as `run` wrote them.
 
 use super::Global;

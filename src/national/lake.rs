@@ -271,7 +271,7 @@ pub fn export_month(
         let _ = std::fs::remove_dir_all(&tmp);
         return Err(e);
     }
-    swap_into_place(&tmp, &part)?;
+    crate::fsx::swap_dir_into_place(&tmp, &part)?;
     Ok(part)
 }
 
@@ -326,32 +326,4 @@ fn write_partition(conn: &Connection, dir: &Path, province: &str, store: &str, p
         &dir.join("_manifest.json"),
         format!("{}\n", serde_json::to_string_pretty(&manifest)?).as_bytes(),
     )
-}
-
-/// Puts a finished partition in place of the old one in one step: an atomic exchange of
-/// the two folders (renameat2 RENAME_EXCHANGE), then the old one is removed; a reader sees
-/// the old partition or the new one, never a mix.
-fn swap_into_place(tmp: &Path, part: &Path) -> Result<()> {
-    if !part.exists() {
-        return crate::fsx::rename_into_place(tmp, part);
-    }
-    use std::ffi::CString;
-    use std::os::unix::ffi::OsStrExt;
-    let a = CString::new(tmp.as_os_str().as_bytes())?;
-    let b = CString::new(part.as_os_str().as_bytes())?;
-    // SAFETY: two valid NUL-terminated paths; the call only renames.
-    let rc = unsafe {
-        libc::renameat2(
-            libc::AT_FDCWD,
-            a.as_ptr(),
-            libc::AT_FDCWD,
-            b.as_ptr(),
-            libc::RENAME_EXCHANGE,
-        )
-    };
-    if rc != 0 {
-        return Err(std::io::Error::last_os_error())
-            .with_context(|| format!("replacing {} with {}", part.display(), tmp.display()));
-    }
-    std::fs::remove_dir_all(tmp).with_context(|| format!("removing the old partition {}", tmp.display()))
 }

@@ -128,6 +128,7 @@ fn table(n: &National) -> Table {
             String::new(),
         ],
         strong: true,
+        key: None,
     });
     Table {
         id: "national".into(),

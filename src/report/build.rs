@@ -79,7 +79,11 @@ pub(crate) fn col(title: &str, width_mm: Option<f32>, align: &str) -> Column {
 }
 
 pub(crate) fn row(cells: Vec<String>) -> TableRow {
-    TableRow { cells, strong: false }
+    TableRow {
+        cells,
+        strong: false,
+        key: None,
+    }
 }
 
 /// The key figures: this period, the previous one, the change.
@@ -89,13 +93,17 @@ fn key_figures(m: &Metrics, heading: String, now_title: &str) -> Table {
     // Only a full like-for-like comparison fills the columns; a partial one is in the text.
     let full = c.basis == crate::metrics::Basis::Full;
     let p = c.ii06a.unwrap_or_default();
-    let count = |label: &str, now: i64, before: i64| {
+    // Each row carries the registry key of its figure (None for a sum of two).
+    let count = |label: &str, key: Option<&str>, now: i64, before: i64| {
         let mut cells = vec![label.into(), int(now)];
         if full {
             cells.push(int(before));
             cells.push(format!("{}{}", if now > before { "+" } else { "" }, int(now - before)));
         }
-        row(cells)
+        TableRow {
+            key: key.map(String::from),
+            ..row(cells)
+        }
     };
     // A rate over only the dossiers with data says so in a note under the table.
     let mut partial = Vec::new();
@@ -113,7 +121,10 @@ fn key_figures(m: &Metrics, heading: String, now_title: &str) -> Table {
                 partial.push(format!("{label} kỳ trước {b}."));
             }
         }
-        row(cells)
+        TableRow {
+            key: Some(key.into()),
+            ..row(cells)
+        }
     };
     // A change of a rate ("tăng 0,63 điểm phần trăm", kept on one line) needs a wider column.
     let figures = if full { 30.0 } else { 32.0 };
@@ -124,16 +135,27 @@ fn key_figures(m: &Metrics, heading: String, now_title: &str) -> Table {
     }
     let rows = vec![
         // The form's own term for column (3), short enough for one line.
-        count("Tổng số hồ sơ nhận giải quyết", t.total_handled, p.total_handled),
+        count(
+            "Tổng số hồ sơ nhận giải quyết",
+            Some("total_handled"),
+            t.total_handled,
+            p.total_handled,
+        ),
         count(
             "Tiếp nhận mới",
+            None,
             t.received_online + t.received_offline,
             p.received_online + p.received_offline,
         ),
-        count("Kỳ trước chuyển qua", t.carried_over, p.carried_over),
-        count("Đã giải quyết", t.resolved, p.resolved),
-        count("Quá hạn", t.resolved_late, p.resolved_late),
-        count("Đang giải quyết", t.in_progress, p.in_progress),
+        count(
+            "Kỳ trước chuyển qua",
+            Some("carried_over"),
+            t.carried_over,
+            p.carried_over,
+        ),
+        count("Đã giải quyết", Some("resolved"), t.resolved, p.resolved),
+        count("Quá hạn", Some("resolved_late"), t.resolved_late, p.resolved_late),
+        count("Đang giải quyết", Some("in_progress"), t.in_progress, p.in_progress),
         rate_row("Tỷ lệ đúng hạn, trước hạn", "on_time"),
         rate_row("Tỷ lệ tiếp nhận trực tuyến", "online_intake"),
         rate_row("Tỷ lệ thanh toán trực tuyến", "online_payment"),
@@ -220,6 +242,7 @@ fn targets(m: &Metrics, heading: String) -> Option<Table> {
                     },
                 ],
                 strong: false,
+                key: None,
             }
         })
         .collect();

@@ -1,10 +1,11 @@
 //! The report model: everything a template prints, as ready-made strings. Serialised to
-//! report.json; templates lay it out and never compute a figure.
+//! report.json (and read back from it by the site); templates lay it out and never compute
+//! a figure.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// One report (monthly, quarterly, … or annual).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Report {
     pub kind: String,
     pub header: Header,
@@ -20,7 +21,7 @@ pub struct Report {
 }
 
 /// A table or a chart of the body.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Block {
     Table(Table),
@@ -29,7 +30,7 @@ pub enum Block {
 
 /// A table with its heading and every word it prints. `id` names it for other outputs:
 /// `targets`, `key_figures`, `ranking`, `index766`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Table {
     pub id: String,
     pub heading: String,
@@ -44,7 +45,7 @@ pub struct Table {
 }
 
 /// A column: its title, width (None: takes the rest of the line) and alignment.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Column {
     pub title: String,
     pub width_mm: Option<f32>,
@@ -53,10 +54,15 @@ pub struct Column {
 }
 
 /// A row of cells; totals are printed bold.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TableRow {
     pub cells: Vec<String>,
     pub strong: bool,
+    /// The registry key of the one figure the row prints (src/registry.rs: `on_time`,
+    /// `total_handled`, …), so a reader of report.json finds the row without its words
+    /// (the site's trend). Not printed; absent from the JSON when the row has none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
 }
 
 impl Report {
@@ -70,7 +76,7 @@ impl Report {
 }
 
 /// The Decree 30 frame: issuer, number, national title, place and date, subject.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Header {
     pub issuer: Vec<String>,
     /// "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" and "Độc lập - Tự do - Hạnh phúc".
@@ -86,21 +92,21 @@ pub struct Header {
 }
 
 /// A heading with its paragraphs.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Section {
     pub heading: String,
     pub paragraphs: Vec<String>,
 }
 
 /// A bar chart: values in 0–100 for the bar length, labels and printed values as text.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Chart {
     pub title: String,
     pub note: String,
     pub bars: Vec<Bar>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Bar {
     pub label: String,
     /// Bar length as a fraction of the full width (0–1).
@@ -110,7 +116,7 @@ pub struct Bar {
 
 /// An appendix form as printed (Biểu II.06a, II.06b, II.07b): its header block, a
 /// multi-level column header given cell by cell, and rows of formatted cells.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Appendix {
     /// "ii06a", "ii06b" or "ii07b".
     pub id: String,
@@ -134,7 +140,7 @@ pub struct Appendix {
 }
 
 /// A printed column of a form: width in mm (None takes the rest of the line), alignment.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FormColumn {
     pub width_mm: Option<f32>,
     /// "left", "center" or "right".
@@ -142,7 +148,7 @@ pub struct FormColumn {
 }
 
 /// A header cell of a form, spanning rows and columns from (row, col).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct HeadCell {
     pub row: usize,
     pub col: usize,
@@ -151,7 +157,7 @@ pub struct HeadCell {
     pub text: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct AppendixRow {
     pub stt: String,
     pub name: String,
@@ -171,7 +177,7 @@ impl Report {
 }
 
 /// "Nơi nhận" and the signature block.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Closing {
     /// "Nơi nhận:".
     pub recipients_title: String,

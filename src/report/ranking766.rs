@@ -159,6 +159,7 @@ pub fn table(m: &Metrics, heading: String, min_dossiers: i64) -> Option<Table> {
         rows.push(TableRow {
             cells: heading_row,
             strong: true,
+            key: None,
         });
         for (r, u) in &ranked {
             let mut cells = vec![r.to_string(), u.name.to_string()];
@@ -177,7 +178,11 @@ pub fn table(m: &Metrics, heading: String, min_dossiers: i64) -> Option<Table> {
                 Some(_) => "không đổi".into(),
                 None => "—".into(),
             });
-            rows.push(TableRow { cells, strong: false });
+            rows.push(TableRow {
+                cells,
+                strong: false,
+                key: None,
+            });
         }
         let few: Vec<String> = here
             .iter()

@@ -219,6 +219,73 @@ fn versions_of_a_report_are_listed_and_linked() {
     assert!(v1.contains("href=\"monthly-2023-06-v2.html\">T6/2023</a>"), "{v1}");
 }
 
+/// The row of a month in the trend table of a page.
+fn trend_row<'a>(html: &'a str, month: &str) -> &'a str {
+    let at = html
+        .find(&format!(">{month}</a></th>"))
+        .unwrap_or_else(|| panic!("{month} not in the trend table"));
+    let end = at + html[at..].find("</tr>").unwrap();
+    &html[at..end]
+}
+
+/// The rows of the key-figures table of a report.json.
+fn key_figure_rows(r: &mut serde_json::Value) -> &mut Vec<serde_json::Value> {
+    let blocks = r["blocks"].as_array_mut().unwrap();
+    let t = blocks.iter_mut().find(|b| b["id"] == "key_figures").unwrap();
+    t["rows"].as_array_mut().unwrap()
+}
+
+#[test]
+fn the_trend_finds_its_figures_by_key_not_by_label_and_the_model_reads_back() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (db, site) = archive(tmp.path());
+    let json = tmp.path().join("out/monthly-2023-06.report.json");
+    let text = read(&json);
+    // The site reads the typed model: report.json reads back to the same bytes.
+    let model: baocao::report::model::Report = serde_json::from_str(&text).unwrap();
+    assert_eq!(serde_json::to_string_pretty(&model).unwrap() + "\n", text);
+    let june = read(&site.join("reports/monthly-2023-06.html"));
+    let row = trend_row(&june, "T6/2023");
+    assert!(row.contains(">96,57%<") && row.contains(">22,45%<"), "{row}");
+    // Other words for both rates the trend reads: it still finds them, by their keys.
+    let mut r: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let mut renamed = 0;
+    for (i, row) in key_figure_rows(&mut r).iter_mut().enumerate() {
+        if row["key"] == "on_time" || row["key"] == "online_intake" {
+            row["cells"][0] = format!("Chỉ tiêu đổi tên {i}").into();
+            renamed += 1;
+        }
+    }
+    assert_eq!(renamed, 2, "the rows of on_time and online_intake carry their keys");
+    std::fs::write(&json, serde_json::to_string_pretty(&r).unwrap() + "\n").unwrap();
+    let rerun = || {
+        let (code, out, err) = run(&["--db", db.to_str().unwrap(), "site", "--out", site.to_str().unwrap()]);
+        assert_eq!(code, 0, "{out}{err}");
+        read(&site.join("reports/monthly-2023-06.html"))
+    };
+    let june = rerun();
+    assert!(june.contains("Chỉ tiêu đổi tên"), "the renamed rows are printed");
+    let row = trend_row(&june, "T6/2023");
+    assert!(row.contains(">96,57%<") && row.contains(">22,45%<"), "{row}");
+    assert!(!row.contains("không có trong báo cáo"), "{row}");
+    assert!(
+        june.contains(">96,57%</text>") && june.contains(">22,45%</text>"),
+        "the chart's points"
+    );
+    // Without its key, a row is not found, whatever its words.
+    for row in key_figure_rows(&mut r).iter_mut().filter(|row| row["key"] == "on_time") {
+        row.as_object_mut().unwrap().remove("key");
+        row["cells"][0] = "Tỷ lệ đúng hạn, trước hạn".into();
+    }
+    std::fs::write(&json, serde_json::to_string_pretty(&r).unwrap() + "\n").unwrap();
+    let june = rerun();
+    let row = trend_row(&june, "T6/2023");
+    assert!(
+        row.contains(">không có trong báo cáo<") && row.contains(">22,45%<"),
+        "{row}"
+    );
+}
+
 /// Runs headless Chromium on a page; returns its stdout.
 fn chromium(args: &[&str], page: &Path) -> String {
     let url = format!("file://{}", page.display());
@@ -275,8 +342,7 @@ fn a_real_browser_shows_the_published_figures() {
     );
     let pdf = std::fs::read(&printed).unwrap();
     assert!(pdf.starts_with(b"%PDF-") && pdf.len() > 20_000, "{} bytes", pdf.len());
-    // Screenshots (docs/site-index.png, docs/site-report.png with BAOCAO_UPDATE_DOCS=1).
-    let docs = std::env::var_os("BAOCAO_UPDATE_DOCS").is_some_and(|v| v == "1");
+    // The browser draws both pages (the pictures of docs/ are `make pictures`).
     for (name, p) in [("site-index.png", site.join("index.html")), ("site-report.png", page)] {
         let png = tmp.path().join(name);
         chromium(
@@ -289,8 +355,5 @@ fn a_real_browser_shows_the_published_figures() {
             "{name}: {} bytes",
             bytes.len()
         );
-        if docs {
-            std::fs::copy(&png, Path::new(env!("CARGO_MANIFEST_DIR")).join("docs").join(name)).unwrap();
-        }
     }
 }
