@@ -39,6 +39,9 @@ struct Month {
     label: String,
     page: Option<String>,
     values: [Option<String>; 2],
+    /// Its key figures carry no registry key: a report.json written before they did has its
+    /// figures, but none this page can find without guessing from a label.
+    unkeyed: bool,
 }
 
 impl Month {
@@ -56,6 +59,12 @@ fn key_figure(r: &Report, key: &str) -> Option<String> {
         .iter()
         .find(|row| row.key.as_deref() == Some(key))?;
     row.cells.get(1).cloned()
+}
+
+/// The report has key figures, and none of their rows names its registry key.
+fn unkeyed(r: &Report) -> bool {
+    r.table("key_figures")
+        .is_some_and(|t| t.rows.iter().all(|row| row.key.is_none()))
 }
 
 /// "96,57%" → 96.57; None for words ("không phát sinh").
@@ -89,6 +98,7 @@ fn months(it: &Item, all: &[Item]) -> Option<Vec<Month>> {
             label: format!("T{mm}/{yy}"),
             page: found.map(|o| format!("{}.html", o.name)),
             values: SERIES.map(|se| r.and_then(|r| key_figure(r, se.key))),
+            unkeyed: r.is_some_and(unkeyed),
         });
     }
     Some(out)
@@ -127,6 +137,9 @@ pub(super) fn trend(b: &mut String, it: &Item, all: &[Item]) {
         let cell = |v: Option<&str>| match (&mo.page, v) {
             (None, _) => "chưa có báo cáo tháng".to_string(),
             (Some(_), Some(v)) => esc(v),
+            (Some(_), None) if mo.unkeyed => {
+                "báo cáo lập bằng phiên bản cũ: lập lại báo cáo tháng này để đọc được số liệu".to_string()
+            }
             (Some(_), None) => "không có trong báo cáo".to_string(),
         };
         let _ = writeln!(
