@@ -3,7 +3,7 @@
 use super::batch::{self, present_columns, VersionBatch, BATCH_ROWS, UNBOUNDED_ROWS};
 use super::feed;
 use super::fields::{missing_message, HeaderMap};
-use super::kinds::{Store, DOSSIERS};
+use super::kinds::{Destination, DOSSIERS};
 use super::record::Table;
 use super::source::FileInfo;
 use super::validate::{validate, Context, Dossier, Problem};
@@ -274,7 +274,7 @@ pub fn load_file(
 /// Records the file in `ingest_files` (counts filled in at the end); returns its id.
 pub fn register_file(
     conn: &Connection,
-    store: Store,
+    dest: Destination,
     path: &Path,
     info: &FileInfo,
     layout: &super::record::Layout,
@@ -284,7 +284,7 @@ pub fn register_file(
             export_at, file_mtime, rows_read, rows_loaded, rows_quarantined, rows_blank, rows_in_force, rows_replaced)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 0, 0, 0) RETURNING file_id",
         params![
-            store.kind,
+            dest.kind,
             path.to_string_lossy().to_string(),
             info.sha256,
             info.bytes as i64,
@@ -537,7 +537,7 @@ fn batch_rows(
 /// identity checked against the database, and the file's counts recorded.
 pub fn finish_file(
     conn: &Connection,
-    store: Store,
+    dest: Destination,
     file_id: i32,
     path: &Path,
     key_header: &str,
@@ -545,7 +545,7 @@ pub fn finish_file(
     c: &mut FileCounts,
 ) -> Result<()> {
     let path_s = path.to_string_lossy().to_string();
-    let (t, k) = (store.table, store.key);
+    let (t, k) = (dest.table, dest.key);
     // Duplicate codes inside one file: the last row wins, earlier ones are quarantined.
     let dup = if !maybe_dup {
         0
@@ -558,7 +558,7 @@ pub fn finish_file(
                  FROM (SELECT file_id, source_row, {k}, max(source_row) OVER (PARTITION BY {k}) AS last_row
                        FROM {t} WHERE file_id = ?)
                  WHERE source_row < last_row",
-                kn = store.key_name
+                kn = dest.key_name
             ),
             params![path_s, key_header, file_id],
         )? as u64
@@ -576,7 +576,7 @@ pub fn finish_file(
         c.rows_quarantined += dup;
         *c.reasons.entry("duplicate_in_file".into()).or_default() += dup;
     }
-    supersede(conn, store, file_id, c)?;
+    supersede(conn, dest, file_id, c)?;
 
     // Reconcile against what the database now holds, not only our own counters.
     let stored: i64 = conn.query_row(
@@ -684,8 +684,8 @@ fn key_column(header: &[String]) -> String {
 /// undated file replaced the newer dated one in between. Undated files win by load order.
 /// The version in force is the one with `superseded_by IS NULL` (the `dossiers`,
 /// `feedback`, `catalogue` views).
-fn supersede(conn: &Connection, store: Store, file_id: i32, c: &mut FileCounts) -> Result<()> {
-    let (t, k) = (store.table, store.key);
+fn supersede(conn: &Connection, dest: Destination, file_id: i32, c: &mut FileCounts) -> Result<()> {
+    let (t, k) = (dest.table, dest.key);
     let t0 = std::time::Instant::now();
     // The first file of a store (or of a kind) has no earlier versions to share a code with:
     // nothing to replace, nothing lost, no file left without rows in force.
@@ -707,7 +707,7 @@ fn supersede(conn: &Connection, store: Store, file_id: i32, c: &mut FileCounts) 
         "SELECT EXISTS (SELECT 1 FROM ingest_files
                         WHERE kind = $2 AND file_id <> $1
                           AND export_at > (SELECT export_at FROM ingest_files WHERE file_id = $1))",
-        params![file_id, store.kind],
+        params![file_id, dest.kind],
         |r| r.get(0),
     )?;
     // Codes of this file that a later-dated export already gave: they stay in the history.
@@ -758,7 +758,7 @@ fn supersede(conn: &Connection, store: Store, file_id: i32, c: &mut FileCounts) 
                    AND EXISTS (SELECT 1 FROM {t} v WHERE v.file_id = f.file_id)
                    AND NOT EXISTS (SELECT 1 FROM {t} v WHERE v.file_id = f.file_id AND v.superseded_by IS NULL)"
             ),
-            params![file_id, store.kind],
+            params![file_id, dest.kind],
         )?;
     }
     tracing::debug!(

@@ -2,7 +2,7 @@
 //! column tables (`kinds`): same readers, same loss-free rules (quarantine, newest export
 //! wins, one transaction, reconciliation) as dossiers.
 
-use super::kinds::{Kind, Ty};
+use super::kinds::{InputKind, Ty};
 use super::load::{finish_file, register_file, FileCounts, Tick};
 use super::record::{format_number, Cell, RawRow, Table};
 use super::source::FileInfo;
@@ -32,7 +32,7 @@ fn ts(d: NaiveDateTime) -> Value {
 
 /// Validates one row into the table's values (without file_id, source_row, superseded_by).
 fn check(
-    kind: &Kind,
+    kind: &InputKind,
     map: &[Option<usize>],
     names: &[String],
     row: &RawRow,
@@ -247,7 +247,7 @@ fn check(
 /// Loads a feedback or catalogue file inside the caller's transaction.
 pub fn load(
     conn: &Connection,
-    kind: Kind,
+    kind: InputKind,
     path: &Path,
     info: &FileInfo,
     table: Table,
@@ -276,15 +276,15 @@ pub fn load(
             Exit::Rejected,
             format!(
                 "{} file: required column missing: {}; headers found: [{}]",
-                kind.store.kind,
+                kind.destination.kind,
                 list.join("; "),
                 names.join(", ")
             )
         ));
     }
-    let file_id = register_file(conn, kind.store, path, info, &table.layout)?;
+    let file_id = register_file(conn, kind.destination, path, info, &table.layout)?;
     let path_s = path.to_string_lossy().to_string();
-    let mut versions = conn.appender(kind.store.table)?;
+    let mut versions = conn.appender(kind.destination.table)?;
     let mut quarantine = conn.appender("quarantine")?;
     let mut c = FileCounts::default();
     let mut keys = std::collections::HashSet::new();
@@ -337,6 +337,6 @@ pub fn load(
         .position(|m| *m == Some(0))
         .map(|i| names[i].clone())
         .unwrap_or_default();
-    finish_file(conn, kind.store, file_id, path, &key_header, maybe_dup, &mut c)?;
+    finish_file(conn, kind.destination, file_id, path, &key_header, maybe_dup, &mut c)?;
     Ok(c)
 }
