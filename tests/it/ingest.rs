@@ -748,7 +748,7 @@ fn a_crash_right_after_a_migration_leaves_an_openable_database() {
     assert_eq!(scalar(&conn, "SELECT count(*) FROM dossiers"), 0);
 }
 
-/// The spans ingest computes for each version (src/ingest/batch.rs) are exactly those the
+/// The spans ingest computes for each version (src/ingest/storing/batch.rs) are exactly those the
 /// SQL rule gives (sql/spans.sql, which the migration runs over an older store): the
 /// metrics read only the versions whose span meets the period, so a wrong span would drop
 /// a dossier from a count.

@@ -1,6 +1,7 @@
-//! The kinds of input and their column tables: where each kind is stored, and for feedback
-//! (PAKN) and the procedure catalogue every column with its type and accepted headers
-//! (dossier columns are in `fields`). Below the readers: they ask it which row is a header.
+//! The kinds of input and their column tables: where each kind is stored (its destination),
+//! and for feedback (PAKN) and the procedure catalogue every column with its type and
+//! accepted headers (dossier columns are in `fields`). Below the readers: they ask it which
+//! row is a header.
 
 use super::fields;
 use super::values::fold;
@@ -228,7 +229,7 @@ fn other_score(cells: &[String]) -> usize {
 pub fn kind_of(header: &[String]) -> Option<InputKind> {
     if header
         .iter()
-        .any(|h| super::fields::match_header(h) == Some(super::fields::Field::MaHoSo))
+        .any(|h| fields::match_header(h) == Some(fields::Field::MaHoSo))
     {
         return None;
     }

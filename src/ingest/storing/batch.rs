@@ -1,8 +1,8 @@
 //! Columnar batches of dossier versions for DuckDB's Arrow appender (one FFI call per
 //! 2048 rows instead of one per value).
 
-use super::fields::{Field as F, HeaderMap};
-use super::validate::Dossier;
+use crate::ingest::checking::fields::{Field as F, HeaderMap};
+use crate::ingest::checking::validate::Dossier;
 use chrono::{NaiveDate, NaiveDateTime};
 use duckdb::arrow::array::{
     ArrayRef, BooleanBuilder, Date32Builder, Float64Builder, Int16Builder, Int32Builder, Int64Builder, StringBuilder,

@@ -1,16 +1,17 @@
-//! Loading the smaller inputs — feedback (PAKN) and the procedure catalogue — with their
-//! column tables (`kinds`): same readers, same loss-free rules (quarantine, newest export
+//! Storing the smaller inputs — feedback (PAKN) and the procedure catalogue — with their
+//! column tables (`checking::columns`): same readers, same loss-free rules (quarantine, newest export
 //! wins, one transaction, reconciliation) as dossiers.
 
-use super::kinds::{InputKind, Ty};
-use super::load::{finish_file, register_file, FileCounts, Tick};
-use super::record::{format_number, Cell, RawRow, Table};
-use super::source::FileInfo;
-use super::validate::{Context, Problem};
-use super::values::{
+use super::files::{finish_file, register_file};
+use super::stream::{FileCounts, Tick};
+use crate::error::{Exit, Failure};
+use crate::ingest::checking::columns::{self, InputKind, Ty};
+use crate::ingest::checking::validate::{Context, Problem};
+use crate::ingest::checking::values::{
     excel_serial, parse_agency_level, parse_date, parse_flag, parse_level_of_service, parse_number, parse_rating,
 };
-use crate::error::{Exit, Failure};
+use crate::ingest::reading::record::{format_number, Cell, RawRow, Table};
+use crate::ingest::reading::source::FileInfo;
 use anyhow::{Context as _, Result};
 use chrono::{Datelike, NaiveDateTime};
 use duckdb::types::{TimeUnit, Value};
@@ -257,10 +258,10 @@ pub fn load(
     let names = table.layout.header.clone();
     let mut map: Vec<Option<usize>> = Vec::new();
     for n in &names {
-        let m = super::kinds::column_of(&kind, n);
+        let m = columns::column_of(&kind, n);
         map.push(if m.is_some() && map.contains(&m) { None } else { m });
     }
-    let missing: Vec<&super::kinds::Column> = kind
+    let missing: Vec<&columns::Column> = kind
         .cols
         .iter()
         .enumerate()

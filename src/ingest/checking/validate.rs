@@ -1,8 +1,8 @@
 //! Turns a raw row into a typed dossier, or into the list of reasons it is quarantined.
 
 use super::fields::{Field, HeaderMap};
-use super::record::{format_number, Cell, RawRow};
 use super::values::*;
+use crate::ingest::reading::record::{format_number, Cell, RawRow};
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::Serialize;
 
