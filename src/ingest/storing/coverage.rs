@@ -6,6 +6,9 @@ use crate::ingest::reading::record::Layout;
 use anyhow::Result;
 use duckdb::{params, Connection};
 
+const INFERRED: &str = include_str!("../../../sql/ingest/coverage_inferred.sql");
+const COVERAGE: &str = include_str!("../../../sql/ingest/coverage.sql");
+
 /// Records which canonical columns the file's header carried (`ingest_file_columns`): a
 /// rate that needs a column the file lacks leaves its dossiers out, as missing
 /// (sql/metrics/cube.sql), instead of reading the absent column as "no".
@@ -30,13 +33,7 @@ pub(super) fn record_coverage(conn: &Connection, file_id: i32, layout: &Layout) 
         Some(w) => (Some(w.from), Some(w.to), w.source),
         None => {
             let (from, to): (Option<chrono::NaiveDate>, Option<chrono::NaiveDate>) = conn.query_row(
-                "WITH d AS (SELECT CAST(ngay_tiep_nhan AS DATE) AS acc, trang_thai,
-                                   CAST(coalesce(ngay_ket_thuc, ngay_tra) AS DATE) AS fin
-                            FROM dossier_versions WHERE file_id = ?)
-                 , e AS (SELECT coalesce(min(fin) FILTER (WHERE trang_thai IN (7, 9, 10)), min(acc)) AS first,
-                               coalesce(CAST(? AS DATE), max(greatest(acc, coalesce(fin, acc)))) AS last
-                         FROM d)
-                 SELECT greatest(first, CAST(last - INTERVAL (? - 1) DAY AS DATE)), last FROM e",
+                INFERRED,
                 params![file_id, layout.export_at.map(|d| d.date().to_string()), INFERRED_DAYS],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )?;
@@ -47,9 +44,7 @@ pub(super) fn record_coverage(conn: &Connection, file_id: i32, layout: &Layout) 
         return Ok(()); // no dated row: the file covers nothing we can name
     };
     conn.execute(
-        "INSERT INTO coverage (file_id, agency, day_from, day_to, source)
-         SELECT ?, agency, CAST(? AS DATE), greatest(CAST(? AS DATE), CAST(? AS DATE)), ?
-         FROM (SELECT DISTINCT coalesce(ten_don_vi, '') AS agency FROM dossier_versions WHERE file_id = ?)",
+        COVERAGE,
         params![
             file_id,
             from.to_string(),

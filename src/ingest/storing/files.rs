@@ -3,7 +3,7 @@
 //! database holds, and recorded.
 
 use super::stream::FileCounts;
-use super::supersede::supersede;
+use super::supersede::{dedupe, supersede};
 use crate::error::{Exit, Failure};
 use crate::ingest::checking::columns::Destination;
 use crate::ingest::reading::record::Layout;
@@ -11,6 +11,9 @@ use crate::ingest::reading::source::FileInfo;
 use anyhow::Result;
 use duckdb::{params, Connection};
 use std::path::Path;
+
+const REGISTER: &str = include_str!("../../../sql/ingest/file_register.sql");
+const COUNTS: &str = include_str!("../../../sql/ingest/file_counts.sql");
 
 /// Records the file in `ingest_files` (counts filled in at the end); returns its id.
 pub fn register_file(
@@ -21,9 +24,7 @@ pub fn register_file(
     layout: &Layout,
 ) -> Result<i32> {
     Ok(conn.query_row(
-        "INSERT INTO ingest_files (kind, path, sha256, bytes, format, compression, encoding, delimiter, sheet, header_line,
-            export_at, file_mtime, rows_read, rows_loaded, rows_quarantined, rows_blank, rows_in_force, rows_replaced)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 0, 0, 0) RETURNING file_id",
+        REGISTER,
         params![
             dest.kind,
             path.to_string_lossy().to_string(),
@@ -54,37 +55,8 @@ pub fn finish_file(
     c: &mut FileCounts,
 ) -> Result<()> {
     let path_s = path.to_string_lossy().to_string();
-    let (t, k) = (dest.table, dest.key);
-    // Duplicate codes inside one file: the last row wins, earlier ones are quarantined.
-    let dup = if !maybe_dup {
-        0
-    } else {
-        conn.execute(
-            &format!(
-                "INSERT INTO quarantine
-                 SELECT file_id, ?, source_row, ?, {k}, 'duplicate_in_file',
-                        '{kn} ' || {k} || ' appears again at row ' || last_row || ' of the same file, which supersedes this row'
-                 FROM (SELECT file_id, source_row, {k}, max(source_row) OVER (PARTITION BY {k}) AS last_row
-                       FROM {t} WHERE file_id = ?)
-                 WHERE source_row < last_row",
-                kn = dest.key_name
-            ),
-            params![path_s, key_header, file_id],
-        )? as u64
-    };
-    if dup > 0 {
-        conn.execute(
-            &format!(
-                "DELETE FROM {t} v WHERE v.file_id = ?
-                   AND v.source_row < (SELECT max(w.source_row) FROM {t} w WHERE w.file_id = v.file_id AND w.{k} = v.{k})"
-            ),
-            params![file_id],
-        )?;
-        c.rows_duplicate = dup;
-        c.rows_loaded -= dup;
-        c.rows_quarantined += dup;
-        *c.reasons.entry("duplicate_in_file".into()).or_default() += dup;
-    }
+    let t = dest.table;
+    dedupe(conn, dest, file_id, &path_s, key_header, maybe_dup, c)?;
     supersede(conn, dest, file_id, c)?;
 
     // Reconcile against what the database now holds, not only our own counters.
@@ -108,8 +80,7 @@ pub fn finish_file(
         ));
     }
     conn.execute(
-        "UPDATE ingest_files SET rows_read = ?, rows_loaded = ?, rows_quarantined = ?, rows_blank = ?,
-             rows_in_force = ?, rows_replaced = ? WHERE file_id = ?",
+        COUNTS,
         params![
             c.rows_read as i64,
             c.rows_loaded as i64,
