@@ -144,9 +144,8 @@ pub fn run_date() -> NaiveDate {
 
 /// Turns transparent huge pages off for this process, once. Ingest allocates and frees
 /// buffers at a high rate (Arrow batches, DuckDB's vectors and blocks); with huge pages the
-/// kernel zeroed 2 MiB for each fresh region touched, 8 % of an ingest's CPU samples
-/// (issue 12, wide 1M file, 4 alternating runs: 4.24–5.20 s with huge pages, 3.67–4.12 s
-/// without; system time 0.7–1.1 s → 0.4–0.6 s). A no-op where the kernel has no such switch.
+/// kernel zeroes 2 MiB for each fresh region touched, which slows ingest down (see
+/// docs/decisions.md). A no-op where the kernel has no such switch.
 fn no_huge_pages() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {

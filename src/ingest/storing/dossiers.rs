@@ -201,8 +201,8 @@ fn batch_rows(
     let mut batch = VersionBatch::with_columns(columns);
     // Versions without an end, sent in row groups of their own (batch::unbounded).
     let mut unbounded = VersionBatch::with_columns(columns);
-    // Fingerprints of the codes, gathered here and sorted at the end. A flat vector takes
-    // 8 bytes a row where a hash set took ~15 and a rehash (issue 12: ingest peak at 10M).
+    // Fingerprints of the codes, gathered here and sorted at the end: a flat vector takes
+    // 8 bytes a row, less than a hash set, and never rehashes (see docs/decisions.md).
     let mut codes: Vec<u64> = Vec::with_capacity(expect_rows);
     let mut problems: Vec<(u64, Problem)> = Vec::new();
     // Valid rows travel to this thread in groups; the Arrow batch is built here, so the

@@ -6,10 +6,9 @@ use duckdb::Connection;
 
 /// Runs `f` in one transaction. On any error the database is left as before. Once
 /// committed, the file's rows are durable in the write-ahead log; DuckDB moves them into the
-/// database file itself (when the log passes its size, and when the store is closed). An
-/// explicit CHECKPOINT per file used to follow: it rewrote the store's last, partly filled
-/// row group every time, ~0.2–1 s per small file (issue 12, measured: 20 files of 50 000
-/// rows, 40–49 s with it, 30–32 s without, same run).
+/// database file itself (when the log passes its size, and when the store is closed). No
+/// CHECKPOINT per file follows: it would rewrite the store's last, partly filled row group
+/// every time (see docs/decisions.md).
 pub fn in_transaction<T>(conn: &Connection, f: impl FnOnce() -> Result<T>) -> Result<T> {
     conn.execute_batch("BEGIN TRANSACTION")?;
     match f() {
@@ -28,9 +27,9 @@ pub fn in_transaction<T>(conn: &Connection, f: impl FnOnce() -> Result<T>) -> Re
 
 /// DuckDB's memory limit while a file's rows are appended, unless `BAOCAO_MEMORY_LIMIT`
 /// sets one. Appended row groups go to the store file as they fill, so the cap only makes
-/// DuckDB drop its cached copies sooner (issue 12, 10M rows in one file: peak 1.17 GiB
-/// without it, 835 MiB with it, same time). It is lifted before the dedupe and supersede
-/// SQL, whose joins over the history may need more.
+/// DuckDB drop its cached copies sooner: a lower peak, no slower (see docs/decisions.md).
+/// It is lifted before the dedupe and supersede SQL, whose joins over the history may need
+/// more.
 const APPEND_MEMORY: &str = "384MB";
 
 /// Holds `APPEND_MEMORY` while it lives; puts DuckDB's default back when dropped.
@@ -69,8 +68,7 @@ impl Drop for MemoryCap<'_> {
 /// Holds DuckDB to the connection's own thread while a file's rows are inserted (`RESET
 /// threads` when dropped). The INSERT reading the feed often waits for the loading thread;
 /// when a DuckDB worker did that waiting, the connection's thread polled for tasks at full
-/// speed, taking a core from the reading thread (issue 12, 10M-row wide file, two runs
-/// each: 54.3–54.6 s with 96 s of CPU, 41.5–45.6 s with 61–66 s alone; at 1M within noise).
+/// speed, taking a core from the reading thread (see docs/decisions.md).
 pub(super) struct OneThread<'a>(&'a Connection);
 
 impl<'a> OneThread<'a> {

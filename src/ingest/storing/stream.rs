@@ -97,8 +97,8 @@ pub fn stream_rows<B: Send>(
                         return;
                     }
                     Some(Ok(r)) if r.is_blank() => Event::Blank,
-                    // Validation runs here, beside reading: measured faster than on the loading
-                    // thread, which builds the batches while DuckDB stores them (issue 12).
+                    // Validation runs here, beside reading: faster than on the loading thread,
+                    // which builds the batches while DuckDB stores them (see docs/decisions.md).
                     Some(Ok(r)) => {
                         let line = r.line;
                         match validate(map, r, &ctx) {

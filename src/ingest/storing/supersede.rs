@@ -75,7 +75,7 @@ pub(super) fn supersede(conn: &Connection, dest: Destination, file_id: i32, c: &
         return Ok(());
     }
     // Each pass below reads the codes of the whole history, so only the ones that can
-    // change anything run (issue 12: the steady cron run over 12M dossiers). Without a file
+    // change anything run (see docs/decisions.md). Without a file
     // of this kind exported later than this one (the usual case: the new export is the
     // newest, or it is undated), no version of a later export can keep a code in force.
     let later: bool = conn.query_row(LATER, params![file_id, dest.kind], |r| r.get(0))?;
