@@ -93,9 +93,9 @@ lint: $(DUCKDB_DEP)
 
 # Typst CLI, pinned (about 12 minutes to build the first time). The fonts are inside the
 # binary (Liberation Serif, fonts/), so no font package is installed. It builds in our
-# target dir, which holds cargo's lock: baocao's build waits for it. Measured on 2 cores,
-# that is faster than building both side by side in two target dirs (17 min against 19 min
-# 46 s cold): the builds are CPU-bound, and one target dir shares the crates they have in common.
+# target dir, which holds cargo's lock: baocao's build waits for it. On 2 cores that is
+# faster than two target dirs side by side: the builds are CPU-bound and share crates
+# (docs/decisions.md, one target dir for baocao and Typst).
 tools: typst
 
 typst:

@@ -1,6 +1,6 @@
 -- The days a dossier version can count in (sql/migrations/0007_spans.sql explains them):
 -- fills span_from/span_to of the versions that have none. The migration runs it over the
--- whole store; src/ingest/batch.rs computes the same for new rows (tests compare the two).
+-- whole store; src/ingest/storing/batch.rs computes the same for new rows (tests compare the two).
 UPDATE dossier_versions SET
     span_from = CASE
         WHEN trang_thai = 1 THEN NULL

@@ -58,7 +58,7 @@ impl Default for NationalConfig {
 #[serde(deny_unknown_fields, default)]
 pub struct IngestConfig {
     /// Columns matching no field: "keep" (all but personal data), "drop", or a list of headers.
-    pub extra: crate::ingest::privacy::ExtraPolicy,
+    pub extra: crate::ingest::checking::privacy::ExtraPolicy,
     /// Create the database, archive, rejected files and reports readable by their owner
     /// only (0600 files, 0700 folders); false leaves the usual umask.
     pub owner_only: bool,

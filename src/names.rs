@@ -1,7 +1,7 @@
 //! Names people type (a unit, a province) matched to the names the data holds: the same
 //! name after NFC, case and white space; otherwise the closest ones, for the message.
 
-use crate::ingest::values::{clean_text, fold};
+use crate::ingest::checking::values::{clean_text, fold};
 
 /// The matching key of a name: NFC, trimmed, runs of white space folded, lower case.
 pub fn key(s: &str) -> String {

@@ -1,17 +1,17 @@
 -- The period's dossiers (all_flags, see scope.sql) summed per agency, level, field, procedure
 -- and `consistent` (false: set aside, see scope.sql), in one pass: the II.06a flags (docs/rules.md, Biểu II.06a) and the per-dossier conditions of
--- the rates (§6, §7). ii06a.sql, ii06b.sql and rates.sql re-aggregate this small table
+-- the rates (docs/rules.md, Rates and Decision 766 index). ii06a.sql, ii06b.sql and rates.sql re-aggregate this small table
 -- (`period_cube` in scope.sql): every figure they give is a sum of 0/1 per dossier, so a sum
 -- of these sums is exact. Computed for the whole province ($3 $4 NULL; the agency filters
 -- apply to the cube) with the 766 choices $5 $6; src/metrics/scope.rs keeps each period's
--- cube in a temporary table for the length of one computation (issue 12: one pass over the
--- dossiers per period instead of one per query).
+-- cube in a temporary table for the length of one computation: one pass over the dossiers
+-- per period instead of one per query (docs/decisions.md, the cube).
 -- `rec`: received in the period (online or not). Conditional counts are sums of CASE, not
--- count(*) FILTER: with grouping sets DuckDB 1.5 runs the FILTER form ~1.5x slower (measured).
+-- count(*) FILTER: with grouping sets DuckDB 1.5 runs the FILTER form slower (docs/decisions.md).
 SELECT
     ten_don_vi, cap_don_vi, ten_linh_vuc, ma_tthc, consistent,
     min(ten_tthc) AS ten_tthc,
-    -- Biểu II.06a (§5).
+    -- Biểu II.06a (docs/rules.md).
     sum(received_online) AS received_online,
     sum(received_offline) AS received_offline,
     sum(carried_over) AS carried_over,
@@ -71,7 +71,7 @@ SELECT
     sum(CASE WHEN resolved = 1 AND has_danh_gia AND danh_gia IS NOT NULL THEN 1 ELSE 0 END) AS rated,
     sum(CASE WHEN resolved = 1 AND has_danh_gia AND danh_gia IN ('rat_hai_long', 'hai_long') THEN 1 ELSE 0 END) AS satisfied,
     sum(CASE WHEN resolved = 1 AND NOT has_danh_gia THEN 1 ELSE 0 END) AS resolved_unrated_missing,
-    -- Decision 766/QĐ-TTg on-time rule (§7): handled in the period and resolved early or on
+    -- Decision 766/QĐ-TTg on-time rule (docs/rules.md, Decision 766 index): handled in the period and resolved early or on
     -- time, withdrawn, or still in progress within the deadline. A dossier waiting for a
     -- supplement (status 5) is within its deadline; the export carries no resubmission date,
     -- so the waiting time of a resolved dossier cannot be subtracted: one asked for

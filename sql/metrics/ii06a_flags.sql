@@ -69,7 +69,7 @@ SELECT
 FROM g
 WHERE received_online OR received_offline OR carried_over OR resolved OR withdrawn OR in_progress OR refused
 )
--- The identity of §5 for this one dossier: what came in (received or carried over) is what
+-- The identity of Biểu II.06a (docs/rules.md) for this one dossier: what came in (received or carried over) is what
 -- went out or stays (resolved, withdrawn, in progress). False only for contradictory dates
 -- (finished before accepted); scope.sql sets such dossiers aside.
 SELECT *, (received_online + received_offline + carried_over = resolved + withdrawn + in_progress) AS consistent

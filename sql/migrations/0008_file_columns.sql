@@ -1,4 +1,4 @@
--- Which canonical columns (DVCQG names, src/ingest/fields.rs) each dossier file's header
+-- Which canonical columns (DVCQG names, src/ingest/checking/fields.rs) each dossier file's header
 -- carried: a file without a column says nothing about it, so a rate that needs the column
 -- is counted over the dossiers of the files that carried it (sql/metrics/cube.sql).
 -- A table of its own, not a column of ingest_files (see src/store/mod.rs on ALTER).

@@ -3,7 +3,7 @@
 
 use super::Global;
 use crate::error::{Exit, Failure};
-use crate::ingest::{self, detect::Encoding, source::ReadOptions, IngestOptions};
+use crate::ingest::{self, reading::detect::Encoding, reading::source::ReadOptions, IngestOptions};
 use anyhow::Result;
 use std::io::Write;
 use std::path::PathBuf;

@@ -1,40 +1,32 @@
 //! Ingest: files → validated, normalised rows in DuckDB, with bad rows quarantined.
 //!
-//! Modules in layers; each uses only those before it (a test checks it):
-//! `values` (dates, numbers, codes, NFC) → `legacy` (TCVN3, VNI) → `fields` (dossier columns and header aliases) →
-//! `kinds` (where each kind of input is stored; feedback and catalogue column tables) →
-//! `record` (cells, rows, tables) → `detect` (format, encoding) → readers `csv`, `xlsx`,
-//! `json` → `source` (a file opened as a table) → `privacy` (personal columns withheld) → `validate` (a dossier row checked) →
-//! `batch` (Arrow batches) → `feed` (batches into one INSERT) → `load` (one transaction per file, newest export wins,
-//! quarantine, reconciliation) → `load_kind` (the same for feedback and catalogue) →
-//! `progress` → this module (`ingest_file`) → `summary` (what the user sees).
+//! Three rooms: `reading` (a file's bytes into rows), `checking` (values, columns, rows) and
+//! `storing` (rows into DuckDB, one transaction per file). The readers use the value-level
+//! checking modules (values, dossier fields, the column tables that pick the header), so
+//! those come first. Layers, each using only those before it (the `layering` test reads
+//! this list; a folder's `mod.rs` only declares its modules):
+//!
+//! `checking/values` → `checking/fields` → `checking/columns` → `reading/legacy` →
+//! `reading/record` → `reading/detect` → `reading/csv` → `reading/xlsx` → `reading/json` →
+//! `reading/source` → `checking/privacy` → `checking/validate` → `storing/batch` →
+//! `storing/feed` → `storing/settings` → `storing/stream` → `storing/coverage` →
+//! `storing/supersede` → `storing/files` → `storing/dossiers` → `storing/other_kinds` →
+//! `progress` → `mod` (this file) → `summary`
 
-pub mod batch;
-pub mod csv;
-pub mod detect;
-pub mod feed;
-pub mod fields;
-pub mod json;
-pub mod kinds;
-pub mod legacy;
-pub mod load;
-pub mod load_kind;
-pub mod privacy;
+pub mod checking;
 pub mod progress;
-pub mod record;
-pub mod source;
+pub mod reading;
+pub mod storing;
 pub mod summary;
-pub mod validate;
-pub mod values;
-pub mod xlsx;
+
+pub use storing::stream::FileCounts;
 
 use crate::error::Exit;
 use anyhow::Result;
 use chrono::NaiveDate;
 use duckdb::Connection;
-use load::FileCounts;
+use reading::source::ReadOptions;
 use serde::Serialize;
-use source::ReadOptions;
 use std::path::{Path, PathBuf};
 
 /// Options for ingest and validate.
@@ -42,7 +34,7 @@ use std::path::{Path, PathBuf};
 pub struct IngestOptions {
     pub read: ReadOptions,
     /// Which unmatched columns are kept in `extra` (personal data never is, by default).
-    pub extra: privacy::ExtraPolicy,
+    pub extra: checking::privacy::ExtraPolicy,
     /// The run date: rows dated after it (or after the file's export date) are quarantined.
     pub today: NaiveDate,
     pub progress: bool,
@@ -152,9 +144,8 @@ pub fn run_date() -> NaiveDate {
 
 /// Turns transparent huge pages off for this process, once. Ingest allocates and frees
 /// buffers at a high rate (Arrow batches, DuckDB's vectors and blocks); with huge pages the
-/// kernel zeroed 2 MiB for each fresh region touched, 8 % of an ingest's CPU samples
-/// (issue 12, wide 1M file, 4 alternating runs: 4.24–5.20 s with huge pages, 3.67–4.12 s
-/// without; system time 0.7–1.1 s → 0.4–0.6 s). A no-op where the kernel has no such switch.
+/// kernel zeroes 2 MiB for each fresh region touched, which slows ingest down (see
+/// docs/decisions.md). A no-op where the kernel has no such switch.
 fn no_huge_pages() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
@@ -191,7 +182,7 @@ fn is_hard(e: &anyhow::Error) -> bool {
 }
 
 fn try_ingest(conn: &Connection, path: &Path, opts: &IngestOptions) -> Result<Outcome> {
-    let info = source::info(path)?;
+    let info = reading::source::info(path)?;
     let prior: Option<(i32, String)> = conn
         .query_row(
             "SELECT file_id, path FROM ingest_files WHERE sha256 = ?",
@@ -202,18 +193,18 @@ fn try_ingest(conn: &Connection, path: &Path, opts: &IngestOptions) -> Result<Ou
     if let Some((file_id, first_path)) = prior {
         return Ok(Outcome::AlreadyLoaded { file_id, first_path });
     }
-    let mut table = source::open(path, &info, &opts.read)?;
+    let mut table = reading::source::open(path, &info, &opts.read)?;
     if let Some((from, to)) = opts.covers {
-        table.layout.window = Some(record::Window {
+        table.layout.window = Some(reading::record::Window {
             from,
             to,
             source: "option",
         });
     }
-    let (table, withheld) = privacy::guard(table, &opts.extra);
+    let (table, withheld) = checking::privacy::guard(table, &opts.extra);
     let format = table.layout.format.clone();
     let encoding = table.layout.encoding.clone();
-    let ctx = validate::Context {
+    let ctx = checking::validate::Context {
         reference_day: table.layout.export_at.map(|d| d.date()).unwrap_or(opts.today),
         reference_is_export: table.layout.export_at.is_some(),
     };
@@ -230,10 +221,10 @@ fn try_ingest(conn: &Connection, path: &Path, opts: &IngestOptions) -> Result<Ou
             bar.set_position(n);
         }
     };
-    let counts = match kinds::kind_of(&table.layout.header) {
-        None => load::load_file(conn, path, &info, table, &ctx, &mut tick)?,
-        Some(kind) => load::in_transaction(conn, || {
-            load_kind::load(conn, kind, path, &info, table, &ctx, &mut tick)
+    let counts = match checking::columns::kind_of(&table.layout.header) {
+        None => storing::dossiers::load_file(conn, path, &info, table, &ctx, &mut tick)?,
+        Some(kind) => storing::settings::in_transaction(conn, || {
+            storing::other_kinds::load(conn, kind, path, &info, table, &ctx, &mut tick)
         })?,
     };
     bar.finish_and_clear();
@@ -266,72 +257,198 @@ pub fn exit_for(reports: &[FileReport]) -> Exit {
 
 #[cfg(test)]
 mod layering {
-    /// The order of the module doc above: a module may use only modules before it.
-    const LAYERS: &[&str] = &[
-        "values",
-        "legacy",
-        "fields",
-        "kinds",
-        "record",
-        "detect",
-        "csv",
-        "xlsx",
-        "json",
-        "source",
-        "privacy",
-        "validate",
-        "batch",
-        "feed",
-        "load",
-        "load_kind",
-        "progress",
-        "mod",
-        "summary",
-    ];
+    use std::path::Path;
 
-    /// The sibling modules a file names (`super::x`, `crate::ingest::x`, `super::{A, …}` = mod).
-    fn uses(text: &str) -> Vec<String> {
-        let mut out = Vec::new();
-        for prefix in ["super::", "crate::ingest::"] {
-            for (i, _) in text.match_indices(prefix) {
-                let rest = &text[i + prefix.len()..];
-                let name: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
-                let m = if LAYERS.contains(&name.as_str()) {
-                    name
-                } else {
-                    "mod".to_string() // an item of mod.rs itself (FileReport, Outcome, …)
-                };
-                out.push(m);
+    /// The layers in order, read from the module doc of this file: its last paragraph, one
+    /// path in backticks (`checking/values`, `mod` for this file) between arrows.
+    fn layers(source: &str) -> Vec<String> {
+        let doc: Vec<&str> = source
+            .lines()
+            .take_while(|l| l.starts_with("//!"))
+            .map(|l| l.trim_start_matches("//!").trim())
+            .collect();
+        let list = doc.split(|l| l.is_empty()).next_back().expect("a module doc").join(" ");
+        list.split('→')
+            .map(|piece| piece.split('`').nth(1).expect("a layer in backticks").to_string())
+            .collect()
+    }
+
+    /// `a/b` from a module path and a name.
+    fn join(base: &[String], name: &str) -> String {
+        base.iter()
+            .map(String::as_str)
+            .chain([name])
+            .collect::<Vec<_>>()
+            .join("/")
+    }
+
+    /// Follows one path (`super::super::checking::values::fold`, `{fields, values}`, …) from
+    /// the module `base` to the module it names: `room/name`, or the `mod.rs` of the folder
+    /// where it ends (`mod` for this file) when it names an item there.
+    fn walk(mut base: Vec<String>, mut rest: &str, modules: &[String], out: &mut Vec<String>) {
+        loop {
+            if let Some(list) = rest.strip_prefix('{') {
+                let (mut depth, mut start) = (0, 0);
+                for (i, c) in list.char_indices() {
+                    match c {
+                        '{' => depth += 1,
+                        '}' if depth == 0 => {
+                            walk(base.clone(), list[start..i].trim(), modules, out);
+                            return;
+                        }
+                        '}' => depth -= 1,
+                        ',' if depth == 0 => {
+                            walk(base.clone(), list[start..i].trim(), modules, out);
+                            start = i + 1;
+                        }
+                        _ => {}
+                    }
+                }
+                return;
+            }
+            let name: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+            let after = &rest[name.len()..];
+            if name == "super" {
+                if base.pop().is_none() {
+                    return; // above ingest
+                }
+                rest = after.strip_prefix("::").unwrap_or_default();
+                continue;
+            }
+            let module = join(&base, &name);
+            let is_folder = modules.contains(&join(&base, &format!("{name}/mod")));
+            match after.strip_prefix("::") {
+                Some(next) if is_folder => {
+                    base.push(name);
+                    rest = next;
+                }
+                _ if modules.contains(&module) => return out.push(module),
+                _ => return out.push(join(&base, "mod")), // an item of that mod.rs (or the folder itself)
             }
         }
-        out
+    }
+
+    /// The modules the code of `file` (e.g. `storing/dossiers`) names, in order: through
+    /// `super::` (any number of them), `crate::ingest::`, and paths from this folder's modules
+    /// (`storing::dossiers::…`, as this file writes them).
+    fn uses(file: &str, code: &str, modules: &[String]) -> Vec<String> {
+        let here: Vec<String> = file.split('/').filter(|s| *s != "mod").map(String::from).collect();
+        let mut top: Vec<&str> = modules
+            .iter()
+            .filter_map(|m| m.split('/').next().filter(|first| *first != "mod"))
+            .collect();
+        top.sort();
+        top.dedup();
+        let mut found: Vec<(usize, Vec<String>)> = Vec::new();
+        let bytes = code.as_bytes();
+        let starts_path = |i: usize| i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || b"_:".contains(&bytes[i - 1]));
+        let mut add = |i: usize, base: Vec<String>, rest: &str| {
+            let mut out = Vec::new();
+            walk(base, rest, modules, &mut out);
+            found.push((i, out));
+        };
+        for (i, _) in code.match_indices("crate::ingest::") {
+            add(i, Vec::new(), &code[i + "crate::ingest::".len()..]);
+        }
+        for (i, _) in code.match_indices("super::").filter(|(i, _)| starts_path(*i)) {
+            add(i, here.clone(), &code[i..]);
+        }
+        for name in &top {
+            let prefix = format!("{name}::");
+            for (i, _) in code.match_indices(&prefix).filter(|(i, _)| starts_path(*i)) {
+                add(i, Vec::new(), &code[i..]);
+            }
+        }
+        found.sort();
+        found.into_iter().flat_map(|x| x.1).collect()
+    }
+
+    /// Every `.rs` file under `dir`, as `room/name` (`mod` for this file).
+    fn modules(dir: &Path, under: &str, out: &mut Vec<String>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let path = e.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().to_string();
+            let rel = if under.is_empty() {
+                name.clone()
+            } else {
+                format!("{under}/{name}")
+            };
+            if path.is_dir() {
+                modules(&path, &rel, out);
+            } else if let Some(m) = rel.strip_suffix(".rs") {
+                out.push(m.to_string());
+            }
+        }
+    }
+
+    #[test]
+    fn uses_reads_every_form_of_path() {
+        let modules: Vec<String> = ["checking/mod", "checking/values", "checking/fields", "storing/mod"]
+            .into_iter()
+            .chain(["storing/stream", "storing/dossiers", "mod", "summary"])
+            .map(String::from)
+            .collect();
+        let code = "use super::stream::FileCounts;\nuse super::super::checking::{fields::HeaderMap, values};\n\
+                    use crate::ingest::checking::values::fold;\nuse super::super::{FileReport, Outcome};\n\
+                    pub(super) fn f() { storing::stream::g(); summary::h(); }";
+        let expect = [
+            "storing/stream",
+            "checking/fields",
+            "checking/values",
+            "checking/values",
+            "mod",
+            "mod",
+        ];
+        let expect: Vec<&str> = expect.into_iter().chain(["storing/stream", "summary"]).collect();
+        assert_eq!(uses("storing/dossiers", code, &modules), expect);
+        assert_eq!(
+            uses("summary", "use super::{FileReport, Outcome};", &modules),
+            ["mod", "mod"]
+        );
+        assert!(uses("mod", "super::x(); use super::super::y;", &modules).is_empty());
     }
 
     #[test]
     fn ingest_modules_only_use_earlier_layers() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/ingest");
-        let mut files: Vec<String> = std::fs::read_dir(&dir)
-            .unwrap()
-            .map(|e| {
-                e.unwrap()
-                    .file_name()
-                    .to_string_lossy()
-                    .trim_end_matches(".rs")
-                    .to_string()
-            })
-            .collect();
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/ingest");
+        let mut files = Vec::new();
+        modules(&dir, "", &mut files);
         files.sort();
+        let layers = layers(&std::fs::read_to_string(dir.join("mod.rs")).unwrap());
+        for l in &layers {
+            assert!(
+                files.contains(l),
+                "the module doc names {l}, which is no file under src/ingest"
+            );
+        }
         for f in &files {
-            let at = LAYERS
+            let text = std::fs::read_to_string(dir.join(format!("{f}.rs"))).unwrap();
+            if f.ends_with("/mod") {
+                // A folder's mod.rs says what the folder is for and declares its modules.
+                let code = text.lines().filter(|l| !l.is_empty() && !l.starts_with("//!"));
+                for l in code {
+                    assert!(
+                        l.starts_with("pub mod ") && l.ends_with(';'),
+                        "{f}.rs: `{l}`: only `pub mod x;` here"
+                    );
+                }
+                continue;
+            }
+            let at = layers
                 .iter()
                 .position(|l| l == f)
-                .unwrap_or_else(|| panic!("{f}.rs is in no layer"));
-            let text = std::fs::read_to_string(dir.join(format!("{f}.rs"))).unwrap();
+                .unwrap_or_else(|| panic!("{f}.rs is in no layer of the module doc of src/ingest/mod.rs"));
             // Tests inside a file may reach anywhere; the code above them may not.
             let code = text.split("#[cfg(test)]").next().unwrap();
-            for u in uses(code) {
-                let to = LAYERS.iter().position(|l| *l == u).unwrap();
-                assert!(to < at || u == *f, "{f}.rs uses {u}, a later layer: an import circle");
+            for u in uses(f, code, &files) {
+                if u == *f || u.ends_with("/mod") {
+                    continue; // itself, or a folder (which holds nothing but modules)
+                }
+                let to = layers
+                    .iter()
+                    .position(|l| *l == u)
+                    .unwrap_or_else(|| panic!("{f}.rs uses {u}, in no layer"));
+                assert!(to < at, "{f}.rs uses {u}, a later layer: an import circle");
             }
         }
     }

@@ -5,6 +5,9 @@ use anyhow::Result;
 use duckdb::Connection;
 use std::fmt::Write;
 
+const AGENCIES: &str = include_str!("../../sql/ingest/summary_agencies.sql");
+const QUARANTINE: &str = include_str!("../../sql/ingest/summary_quarantine.sql");
+
 /// Formats the per-file summary table and totals.
 pub fn render(reports: &[FileReport]) -> String {
     let mut s = String::new();
@@ -59,11 +62,7 @@ pub fn render(reports: &[FileReport]) -> String {
 
 /// Dossiers in force per agency, ordered by level then name.
 pub fn agency_counts(conn: &Connection) -> Result<String> {
-    let mut st = conn.prepare(
-        "SELECT coalesce(cap_don_vi, '?') AS cap, coalesce(ten_don_vi, '(không rõ đơn vị)') AS unit, count(*) AS n
-         FROM dossiers GROUP BY 1, 2
-         ORDER BY CASE cap WHEN 'tinh' THEN 1 WHEN 'huyen' THEN 2 WHEN 'xa' THEN 3 ELSE 4 END, unit",
-    )?;
+    let mut st = conn.prepare(AGENCIES)?;
     let rows = st.query_map([], |r| {
         Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?))
     })?;
@@ -80,11 +79,7 @@ pub fn agency_counts(conn: &Connection) -> Result<String> {
 
 /// Lists quarantined rows, optionally of files whose path contains `file`.
 pub fn quarantine_list(conn: &Connection, file: Option<&str>) -> Result<String> {
-    let mut st = conn.prepare(
-        "SELECT path, source_row, column_name, reason, message, raw_value FROM quarantine
-         WHERE ? IS NULL OR contains(path, ?)
-         ORDER BY path, source_row, column_name, reason",
-    )?;
+    let mut st = conn.prepare(QUARANTINE)?;
     let rows = st.query_map([file, file], |r| {
         Ok((
             r.get::<_, String>(0)?,

@@ -27,7 +27,7 @@ pub struct Form {
 }
 
 impl Counts {
-    /// The identities of §5; returns every one that fails.
+    /// The identities of Biểu II.06a (docs/rules.md); returns every one that fails.
     pub fn identity_violations(&self) -> Vec<String> {
         let mut v = Vec::new();
         let received = self.received_online + self.received_offline + self.carried_over;

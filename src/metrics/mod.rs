@@ -336,7 +336,7 @@ const SET_ASIDE_ANY_SQL: &str = include_str!("../../sql/metrics/set_aside_any.sq
 
 /// The files whose rows are in force, in load order (where they were archived, if they were).
 /// One grouped scan per table: a correlated EXISTS per file read the history once per
-/// file (issue 12, 13 files over 13M dossiers: 0.5 s, now 0.01 s).
+/// file (docs/decisions.md, the report's input files).
 pub fn inputs(conn: &Connection) -> Result<Vec<Input>> {
     let mut st = conn.prepare(
         "SELECT coalesce(archived_path, path), sha256, rows_loaded,

@@ -6,7 +6,7 @@ use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
-/// A targets file (fixtures/targets-2023.toml is an example).
+/// A targets file (fixtures/ba-ria-vung-tau-2023/targets-2023.toml is an example).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TargetsFile {

@@ -6,4 +6,5 @@ pub mod forms;
 pub mod model;
 pub mod narrative;
 pub mod ranking766;
+pub mod tables;
 pub mod units;

@@ -171,8 +171,8 @@ pub fn migrate(conn: &Connection) -> Result<()> {
     // schema must replay from the WAL.
     let crash_test = std::env::var_os("BAOCAO_FAULT_ABORT_AFTER_MIGRATION").is_some();
     // Every pending migration in one transaction and one checkpoint: the store moves to the
-    // newest schema or stays as it was. (A commit and checkpoint each made opening a new
-    // store 0.17–0.22 s instead of 0.13–0.14 s, issue 12.)
+    // newest schema or stays as it was. A commit and checkpoint
+    // each made a new store slower to open (docs/decisions.md, migrations in one transaction).
     let pending: Vec<_> = MIGRATIONS.iter().filter(|m| m.0 > current).collect();
     if !pending.is_empty() {
         conn.execute_batch("BEGIN TRANSACTION")?;

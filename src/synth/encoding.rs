@@ -5,15 +5,15 @@ use anyhow::{bail, Result};
 use unicode_normalization::UnicodeNormalization;
 
 /// The legacy font an `--encoding` names for XLSX strings, if any.
-pub(super) fn legacy_font(encoding: &str) -> Option<crate::ingest::legacy::Legacy> {
-    crate::ingest::detect::Encoding::parse(encoding).and_then(|e| e.legacy())
+pub(super) fn legacy_font(encoding: &str) -> Option<crate::ingest::reading::legacy::Legacy> {
+    crate::ingest::reading::detect::Encoding::parse(encoding).and_then(|e| e.legacy())
 }
 
 /// A string as a spreadsheet holds it when typed in a legacy font: its bytes as Windows-1252.
-pub(super) fn font_text(s: &str, font: Option<crate::ingest::legacy::Legacy>) -> String {
+pub(super) fn font_text(s: &str, font: Option<crate::ingest::reading::legacy::Legacy>) -> String {
     match font {
         Some(l) => encoding_rs::WINDOWS_1252
-            .decode(&crate::ingest::legacy::encode(s, l))
+            .decode(&crate::ingest::reading::legacy::encode(s, l))
             .0
             .into_owned(),
         None => s.to_string(),

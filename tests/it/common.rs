@@ -1,6 +1,6 @@
 //! Helpers shared by the integration tests.
 
-use baocao::ingest::{self, source::ReadOptions, FileReport, IngestOptions, Outcome};
+use baocao::ingest::{self, reading::source::ReadOptions, FileReport, IngestOptions, Outcome};
 use chrono::NaiveDate;
 use duckdb::Connection;
 use std::path::{Path, PathBuf};
@@ -21,7 +21,7 @@ pub fn ingest(conn: &Connection, path: &Path) -> FileReport {
     ingest::ingest_file(conn, path, &opts()).expect("no hard error")
 }
 
-pub fn counts(r: &FileReport) -> &ingest::load::FileCounts {
+pub fn counts(r: &FileReport) -> &ingest::FileCounts {
     match &r.outcome {
         Outcome::Loaded { counts, .. } => counts,
         other => panic!("{}: expected Loaded, got {other:?}", r.path),

@@ -76,18 +76,18 @@ fn check_reader(path: &Path) -> Result<(), TestCaseError> {
     let opts = super::common::opts();
     let name = path.display().to_string();
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| -> anyhow::Result<Option<_>> {
-        let info = ingest::source::info(path)?;
-        let table = match ingest::source::open(path, &info, &opts.read) {
+        let info = ingest::reading::source::info(path)?;
+        let table = match ingest::reading::source::open(path, &info, &opts.read) {
             Ok(t) => t,
             Err(_) => return Ok(None), // rejected: the file's content
         };
-        let (table, _) = ingest::privacy::guard(table, &opts.extra);
-        let ctx = ingest::validate::Context {
+        let (table, _) = ingest::checking::privacy::guard(table, &opts.extra);
+        let ctx = ingest::checking::validate::Context {
             reference_day: opts.today,
             reference_is_export: false,
         };
         let mut problem_lines = std::collections::BTreeSet::new();
-        let counts = ingest::load::process_rows(
+        let counts = ingest::storing::stream::process_rows(
             table,
             &ctx,
             |_, _| Ok(()),
@@ -325,12 +325,12 @@ fn gzip_and_value_parsers_never_panic() {
     let n = std::cell::Cell::new(0u64);
     runner(2000, 1)
         .run(&".{0,40}", |s| {
-            let _ = ingest::values::parse_date(&s);
-            let _ = ingest::values::parse_number(&s);
-            let _ = ingest::values::parse_status(&s);
-            let _ = ingest::values::parse_channel(&s);
-            let _ = ingest::values::parse_flag(&s);
-            let _ = ingest::values::clean_text(&s);
+            let _ = ingest::checking::values::parse_date(&s);
+            let _ = ingest::checking::values::parse_number(&s);
+            let _ = ingest::checking::values::parse_status(&s);
+            let _ = ingest::checking::values::parse_channel(&s);
+            let _ = ingest::checking::values::parse_flag(&s);
+            let _ = ingest::checking::values::clean_text(&s);
             n.set(n.get() + 1);
             Ok(())
         })
@@ -339,7 +339,7 @@ fn gzip_and_value_parsers_never_panic() {
     n.set(0);
     runner(2000, 1)
         .run(&prop::collection::vec(any::<u8>(), 0..512), |b| {
-            let _ = ingest::detect::detect_encoding(&b);
+            let _ = ingest::reading::detect::detect_encoding(&b);
             n.set(n.get() + 1);
             Ok(())
         })

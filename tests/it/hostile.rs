@@ -1,7 +1,7 @@
 //! Hostile input: personal data withheld, legacy encodings (TCVN3, VNI), input limits.
 
 use crate::common::*;
-use baocao::ingest::{detect::Encoding, Outcome};
+use baocao::ingest::{reading::detect::Encoding, Outcome};
 use baocao::store;
 use std::collections::BTreeSet;
 use std::os::unix::fs::PermissionsExt;
@@ -235,9 +235,9 @@ fn tcvn3_and_vni_exports_are_detected_and_their_agencies_group_with_unicode_ones
 fn an_encoding_can_be_forced_and_plain_utf8_is_never_reinterpreted() {
     let tmp = tempfile::tempdir().unwrap();
     // VNI bytes that are also valid... in no other reading: forced, they decode.
-    let vni = baocao::ingest::legacy::encode(
+    let vni = baocao::ingest::reading::legacy::encode(
         "Mã hồ sơ,Trạng thái,Ngày tiếp nhận,Cơ quan giải quyết\nHS1,2,01/02/2023,Sở Y tế\n",
-        baocao::ingest::legacy::Legacy::Vni,
+        baocao::ingest::reading::legacy::Legacy::Vni,
     );
     let f = tmp.path().join("vni.csv");
     std::fs::write(&f, &vni).unwrap();

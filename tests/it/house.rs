@@ -131,7 +131,6 @@ fn tracked_text() -> Vec<PathBuf> {
     v
 }
 
-#[ignore = "enabled once the ingest and site rooms are merged (issue 28)"]
 #[test]
 fn every_citation_is_of_a_file_in_the_repository() {
     // The brief the project was written from is not in the repository: nothing may cite it.
@@ -204,7 +203,6 @@ fn the_readme_is_a_front_door() {
     }
 }
 
-#[ignore = "enabled once the ingest and site rooms are merged (issue 28)"]
 #[test]
 fn no_source_file_is_over_600_lines() {
     let mut long = Vec::new();

@@ -1,4 +1,13 @@
-//! Integration tests, one module per stage, in one binary (DuckDB links once).
+//! Integration tests in one binary (DuckDB links once). A module is a stage of the pipeline
+//! or a rule that crosses stages; docs/testing.md says which rule each one pins.
+//!
+//! Stages: `ingest` (reading and checking), `storing`, `hostile` and `fuzz` (bad input),
+//! `metrics`, `registry`, `forms`, `ranking`, `report`, `builtin`, `parity`, `formats`,
+//! `signing`, `run`, `lake` and `national`, `site`, `cli`, `build` (the binary and its DuckDB).
+//! Rules: `golden` (published figures), `hand_counts` (every rate by hand), `honest` (what
+//! a report may state), `availability` (absent is not zero), `edges` (periods without data,
+//! users' mistakes), `kinds` (periods other than the month), `faults` (full disks, crashes),
+//! `house` (the repository itself). `common` holds the helpers.
 
 mod availability;
 mod build;
@@ -27,3 +36,4 @@ mod report;
 mod run;
 mod signing;
 mod site;
+mod storing;

@@ -1,13 +1,14 @@
-//! The kinds of input and their column tables: where each kind is stored, and for feedback
-//! (PAKN) and the procedure catalogue every column with its type and accepted headers
-//! (dossier columns are in `fields`). Below the readers: they ask it which row is a header.
+//! The kinds of input and their column tables: where each kind is stored (its destination),
+//! and for feedback (PAKN) and the procedure catalogue every column with its type and
+//! accepted headers (dossier columns are in `fields`). Below the readers: they ask it which
+//! row is a header.
 
 use super::fields;
 use super::values::fold;
 
 /// Where rows of one kind of input are stored.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Store {
+pub struct Destination {
     pub kind: &'static str,
     pub table: &'static str,
     pub key: &'static str,
@@ -15,7 +16,7 @@ pub struct Store {
 }
 
 /// Dossier exports.
-pub const DOSSIERS: Store = Store {
+pub const DOSSIERS: Destination = Destination {
     kind: "dossiers",
     table: "dossier_versions",
     key: "ma_ho_so",
@@ -43,7 +44,7 @@ pub enum Ty {
 pub struct Column {
     /// The canonical (DVCQG) name, as messages print it.
     pub name: &'static str,
-    /// The column of the store's table.
+    /// The column of the destination's table.
     pub column: &'static str,
     pub ty: Ty,
     pub required: bool,
@@ -53,14 +54,14 @@ pub struct Column {
 
 /// Which kind of input a file holds, by its key column.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Kind {
-    pub store: Store,
+pub struct InputKind {
+    pub destination: Destination,
     pub cols: &'static [Column],
 }
 
 /// Feedback and complaints (phản ánh, kiến nghị).
-pub const FEEDBACK: Kind = Kind {
-    store: Store {
+pub const FEEDBACK: InputKind = InputKind {
+    destination: Destination {
         kind: "feedback",
         table: "feedback_versions",
         key: "ma_pakn",
@@ -120,8 +121,8 @@ pub const FEEDBACK: Kind = Kind {
 };
 
 /// The procedure catalogue (danh mục TTHC).
-pub const CATALOGUE: Kind = Kind {
-    store: Store {
+pub const CATALOGUE: InputKind = InputKind {
+    destination: Destination {
         kind: "catalogue",
         table: "catalogue_versions",
         key: "ma_tthc",
@@ -201,9 +202,9 @@ pub const CATALOGUE: Kind = Kind {
     ],
 };
 
-pub const KINDS: &[Kind] = &[FEEDBACK, CATALOGUE];
+pub const KINDS: &[InputKind] = &[FEEDBACK, CATALOGUE];
 
-pub fn column_of(kind: &Kind, header: &str) -> Option<usize> {
+pub fn column_of(kind: &InputKind, header: &str) -> Option<usize> {
     let f = fold(header);
     kind.cols.iter().position(|c| c.aliases.contains(&f.as_str()))
 }
@@ -225,10 +226,10 @@ fn other_score(cells: &[String]) -> usize {
 }
 
 /// The kind of a header that is not a dossier export's (no MaHoSo), if any.
-pub fn kind_of(header: &[String]) -> Option<Kind> {
+pub fn kind_of(header: &[String]) -> Option<InputKind> {
     if header
         .iter()
-        .any(|h| super::fields::match_header(h) == Some(super::fields::Field::MaHoSo))
+        .any(|h| fields::match_header(h) == Some(fields::Field::MaHoSo))
     {
         return None;
     }

@@ -1,9 +1,9 @@
 //! CSV/TXT reader: separator sniffing, title block, per-field decoding with encoding checks.
 
 use super::detect::Encoding;
-use super::kinds::header_score;
 use super::record::{export_date_in, limits, window_in, Cell, Layout, RawRow, Table};
-use super::values::clean_text;
+use crate::ingest::checking::columns::header_score;
+use crate::ingest::checking::values::clean_text;
 use anyhow::{Context, Result};
 use std::collections::VecDeque;
 use std::io::Read;

@@ -1,7 +1,7 @@
 //! A table function that streams Arrow batches from the loading thread into one INSERT, so
 //! DuckDB stores a file's rows through its own insert pipeline instead of the appender.
 //!
-//! Why (issue 12, measured on the 1M-row bench files): the appender with a column list
+//! Why (see docs/decisions.md): the appender with a column list
 //! flushes every few thousand rows as a small INSERT query; the connection's thread then
 //! polls DuckDB's task queue while a DuckDB worker compresses, and the Arrow batch is copied
 //! once more into the appender's buffer. `INSERT … SELECT * FROM baocao_feed(id)` lets DuckDB

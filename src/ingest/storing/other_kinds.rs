@@ -1,16 +1,17 @@
-//! Loading the smaller inputs — feedback (PAKN) and the procedure catalogue — with their
-//! column tables (`kinds`): same readers, same loss-free rules (quarantine, newest export
+//! Storing the smaller inputs — feedback (PAKN) and the procedure catalogue — with their
+//! column tables (`checking::columns`): same readers, same loss-free rules (quarantine, newest export
 //! wins, one transaction, reconciliation) as dossiers.
 
-use super::kinds::{Kind, Ty};
-use super::load::{finish_file, register_file, FileCounts, Tick};
-use super::record::{format_number, Cell, RawRow, Table};
-use super::source::FileInfo;
-use super::validate::{Context, Problem};
-use super::values::{
+use super::files::{finish_file, register_file};
+use super::stream::{FileCounts, Tick};
+use crate::error::{Exit, Failure};
+use crate::ingest::checking::columns::{self, InputKind, Ty};
+use crate::ingest::checking::validate::{Context, Problem};
+use crate::ingest::checking::values::{
     excel_serial, parse_agency_level, parse_date, parse_flag, parse_level_of_service, parse_number, parse_rating,
 };
-use crate::error::{Exit, Failure};
+use crate::ingest::reading::record::{format_number, Cell, RawRow, Table};
+use crate::ingest::reading::source::FileInfo;
 use anyhow::{Context as _, Result};
 use chrono::{Datelike, NaiveDateTime};
 use duckdb::types::{TimeUnit, Value};
@@ -32,7 +33,7 @@ fn ts(d: NaiveDateTime) -> Value {
 
 /// Validates one row into the table's values (without file_id, source_row, superseded_by).
 fn check(
-    kind: &Kind,
+    kind: &InputKind,
     map: &[Option<usize>],
     names: &[String],
     row: &RawRow,
@@ -247,7 +248,7 @@ fn check(
 /// Loads a feedback or catalogue file inside the caller's transaction.
 pub fn load(
     conn: &Connection,
-    kind: Kind,
+    kind: InputKind,
     path: &Path,
     info: &FileInfo,
     table: Table,
@@ -257,10 +258,10 @@ pub fn load(
     let names = table.layout.header.clone();
     let mut map: Vec<Option<usize>> = Vec::new();
     for n in &names {
-        let m = super::kinds::column_of(&kind, n);
+        let m = columns::column_of(&kind, n);
         map.push(if m.is_some() && map.contains(&m) { None } else { m });
     }
-    let missing: Vec<&super::kinds::Column> = kind
+    let missing: Vec<&columns::Column> = kind
         .cols
         .iter()
         .enumerate()
@@ -276,15 +277,15 @@ pub fn load(
             Exit::Rejected,
             format!(
                 "{} file: required column missing: {}; headers found: [{}]",
-                kind.store.kind,
+                kind.destination.kind,
                 list.join("; "),
                 names.join(", ")
             )
         ));
     }
-    let file_id = register_file(conn, kind.store, path, info, &table.layout)?;
+    let file_id = register_file(conn, kind.destination, path, info, &table.layout)?;
     let path_s = path.to_string_lossy().to_string();
-    let mut versions = conn.appender(kind.store.table)?;
+    let mut versions = conn.appender(kind.destination.table)?;
     let mut quarantine = conn.appender("quarantine")?;
     let mut c = FileCounts::default();
     let mut keys = std::collections::HashSet::new();
@@ -337,6 +338,6 @@ pub fn load(
         .position(|m| *m == Some(0))
         .map(|i| names[i].clone())
         .unwrap_or_default();
-    finish_file(conn, kind.store, file_id, path, &key_header, maybe_dup, &mut c)?;
+    finish_file(conn, kind.destination, file_id, path, &key_header, maybe_dup, &mut c)?;
     Ok(c)
 }

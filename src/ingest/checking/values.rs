@@ -309,7 +309,7 @@ pub fn parse_code(raw: &str) -> Option<i64> {
     (f.fract() == 0.0 && f.abs() < 1e9).then_some(f as i64)
 }
 
-/// Dossier status (§3) from a code or its Vietnamese name.
+/// Dossier status (docs/rules.md, dossier statuses) from a code or its Vietnamese name.
 pub fn parse_status(raw: &str) -> Option<i16> {
     if let Some(c) = parse_code(raw) {
         return (1..=10).contains(&c).then_some(c as i16);

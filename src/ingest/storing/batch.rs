@@ -1,8 +1,8 @@
 //! Columnar batches of dossier versions for DuckDB's Arrow appender (one FFI call per
 //! 2048 rows instead of one per value).
 
-use super::fields::{Field as F, HeaderMap};
-use super::validate::Dossier;
+use crate::ingest::checking::fields::{Field as F, HeaderMap};
+use crate::ingest::checking::validate::Dossier;
 use chrono::{NaiveDate, NaiveDateTime};
 use duckdb::arrow::array::{
     ArrayRef, BooleanBuilder, Date32Builder, Float64Builder, Int16Builder, Int32Builder, Int64Builder, StringBuilder,
@@ -137,8 +137,7 @@ pub fn span(d: &Dossier) -> Option<(NaiveDate, NaiveDate)> {
 /// open-ended) or without a span. Ingest stores such versions apart from the others, in
 /// row groups of their own, so that DuckDB's per-row-group min/max of the spans lets a
 /// period skip the rest of the history: scattered among finished dossiers, they made every
-/// row group of every year match every later period (issue 12, steady state: 322 000
-/// unfinished versions in 12M of history touched all 106 row groups).
+/// row group of every year match every later period (see docs/decisions.md).
 pub fn unbounded(d: &Dossier) -> bool {
     span(d).is_none_or(|(_, to)| to == OPEN_END)
 }

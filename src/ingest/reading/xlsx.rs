@@ -1,9 +1,9 @@
 //! XLSX reader (calamine): chosen sheet, header found below a title block, date cells.
 
-use super::kinds::header_score;
 use super::legacy::{self, Legacy};
 use super::record::{export_date_in, limits, window_in, Cell, Layout, RawRow, Table};
-use super::values::clean_text;
+use crate::ingest::checking::columns::header_score;
+use crate::ingest::checking::values::clean_text;
 use anyhow::{anyhow, Result};
 use calamine::{Data, Reader, Xlsx};
 use chrono::NaiveDate;

@@ -1,8 +1,8 @@
 //! Turns a raw row into a typed dossier, or into the list of reasons it is quarantined.
 
 use super::fields::{Field, HeaderMap};
-use super::record::{format_number, Cell, RawRow};
 use super::values::*;
+use crate::ingest::reading::record::{format_number, Cell, RawRow};
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::Serialize;
 
@@ -305,7 +305,7 @@ pub fn validate(map: &HeaderMap, raw: RawRow, ctx: &Context) -> Result<Dossier, 
     if d.cap_don_vi.is_none() {
         d.cap_don_vi = d.ten_don_vi.as_deref().and_then(agency_level_of).map(str::to_string);
     }
-    // An empty channel means in person (domain.md §2).
+    // An empty channel means in person (docs/rules.md, input fields).
     d.kenh = d.kenh.or(Some(1));
     check_dates(&mut r, &d, ctx);
     d.extra = extra;

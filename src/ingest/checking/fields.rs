@@ -1,4 +1,4 @@
-//! Canonical dossier fields and the header aliases that vendors use for them (domain.md §2).
+//! Canonical dossier fields and the header aliases that vendors use for them (docs/rules.md, input fields).
 
 use super::values::fold;
 

@@ -1,7 +1,7 @@
 //! JSON reader: an array of objects, `{"data": [...]}`, or NDJSON (one object per line).
 
 use super::record::{limits, Cell, Layout, RawRow, Table};
-use super::values::{clean_text, parse_date};
+use crate::ingest::checking::values::{clean_text, parse_date};
 use anyhow::{anyhow, Context, Result};
 use serde_json::{Map, Value};
 use std::io::{BufRead, Read};

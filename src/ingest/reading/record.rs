@@ -119,7 +119,7 @@ pub struct Window {
 /// (one cell, or the dates in the cells after it).
 pub fn window_in(cells: &[String]) -> Option<Window> {
     for (i, c) in cells.iter().enumerate() {
-        let f = super::values::fold(c);
+        let f = crate::ingest::checking::values::fold(c);
         if !(f.contains("tungay") || f.starts_with("kybaocao") || f.starts_with("thoigian")) {
             continue;
         }
@@ -128,7 +128,7 @@ pub fn window_in(cells: &[String]) -> Option<Window> {
             .flat_map(|s| s.split(|ch: char| ch.is_whitespace() || ch == ',' || ch == ';'))
             .map(|t| t.trim_matches(|ch: char| !ch.is_ascii_digit()))
             .filter(|t| t.contains('/') || t.contains('-'))
-            .filter_map(super::values::parse_date)
+            .filter_map(crate::ingest::checking::values::parse_date)
             .map(|d| d.date());
         if let (Some(from), Some(to)) = (dates.next(), dates.next()) {
             if from <= to {
@@ -152,7 +152,7 @@ pub struct Table {
 /// Looks for an explicit export date in an export's title block ("Ngày xuất: 15/06/2023").
 pub fn export_date_in(cells: &[String]) -> Option<NaiveDateTime> {
     for (i, c) in cells.iter().enumerate() {
-        let f = super::values::fold(c);
+        let f = crate::ingest::checking::values::fold(c);
         let keys = [
             "ngayxuat",
             "ngaytrichxuat",
@@ -163,14 +163,14 @@ pub fn export_date_in(cells: &[String]) -> Option<NaiveDateTime> {
         ];
         if keys.iter().any(|k| f.starts_with(k)) {
             if let Some((_, v)) = c.split_once(':') {
-                if let Some(d) = super::values::parse_date(v) {
+                if let Some(d) = crate::ingest::checking::values::parse_date(v) {
                     return Some(d);
                 }
             }
             if let Some(d) = cells[i + 1..]
                 .iter()
                 .find(|x| !x.trim().is_empty())
-                .and_then(|v| super::values::parse_date(v))
+                .and_then(|v| crate::ingest::checking::values::parse_date(v))
             {
                 return Some(d);
             }

@@ -3,10 +3,10 @@
 //! `extra`, the quarantine, a report or a log. The `[ingest] extra` policy says what else
 //! of the unmatched columns is kept.
 
+use super::columns;
 use super::fields::HeaderMap;
-use super::kinds;
-use super::record::{Cell, RawRow, Table};
 use super::values::fold;
+use crate::ingest::reading::record::{Cell, RawRow, Table};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
@@ -144,7 +144,7 @@ pub type Withheld = Arc<Mutex<BTreeSet<String>>>;
 
 /// Which columns of a file are matched by a field of its kind (the rest would be extras).
 fn matched_columns(header: &[String]) -> Vec<bool> {
-    match kinds::kind_of(header) {
+    match columns::kind_of(header) {
         None => HeaderMap::new(header.to_vec())
             .fields
             .iter()
@@ -154,7 +154,7 @@ fn matched_columns(header: &[String]) -> Vec<bool> {
             let mut seen = Vec::new();
             header
                 .iter()
-                .map(|n| match kinds::column_of(&kind, n) {
+                .map(|n| match columns::column_of(&kind, n) {
                     Some(c) if !seen.contains(&c) => {
                         seen.push(c);
                         true
@@ -223,7 +223,7 @@ pub fn guard(mut table: Table, policy: &ExtraPolicy) -> (Table, Withheld) {
             }
             let personal = match c {
                 Cell::Text(t) => looks_personal(t),
-                Cell::Number(n) => looks_personal(&super::record::format_number(*n)),
+                Cell::Number(n) => looks_personal(&crate::ingest::reading::record::format_number(*n)),
                 _ => None,
             };
             if let (true, Some(why)) = (check_values, personal) {

@@ -13,8 +13,8 @@ pub enum Legacy {
     Vni,
 }
 
-const TCVN3_TSV: &str = include_str!("../../reference/tcvn3.tsv");
-const VNI_TSV: &str = include_str!("../../reference/vni.tsv");
+const TCVN3_TSV: &str = include_str!("../../../reference/tcvn3.tsv");
+const VNI_TSV: &str = include_str!("../../../reference/vni.tsv");
 
 /// Data lines of a table file: "left<TAB>right", comments (#) skipped.
 fn pairs(text: &'static str) -> impl Iterator<Item = (&'static str, &'static str)> {
