@@ -8,10 +8,10 @@
 //!
 //! `checking/values` → `checking/fields` → `checking/columns` → `reading/legacy` →
 //! `reading/record` → `reading/detect` → `reading/csv` → `reading/xlsx` → `reading/json` →
-//! `reading/source` → `checking/privacy` → `checking/validate` → `storing/batch` →
-//! `storing/feed` → `storing/settings` → `storing/stream` → `storing/coverage` →
-//! `storing/supersede` → `storing/files` → `storing/dossiers` → `storing/other_kinds` →
-//! `progress` → `mod` (this file) → `summary`
+//! `reading/source` → `checking/privacy` → `checking/validate` → `checking/other_kinds` →
+//! `storing/batch` → `storing/feed` → `storing/settings` → `storing/stream` →
+//! `storing/coverage` → `storing/supersede` → `storing/files` → `storing/dossiers` →
+//! `storing/other_kinds` → `progress` → `mod` (this file) → `summary`
 
 pub mod checking;
 pub mod progress;

@@ -250,3 +250,60 @@ fn each_picture_is_of_the_current_output() {
         assert!(root().join("docs/pictures").join(pic).exists(), "{pic} is missing");
     }
 }
+
+/// The tests a document names after a test module (`storing.rs` `newest_export_wins_…`),
+/// as (module, test) pairs; a sentence end, `;` or a table cell ends the module's list.
+fn named_tests(md: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut module: Option<String> = None;
+    let mut rest = md;
+    while let Some(i) = rest.find(['`', ';', '|', '.']) {
+        let c = rest.as_bytes()[i];
+        if c != b'`' {
+            // "x.rs" is inside backticks; a '.' outside them followed by a space ends a sentence.
+            if c != b'.' || rest[i + 1..].starts_with([' ', '\n']) {
+                module = None;
+            }
+            rest = &rest[i + 1..];
+            continue;
+        }
+        let Some(len) = rest[i + 1..].find('`') else { break };
+        let token = &rest[i + 1..i + 1 + len];
+        rest = &rest[i + 2 + len..];
+        if token.ends_with(".rs") && !token.contains('/') {
+            module = root().join("tests/it").join(token).exists().then(|| token.to_string());
+        } else if let Some(m) = &module {
+            if token.matches('_').count() >= 3
+                && token
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+            {
+                out.push((m.clone(), token.to_string()));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn every_test_a_document_names_is_in_the_module_it_names() {
+    let mut docs = vec![root().join("README.md")];
+    docs.extend(files("docs", &[".md"]));
+    let mut wrong = Vec::new();
+    let mut seen = 0;
+    for d in &docs {
+        for (m, t) in named_tests(&std::fs::read_to_string(d).unwrap()) {
+            seen += 1;
+            let text = read(&format!("tests/it/{m}"));
+            if !text.contains(&format!("fn {t}(")) {
+                wrong.push(format!("{}: {m} {t}", d.strip_prefix(root()).unwrap().display()));
+            }
+        }
+    }
+    assert!(seen > 50, "the reader found only {seen} named tests");
+    assert!(
+        wrong.is_empty(),
+        "tests named where they are not:\n{}",
+        wrong.join("\n")
+    );
+}

@@ -6,7 +6,7 @@
 //! `signing`, `run`, `lake` and `national`, `site`, `cli`, `build` (the binary and its DuckDB).
 //! Rules: `golden` (published figures), `hand_counts` (every rate by hand), `honest` (what
 //! a report may state), `availability` (absent is not zero), `edges` (periods without data,
-//! users' mistakes), `kinds` (periods other than the month), `faults` (full disks, crashes),
+//! users' mistakes), `periods` (periods other than the month), `faults` (full disks, crashes),
 //! `house` (the repository itself). `common` holds the helpers.
 
 mod availability;
@@ -25,11 +25,11 @@ mod honest;
 mod hostile;
 mod house;
 mod ingest;
-mod kinds;
 mod lake;
 mod metrics;
 mod national;
 mod parity;
+mod periods;
 mod ranking;
 mod registry;
 mod report;
