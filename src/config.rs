@@ -261,9 +261,14 @@ pub fn require(section: &str, missing: &[&str], source: Option<&Path>) -> Result
 #[derive(Debug, Clone, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct MetricsConfig {
-    /// `cutoff15` (Decree 09/2019) or `calendar`.
+    /// `cutoff15` (Decree 09/2019), `calendar`, or `dayN` (months starting on day N).
     #[serde(default = "default_convention")]
     pub convention: Convention,
+    /// The day (1–28) a reporting month starts on, for a province that cuts its periods on
+    /// neither the 15th nor the 1st: 21 gives months from the 21st to the 20th. Sets
+    /// `convention` (1 = calendar, 15 = cutoff15).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub month_start_day: Option<u32>,
     /// Count withdrawn dossiers in columns (7) and (9) of II.06a, as the form's note says.
     #[serde(default = "yes")]
     pub withdrawn_in_resolved: bool,
@@ -283,6 +288,7 @@ impl Default for MetricsConfig {
     fn default() -> Self {
         MetricsConfig {
             convention: default_convention(),
+            month_start_day: None,
             withdrawn_in_resolved: true,
             index766: None,
             targets: None,
@@ -320,6 +326,22 @@ impl Config {
             toml::from_str(&text).map_err(|e| usage(format!("{}: {}", p.display(), e.to_string().trim())))?;
         c.resolve_paths(p.parent().unwrap_or(Path::new("")));
         c.source = Some(p.clone());
+        if let Some(d) = c.metrics.month_start_day {
+            let by_day = Convention::from_day(d)
+                .map_err(|e| usage(format!("{}: [metrics] month_start_day: {e}", p.display())))?;
+            let named = text
+                .parse::<toml::Table>()
+                .ok()
+                .and_then(|t| t.get("metrics")?.get("convention")?.as_str().map(str::to_string));
+            if named.is_some() && c.metrics.convention != by_day {
+                return Err(usage(format!(
+                    "{}: [metrics] convention = \"{}\" and month_start_day = {d} disagree: keep one",
+                    p.display(),
+                    c.metrics.convention.name()
+                )));
+            }
+            c.metrics.convention = by_day;
+        }
         let field = &c.report.signature_field;
         if !field.is_empty() && !crate::output::pdf::sign_field::valid_name(field) {
             return Err(usage(format!(

@@ -1,37 +1,77 @@
 //! Reporting periods (docs/rules.md, Periods and conventions): month, quarter, half, nine months, year, or custom
-//! dates, under the `cutoff15` (Decree 09/2019) or `calendar` convention.
+//! dates, under the `cutoff15` (Decree 09/2019) or `calendar` convention, or months that
+//! start on another day (`[metrics] month_start_day`).
 
 use anyhow::{anyhow, bail, Result};
 use chrono::{Datelike, Duration, NaiveDate};
 use serde::Serialize;
 use std::fmt;
 
-/// How period boundaries are cut.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, clap::ValueEnum)]
-#[serde(rename_all = "lowercase")]
+/// How period boundaries are cut: the day of the month a reporting month starts on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+#[serde(try_from = "String", into = "String")]
 pub enum Convention {
     /// Month M = 15th of M−1 to the 14th of M (Decree 09/2019).
     Cutoff15,
     /// Calendar months, quarters, years.
     Calendar,
+    /// Month M = day d of M−1 to day d−1 of M, for a province that cuts elsewhere
+    /// (`[metrics] month_start_day`, 2–28 except 15).
+    StartDay(u32),
 }
 
 impl Convention {
-    /// Parses `cutoff15` or `calendar`.
+    /// Parses `cutoff15`, `calendar` or `dayN` (N = 1–28: `day1` is calendar, `day15` cutoff15).
     pub fn parse(s: &str) -> Result<Self> {
         match s {
             "cutoff15" => Ok(Convention::Cutoff15),
             "calendar" => Ok(Convention::Calendar),
-            _ => bail!("unknown convention '{s}' (cutoff15 or calendar)"),
+            _ => match s.strip_prefix("day").and_then(|d| d.parse::<u32>().ok()) {
+                Some(d) => Self::from_day(d),
+                None => bail!("unknown convention '{s}' (cutoff15, calendar, or dayN for a month starting on day N)"),
+            },
+        }
+    }
+
+    /// The convention whose months start on day `d` of the month before (1 = calendar).
+    pub fn from_day(d: u32) -> Result<Self> {
+        match d {
+            1 => Ok(Convention::Calendar),
+            15 => Ok(Convention::Cutoff15),
+            2..=28 => Ok(Convention::StartDay(d)),
+            _ => bail!("a reporting month starts on a day from 1 to 28, not {d}"),
+        }
+    }
+
+    /// The day of the month a reporting month starts on.
+    pub fn start_day(self) -> u32 {
+        match self {
+            Convention::Calendar => 1,
+            Convention::Cutoff15 => 15,
+            Convention::StartDay(d) => d,
         }
     }
 
     /// The name used in configuration and JSON.
-    pub fn name(self) -> &'static str {
+    pub fn name(self) -> String {
         match self {
-            Convention::Cutoff15 => "cutoff15",
-            Convention::Calendar => "calendar",
+            Convention::Cutoff15 => "cutoff15".into(),
+            Convention::Calendar => "calendar".into(),
+            Convention::StartDay(d) => format!("day{d}"),
         }
+    }
+}
+
+impl TryFrom<String> for Convention {
+    type Error = anyhow::Error;
+    fn try_from(s: String) -> Result<Self> {
+        Self::parse(&s)
+    }
+}
+
+impl From<Convention> for String {
+    fn from(c: Convention) -> String {
+        c.name()
     }
 }
 
@@ -66,20 +106,21 @@ fn last_day(y: i32, m: u32) -> NaiveDate {
     ymd(ny, nm, 1) - Duration::days(1)
 }
 
-/// Start of month `m` (1–12) of year `y` under a convention.
+/// Start of month `m` (1–12) of year `y` under a convention: day 1 of the month itself for
+/// calendar months, else the start day of the month before.
 fn month_start(y: i32, m: u32, c: Convention) -> NaiveDate {
-    match c {
-        Convention::Calendar => ymd(y, m, 1),
-        Convention::Cutoff15 if m == 1 => ymd(y - 1, 12, 15),
-        Convention::Cutoff15 => ymd(y, m - 1, 15),
+    match c.start_day() {
+        1 => ymd(y, m, 1),
+        d if m == 1 => ymd(y - 1, 12, d),
+        d => ymd(y, m - 1, d),
     }
 }
 
-/// End of month `m` of year `y` under a convention.
+/// End of month `m` of year `y` under a convention: the day before the next one starts.
 fn month_end(y: i32, m: u32, c: Convention) -> NaiveDate {
-    match c {
-        Convention::Calendar => last_day(y, m),
-        Convention::Cutoff15 => ymd(y, m, 14),
+    match c.start_day() {
+        1 => last_day(y, m),
+        d => ymd(y, m, d - 1),
     }
 }
 

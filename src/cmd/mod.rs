@@ -102,8 +102,9 @@ pub struct PeriodArgs {
     /// Last day of a custom period.
     #[arg(long, requires = "from")]
     pub to: Option<chrono::NaiveDate>,
-    /// cutoff15 (15th to 14th, Decree 09/2019) or calendar; default from the configuration.
-    #[arg(long, value_enum)]
+    /// cutoff15 (15th to 14th, Decree 09/2019), calendar, or dayN (months from day N, 1–28);
+    /// default from the configuration.
+    #[arg(long, value_parser = Convention::parse)]
     pub convention: Option<Convention>,
 }
 

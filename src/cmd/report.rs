@@ -85,8 +85,8 @@ pub enum Args {
     Annual {
         #[arg(long)]
         year: i32,
-        /// cutoff15 or calendar; default from the configuration.
-        #[arg(long, value_enum)]
+        /// cutoff15, calendar or dayN; default from the configuration.
+        #[arg(long, value_parser = Convention::parse)]
         convention: Option<Convention>,
         #[command(flatten)]
         common: Common,

@@ -55,7 +55,7 @@ impl From<&Period> for PeriodOut {
         PeriodOut {
             from: p.from.to_string(),
             to: p.to.to_string(),
-            convention: p.convention.name().to_string(),
+            convention: p.convention.name(),
             key: p.key(),
             label: p.label_vi(),
         }

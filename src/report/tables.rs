@@ -138,6 +138,14 @@ pub(super) fn index(m: &Metrics, heading: String) -> Table {
                 .join("; ")
         ));
     }
+    // The national portal scores calendar months; a province that cuts its months elsewhere
+    // is told which days its own score is over.
+    if m.period.convention != "calendar" {
+        notes.push(format!(
+            "Chỉ số tính trên số liệu kỳ báo cáo ({}); Cổng Dịch vụ công quốc gia tính theo tháng dương lịch, nên điểm có thể khác điểm trên Cổng.",
+            super::narrative::period_line(m).to_lowercase()
+        ));
+    }
     let printed = super::format::hundredths;
     if i.groups.iter().map(|g| printed(g.points)).sum::<i64>() != printed(i.total) {
         notes.push(

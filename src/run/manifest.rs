@@ -141,7 +141,7 @@ pub fn build(
         format: 1,
         kind: req.kind.name().into(),
         period: req.period.key(),
-        convention: req.period.convention.name().into(),
+        convention: req.period.convention.name(),
         version: plan.version,
         unit: req.unit.clone(),
         renderer: renderer.into(),

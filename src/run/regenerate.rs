@@ -129,7 +129,7 @@ pub fn regenerate_with(
     let (conn, no_longer) = replays.of(&m, &s)?;
     differs.extend(no_longer);
     let kind = ReportKind::parse(&m.kind).ok_or_else(|| anyhow!("the manifest names an unknown kind '{}'", m.kind))?;
-    let conv = <Convention as clap::ValueEnum>::from_str(&m.convention, false)
+    let conv = Convention::parse(&m.convention)
         .map_err(|_| anyhow!("the manifest names an unknown convention '{}'", m.convention))?;
     let req = Request {
         kind,

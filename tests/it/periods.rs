@@ -366,3 +366,122 @@ fn a_period_covered_only_in_part_says_so() {
     assert!(flat.contains("không ghi kỳ số liệu"), "{flat}");
     assert!(flat.contains("chưa khẳng định được số liệu đã đủ cả kỳ"), "{flat}");
 }
+
+/// A province whose months run from the 21st to the 20th (`[metrics] month_start_day = 21`):
+/// August is 21/7–20/8, and its figures count exactly the dossiers of those days.
+#[test]
+fn a_month_from_the_21st_to_the_20th_reports_exactly_its_days() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    // Received on the day before, the first day, the last day and the day after August.
+    let csv = "Mã hồ sơ,Cơ quan giải quyết,Cấp,Trạng thái,Ngày tiếp nhận,Ngày hẹn trả,Ngày có kết quả,Hình thức nộp\n\
+               A,Sở Y tế,tinh,10,20/07/2021,30/07/2021,20/07/2021,2\n\
+               B,Sở Y tế,tinh,10,21/07/2021,30/07/2021,25/07/2021,2\n\
+               C,Sở Y tế,tinh,10,20/08/2021,30/08/2021,20/08/2021,2\n\
+               D,Sở Y tế,tinh,10,21/08/2021,30/08/2021,21/08/2021,2\n";
+    let db = super::common::ingest_text(dir, "vp.csv", csv);
+    let db = db.to_str().unwrap();
+    let cfg = dir.join("baocao.toml");
+    std::fs::write(&cfg, issued("[metrics]\nmonth_start_day = 21\n")).unwrap();
+    let cfg = cfg.to_str().unwrap();
+    let (code, out, err) = run(&[
+        "--db", db, "--config", cfg, "metrics", "--period", "2021-08", "--format", "json",
+    ]);
+    assert!(code <= 1, "{err}");
+    let m: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(m["period"]["from"], "2021-07-21", "{}", m["period"]);
+    assert_eq!(m["period"]["to"], "2021-08-20");
+    assert_eq!(m["period"]["convention"], "day21");
+    let total = &m["ii06a"]["total"];
+    assert_eq!(total["total_handled"], 2, "B and C: {total}");
+    assert_eq!(total["received_online"], 2, "B and C: {total}");
+    assert_eq!(total["carried_over"], 0, "A was resolved the day it came: {total}");
+    assert_eq!(total["resolved"], 2, "B and C: {total}");
+    // The same from the flag, without the configuration.
+    let (_, flag, _) = run(&[
+        "--db",
+        db,
+        "metrics",
+        "--period",
+        "2021-08",
+        "--convention",
+        "day21",
+        "--format",
+        "json",
+    ]);
+    let f: serde_json::Value = serde_json::from_str(&flag).unwrap();
+    assert_eq!(f["ii06a"]["total"], *total);
+    // The report's cover line, and a quarter and a year under the same rule.
+    let out_dir = dir.join("out");
+    let (code, _, err) = run(&[
+        "--db",
+        db,
+        "--config",
+        cfg,
+        "--renderer",
+        "builtin",
+        "report",
+        "monthly",
+        "--period",
+        "2021-08",
+        "--out",
+        out_dir.to_str().unwrap(),
+    ]);
+    assert!(code <= 1, "{err}");
+    let json = std::fs::read_to_string(out_dir.join("monthly-2021-08.report.json")).unwrap();
+    assert!(json.contains("Từ ngày 21/7/2021 đến ngày 20/8/2021"), "{json}");
+    // The national portal scores 766 on calendar months: the annual review says over which days its score is.
+    let (code, _, err) = run(&[
+        "--db",
+        db,
+        "--config",
+        cfg,
+        "--renderer",
+        "builtin",
+        "report",
+        "annual",
+        "--year",
+        "2021",
+        "--out",
+        out_dir.to_str().unwrap(),
+    ]);
+    assert!(code <= 1, "{err}");
+    let json = std::fs::read_to_string(out_dir.join("annual-2021.report.json")).unwrap();
+    assert!(
+        json.contains("Chỉ số tính trên số liệu kỳ báo cáo (từ ngày 21/12/2020 đến ngày 20/12/2021)"),
+        "{json}"
+    );
+    let c = Convention::from_day(21).unwrap();
+    let q3 = Period::parse("2021-Q3", c).unwrap();
+    assert_eq!((q3.from, q3.to), (d("2021-06-21"), d("2021-09-20")));
+    let y = Period::parse("2022", c).unwrap();
+    assert_eq!(
+        (y.from, y.to),
+        (d("2021-12-21"), d("2022-12-20")),
+        "a year across the New Year"
+    );
+    let jan = Period::parse("2022-01", c).unwrap();
+    assert_eq!((jan.from, jan.to), (d("2021-12-21"), d("2022-01-20")));
+    // Day 1 and day 15 are the two usual conventions; a day the calendar lacks is refused.
+    assert_eq!(Convention::from_day(1).unwrap(), Convention::Calendar);
+    assert_eq!(Convention::from_day(15).unwrap(), Convention::Cutoff15);
+    assert!(Convention::from_day(29).is_err() && Convention::from_day(0).is_err());
+    // Both keys, disagreeing: the configuration is refused, naming them.
+    std::fs::write(
+        dir.join("both.toml"),
+        issued("[metrics]\nconvention = \"cutoff15\"\nmonth_start_day = 21\n"),
+    )
+    .unwrap();
+    let both = dir.join("both.toml");
+    let (code, _, err) = run(&[
+        "--db",
+        db,
+        "--config",
+        both.to_str().unwrap(),
+        "metrics",
+        "--period",
+        "2021-08",
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("month_start_day") && err.contains("convention"), "{err}");
+}
