@@ -152,9 +152,30 @@ pub struct ReportConfig {
     /// Units with fewer dossiers than this in the period are listed apart from the 766
     /// ranking, not ranked.
     pub ranking_min_dossiers: i64,
+    /// What section "Tồn tại, hạn chế" names (`[report.shortcomings]`).
+    pub shortcomings: Shortcomings,
 }
 
 /// `[report.forms.ii06a]` …: the code and title of each appendix form.
+/// `[report.shortcomings]`: how section "Tồn tại, hạn chế và nguyên nhân" is drawn from the data.
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Shortcomings {
+    /// How many agencies (and fields) a sentence names, most first.
+    pub top: usize,
+    /// Agencies whose on-time rate (%) is below this are named with their rate.
+    pub on_time_below: f64,
+}
+
+impl Default for Shortcomings {
+    fn default() -> Self {
+        Shortcomings {
+            top: 3,
+            on_time_below: 95.0,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Deserialize, serde::Serialize, Default)]
 #[serde(deny_unknown_fields, default)]
 pub struct Forms {
@@ -198,6 +219,7 @@ impl Default for ReportConfig {
             appendices: vec![AppendixKind::Ii06a],
             forms: Forms::default(),
             ranking_min_dossiers: 30,
+            shortcomings: Shortcomings::default(),
         }
     }
 }

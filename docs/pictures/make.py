@@ -60,7 +60,7 @@ def sources(bin_: str, work: Path) -> dict:
     one = lambda d, pattern: sorted(d.glob(pattern))[0]
     return {
         "monthly-2023-06-1.png": one(out, "monthly-2023-06*.pdf"),
-        "monthly-2023-06-appendix-4.png": one(out, "monthly-2023-06*.pdf"),
+        "monthly-2023-06-appendix.png": one(out, "monthly-2023-06*.pdf"),
         "annual-2023-1.png": one(out, "annual-2023*.pdf"),
         "xlsx-monthly-2023-06-1.png": one(out, "monthly-2023-06*.xlsx"),
         "docx-monthly-2023-06-1.png": one(out, "monthly-2023-06*.docx"),
@@ -75,6 +75,15 @@ def sources(bin_: str, work: Path) -> dict:
 def page(pdf: Path, n: int, png: Path):
     stem = png.with_suffix("")
     run("pdftoppm", "-png", "-r", DPI, "-f", n, "-l", n, "-singlefile", pdf, stem)
+
+
+def first_page_with(pdf: Path, text: str) -> int:
+    """The first page of `pdf` whose text holds `text` (the appendix moves as the body grows)."""
+    pages = run("pdftotext", "-layout", pdf, "-").split("\f")
+    for n, t in enumerate(pages, start=1):
+        if text in t:
+            return n
+    sys.exit(f"{pdf}: no page with {text!r}")
 
 
 def office(doc: Path, work: Path) -> Path:
@@ -133,6 +142,8 @@ def main():
                 signed_block(path, work, png)
             elif pic.startswith(("xlsx-", "docx-")):
                 page(office(path, work), 1, png)
+            elif pic.endswith("-appendix.png"):
+                page(path, first_page_with(path, "II.06a/VPCP/KSTT"), png)
             else:
                 page(path, int(re.search(r"-(\d+)\.png$", pic).group(1)), png)
         (HERE / "sources.tsv").write_text(

@@ -253,7 +253,6 @@ fn handling(m: &Metrics, with_comparison: bool, territory: &str) -> Vec<String> 
     if with_comparison {
         paragraphs.push(narrative::comparison(m));
     }
-    paragraphs.extend(narrative::missing_units(m));
     paragraphs.extend(narrative::partly_covered(m));
     if let Some(t) = narrative::targets(&m.targets) {
         paragraphs.push(t);
@@ -294,10 +293,16 @@ pub fn monthly(m: &Metrics, p: &Period, cfg: &ReportConfig) -> Report {
         return without_data("monthly", subject, m, p, cfg);
     }
     let territory = super::units::territory(cfg, p);
-    let sections = vec![Section {
-        heading: "I. TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH".into(),
-        paragraphs: handling(m, true, &territory),
-    }];
+    let sections = vec![
+        Section {
+            heading: "I. TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH".into(),
+            paragraphs: handling(m, true, &territory),
+        },
+        Section {
+            heading: "II. TỒN TẠI, HẠN CHẾ VÀ NGUYÊN NHÂN".into(),
+            paragraphs: super::shortcomings::paragraphs(m, &territory, &cfg.shortcomings),
+        },
+    ];
     let mut n = sections.len();
     let mut blocks = Vec::new();
     if let Some(t) = targets(m, numbered(&mut n, "KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU")) {
@@ -371,7 +376,7 @@ pub fn annual(
             percent(m.rates.feedback_on_time.percent)
         ));
     }
-    let sections_count = 2;
+    let sections_count = 3;
     let mut n = sections_count;
     let targets = targets(m, numbered(&mut n, "KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU"));
     if let Some(tg) = &targets {
@@ -385,6 +390,10 @@ pub fn annual(
         Section {
             heading: "II. TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH".into(),
             paragraphs: handling(m, false, &territory),
+        },
+        Section {
+            heading: "III. TỒN TẠI, HẠN CHẾ VÀ NGUYÊN NHÂN".into(),
+            paragraphs: super::shortcomings::paragraphs(m, &territory, &cfg.shortcomings),
         },
     ];
     let trend = Chart {

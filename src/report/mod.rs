@@ -6,5 +6,6 @@ pub mod forms;
 pub mod model;
 pub mod narrative;
 pub mod ranking766;
+pub mod shortcomings;
 pub mod tables;
 pub mod units;

@@ -1,0 +1,112 @@
+//! Section II "Tồn tại, hạn chế và nguyên nhân" from the data (docs/rules.md, Shortcomings
+//! from the data), on a constructed month: late dossiers concentrated in one department and
+//! one field, an overdue backlog, agencies below the threshold and at 100 %, and an agency
+//! covered only in part that is neither blamed nor praised.
+
+use super::common::{issued, run};
+use std::path::Path;
+
+const HEADER: &str =
+    "MaHoSo,TenDonVi,CapDonVi,TenLinhVuc,KenhThucHien,TrangThaiHoSo,NgayTiepNhan,NgayHenTra,NgayKetThucXuLy";
+
+/// `n` dossiers of an agency and field: received 20/5, due 30/5, finished on `finished`
+/// (status 10), or still in progress (status 4) when it is empty.
+fn lines(prefix: &str, agency: &str, field: &str, n: usize, finished: &str) -> String {
+    (0..n)
+        .map(|i| {
+            let status = if finished.is_empty() { 4 } else { 10 };
+            format!("{prefix}{i},{agency},tinh,{field},1,{status},20/05/2023,30/05/2023,{finished}\n")
+        })
+        .collect()
+}
+
+fn section_two(dir: &Path) -> Vec<String> {
+    let db = dir.join("s.duckdb");
+    let db = db.to_str().unwrap();
+    // The whole month for three departments; Sở Nội vụ's export covers 1/6–14/6 only.
+    let whole = format!(
+        "Từ ngày 15/05/2023 đến ngày 14/06/2023\n{HEADER}\n{}{}{}{}{}{}",
+        lines("XL", "Sở Xây dựng", "Xây dựng", 6, "05/06/2023"),
+        lines("XO", "Sở Xây dựng", "Xây dựng", 4, "25/05/2023"),
+        lines("XP", "Sở Xây dựng", "Xây dựng", 2, ""),
+        lines("YL", "Sở Y tế", "Dược", 1, "05/06/2023"),
+        lines("YO", "Sở Y tế", "Dược", 4, "25/05/2023"),
+        lines("TO", "Sở Tư pháp", "Chứng thực", 4, "25/05/2023"),
+    );
+    let part = format!(
+        "Từ ngày 01/06/2023 đến ngày 14/06/2023\n{HEADER}\n{}",
+        lines("NL", "Sở Nội vụ", "Công chức", 8, "05/06/2023")
+            .replace("20/05/2023,30/05/2023", "01/06/2023,02/06/2023")
+    );
+    for (name, body) in [("whole.csv", whole), ("part.csv", part)] {
+        let f = dir.join(name);
+        std::fs::write(&f, body).unwrap();
+        let (code, _, err) = run(&["--db", db, "ingest", f.to_str().unwrap()]);
+        assert_eq!(code, 0, "{err}");
+    }
+    let cfg = dir.join("c.toml");
+    std::fs::write(&cfg, issued("")).unwrap();
+    let out = dir.join("out");
+    let (code, _, err) = run(&[
+        "--db",
+        db,
+        "--config",
+        cfg.to_str().unwrap(),
+        "--renderer",
+        "builtin",
+        "report",
+        "monthly",
+        "--period",
+        "2023-06",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(code <= 1, "{err}");
+    let r: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("monthly-2023-06.report.json")).unwrap()).unwrap();
+    let s = &r["sections"][1];
+    assert_eq!(s["heading"], "II. TỒN TẠI, HẠN CHẾ VÀ NGUYÊN NHÂN");
+    s["paragraphs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn late_dossiers_concentrated_in_one_agency_and_field_are_named_with_count_rate_and_share() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ii = section_two(tmp.path());
+    let all = ii.join("\n");
+    // 6 + 1 + 8 late; Sở Xây dựng resolved 10, 6 of them late: 60 % of its own, 6/15 of all.
+    assert!(all.contains("có 15 hồ sơ giải quyết quá hạn"), "{all}");
+    assert!(
+        all.contains("Sở Xây dựng 6 hồ sơ (tỷ lệ quá hạn 60,00%, chiếm 40,00% số hồ sơ quá hạn)"),
+        "{all}"
+    );
+    assert!(all.contains("Xây dựng 6 hồ sơ (chiếm 40,00%)"), "the field: {all}");
+    // The backlog: Sở Xây dựng's two dossiers due 30/5 and not finished by 14/6.
+    assert!(
+        all.contains("trong đó 2 hồ sơ đã quá hạn") && all.contains("Sở Xây dựng 2 hồ sơ"),
+        "{all}"
+    );
+    // Below 95 %, lowest first, and the agency at 100 %.
+    assert!(all.contains("Sở Xây dựng 40,00%; Sở Y tế 80,00%"), "{all}");
+    assert!(
+        all.contains("1 cơ quan, đơn vị giải quyết 100% hồ sơ đúng hạn, trước hạn: Sở Tư pháp."),
+        "{all}"
+    );
+}
+
+#[test]
+fn agencies_not_covered_are_neither_blamed_nor_praised() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ii = section_two(tmp.path());
+    let all = ii.join("\n");
+    // Sở Nội vụ has the most late dossiers (8) but covers 14 of 31 days: it is not named (its
+    // dossiers still count in the totals and the fields, which are of the data loaded), and
+    // the whole is not called "toàn tỉnh".
+    assert!(!all.contains("Sở Nội vụ") && !all.contains("Toàn tỉnh"), "{all}");
+    assert!(all.starts_with("Trong phạm vi số liệu đã có, có 15 hồ sơ"), "{all}");
+}
