@@ -165,6 +165,9 @@ pub struct Shortcomings {
     pub top: usize,
     /// Agencies whose on-time rate (%) is below this are named with their rate.
     pub on_time_below: f64,
+    /// Agencies whose on-time rate fell by at least this many percentage points against the
+    /// previous period (both covered in full) are named.
+    pub drop_points: f64,
 }
 
 impl Default for Shortcomings {
@@ -172,6 +175,7 @@ impl Default for Shortcomings {
         Shortcomings {
             top: 3,
             on_time_below: 95.0,
+            drop_points: 5.0,
         }
     }
 }

@@ -100,6 +100,10 @@ pub struct Comparison {
     /// The 766 index of each unit in the comparison period, only when the comparison is
     /// full (every unit covered in both periods): what a change of rank needs.
     pub index766_by_unit: std::collections::BTreeMap<String, index766::Index766>,
+    /// The on-time rate (%) of each agency compared, in the other period (for the report's
+    /// shortcomings; not part of the JSON contract).
+    #[serde(skip)]
+    pub on_time_by_unit: std::collections::BTreeMap<String, f64>,
 }
 
 impl Comparison {
@@ -229,6 +233,7 @@ fn comparison(conn: &Connection, p: &Period, now: &Current, o: &Options) -> Resu
             .map(|e| (e.key.to_string(), None))
             .collect(),
         index766_by_unit: Default::default(),
+        on_time_by_unit: Default::default(),
     };
     if units.is_empty() {
         return Ok(none(format!(
@@ -247,6 +252,11 @@ fn comparison(conn: &Connection, p: &Period, now: &Current, o: &Options) -> Resu
     let then_counts = ii06a::compute(conn, &then_scope, o.withdrawn_in_resolved)?.total.counts;
     let then_rt = rates::compute(conn, &then_scope)?;
     let then_rates = then_rt.total;
+    let on_time_by_unit = then_rt
+        .by_unit
+        .iter()
+        .filter_map(|(u, r)| Some((u.clone(), r.on_time.percent?)))
+        .collect();
     let index766_by_unit = if basis == Basis::Full && o.forms {
         index766::by_unit(&o.index766, &then_rt.by_unit)
     } else {
@@ -295,6 +305,7 @@ fn comparison(conn: &Connection, p: &Period, now: &Current, o: &Options) -> Resu
         current_rates: Some(cur_rates),
         change_pp,
         index766_by_unit,
+        on_time_by_unit,
     })
 }
 

@@ -1,6 +1,7 @@
 //! Section "Tồn tại, hạn chế và nguyên nhân" from the data (docs/rules.md, Shortcomings from
 //! the data): where late dossiers concentrate (agencies and fields), the overdue backlog by
-//! level and agency, agencies below the on-time threshold, and those at 100 %. Each sentence
+//! level and agency, agencies below the on-time threshold or fallen against the previous
+//! period, and those at 100 %. Each sentence
 //! only when the period's figures support it; agencies not covered for the whole period are
 //! neither blamed nor praised (section I names them).
 
@@ -185,6 +186,46 @@ fn on_time(m: &Metrics, s: &Shortcomings) -> Vec<String> {
     out
 }
 
+/// The agencies whose on-time rate fell by at least `drop_points` against the previous
+/// period, among those covered for every day of both (the comparison's agencies).
+fn fell(m: &Metrics, s: &Shortcomings) -> Option<String> {
+    let prev = &m.previous_period;
+    if m.unit.is_some() || prev.units.is_empty() {
+        return None;
+    }
+    let mut drops: Vec<(&str, f64, f64, f64)> = prev
+        .units
+        .iter()
+        .filter_map(|u| {
+            let then = *prev.on_time_by_unit.get(u)?;
+            let now = m.rates_by_unit.get(u)?.on_time.percent?;
+            let change = crate::registry::points_between(now, then);
+            (change <= -s.drop_points).then_some((u.as_str(), then, now, change))
+        })
+        .collect();
+    if drops.is_empty() {
+        return None;
+    }
+    drops.sort_by(|a, b| a.3.total_cmp(&b.3).then(a.0.cmp(b.0)));
+    let list: Vec<String> = drops
+        .iter()
+        .map(|(u, then, now, change)| {
+            format!(
+                "{u} từ {} xuống {} ({})",
+                percent(Some(*then)),
+                percent(Some(*now)),
+                super::format::points_change(Some(*change))
+            )
+        })
+        .collect();
+    Some(format!(
+        "Tỷ lệ giải quyết đúng hạn, trước hạn giảm từ {} điểm phần trăm trở lên so với {}: {}.",
+        super::format::decimal(s.drop_points, 2),
+        prev.period.label,
+        list.join("; ")
+    ))
+}
+
 /// The paragraphs of the section, in order; empty when the data shows no shortcoming and
 /// nothing to name.
 pub fn paragraphs(m: &Metrics, territory: &str, s: &Shortcomings) -> Vec<String> {
@@ -205,6 +246,7 @@ pub fn paragraphs(m: &Metrics, territory: &str, s: &Shortcomings) -> Vec<String>
     out.extend(late(m, &whole, s));
     out.extend(backlog(m, s));
     out.extend(on_time(m, s));
+    out.extend(fell(m, s));
     if let Some(missing) = super::narrative::missing_units(m) {
         out.push(missing);
     }

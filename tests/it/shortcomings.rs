@@ -110,3 +110,81 @@ fn agencies_not_covered_are_neither_blamed_nor_praised() {
     assert!(!all.contains("Sở Nội vụ") && !all.contains("Toàn tỉnh"), "{all}");
     assert!(all.starts_with("Trong phạm vi số liệu đã có, có 15 hồ sơ"), "{all}");
 }
+
+/// An agency whose on-time rate fell by `drop_points` or more against a previous month that
+/// both months' files cover is named with both rates; a steady one is not.
+#[test]
+fn an_agency_whose_on_time_rate_fell_is_named_with_both_rates() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let db = dir.join("f.duckdb");
+    let db = db.to_str().unwrap();
+    let month = |window: &str, recv: &str, due: &str, ok: &str, late: &str, a_late: usize| {
+        let row =
+            |code: String, agency: &str, fin: &str| format!("{code},{agency},tinh,Đất đai,1,10,{recv},{due},{fin}\n");
+        let mut s = format!("{window}\n{HEADER}\n");
+        for i in 0..5 {
+            s += &row(
+                format!("A{recv}{i}"),
+                "Sở Tài nguyên và Môi trường",
+                if i < a_late { late } else { ok },
+            );
+            s += &row(format!("B{recv}{i}"), "Sở Tư pháp", ok);
+        }
+        s
+    };
+    let may = month(
+        "Từ ngày 15/04/2023 đến ngày 14/05/2023",
+        "20/04/2023",
+        "30/04/2023",
+        "25/04/2023",
+        "05/05/2023",
+        0,
+    );
+    let june = month(
+        "Từ ngày 15/05/2023 đến ngày 14/06/2023",
+        "20/05/2023",
+        "30/05/2023",
+        "25/05/2023",
+        "05/06/2023",
+        2,
+    );
+    for (name, body) in [("may.csv", may), ("june.csv", june)] {
+        let f = dir.join(name);
+        std::fs::write(&f, body).unwrap();
+        let (code, _, err) = run(&["--db", db, "ingest", f.to_str().unwrap()]);
+        assert_eq!(code, 0, "{err}");
+    }
+    let cfg = dir.join("c.toml");
+    std::fs::write(&cfg, issued("")).unwrap();
+    let out = dir.join("out");
+    let (code, _, err) = run(&[
+        "--db",
+        db,
+        "--config",
+        cfg.to_str().unwrap(),
+        "--renderer",
+        "builtin",
+        "report",
+        "monthly",
+        "--period",
+        "2023-06",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(code <= 1, "{err}");
+    let json = std::fs::read_to_string(out.join("monthly-2023-06.report.json")).unwrap();
+    let r: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let all: Vec<&str> = r["sections"][1]["paragraphs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_str().unwrap())
+        .collect();
+    let all = all.join("\n");
+    assert!(
+        all.contains("giảm từ 5 điểm phần trăm trở lên so với tháng 5 năm 2023: Sở Tài nguyên và Môi trường từ 100,00% xuống 60,00% (giảm\u{a0}40\u{a0}điểm\u{a0}phần\u{a0}trăm)."),
+        "{all}"
+    );
+    assert!(!all.contains("Sở Tư pháp từ"), "a steady agency is not named: {all}");
+}
