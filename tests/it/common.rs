@@ -99,6 +99,15 @@ pub fn report(db: &Path, cfg: &Path, global: &[&str], args: &[&str], out: &Path)
     run_in(&all, Path::new(env!("CARGO_MANIFEST_DIR")))
 }
 
+/// Makes a report with the built-in renderer (`args` after `report`, e.g. `["monthly",
+/// "--period", "2023-06"]`), asserts it ran (exit 0 or 1), and reads back `<stem>.report.json`.
+pub fn report_json(db: &Path, cfg: &Path, args: &[&str], out: &Path, stem: &str) -> serde_json::Value {
+    let (code, _, err) = report(db, cfg, &["--renderer", "builtin"], args, out);
+    assert!(code <= 1, "{err}");
+    let text = std::fs::read_to_string(out.join(format!("{stem}.report.json"))).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
 /// The Nghệ An fixture's configuration without its catalogue form (II.07b), for databases
 /// that hold dossiers only; written into `dir`.
 pub fn config_without_catalogue(dir: &Path) -> PathBuf {

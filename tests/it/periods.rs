@@ -1,9 +1,10 @@
 //! The reporting calendar beyond the month: quarterly, half-year and nine-month reports
 //! (cutoff-15 dates), their refusal of a period of the wrong kind, and their scheduling.
 
-use super::common::{fixture, issued, run, run_in};
+use super::common::{fixture, issued, report_json, run, run_in};
 use baocao::period::{Convention, Period};
 use chrono::NaiveDate;
+use std::path::Path;
 
 fn d(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
@@ -413,43 +414,23 @@ fn a_month_from_the_21st_to_the_20th_reports_exactly_its_days() {
     assert_eq!(f["ii06a"]["total"], *total);
     // The report's cover line, and a quarter and a year under the same rule.
     let out_dir = dir.join("out");
-    let (code, _, err) = run(&[
-        "--db",
-        db,
-        "--config",
-        cfg,
-        "--renderer",
-        "builtin",
-        "report",
-        "monthly",
-        "--period",
-        "2021-08",
-        "--out",
-        out_dir.to_str().unwrap(),
-    ]);
-    assert!(code <= 1, "{err}");
-    let json = std::fs::read_to_string(out_dir.join("monthly-2021-08.report.json")).unwrap();
-    assert!(json.contains("Từ ngày 21/7/2021 đến ngày 20/8/2021"), "{json}");
-    // The national portal scores 766 on calendar months: the annual review says over which days its score is.
-    let (code, _, err) = run(&[
-        "--db",
-        db,
-        "--config",
-        cfg,
-        "--renderer",
-        "builtin",
-        "report",
-        "annual",
-        "--year",
-        "2021",
-        "--out",
-        out_dir.to_str().unwrap(),
-    ]);
-    assert!(code <= 1, "{err}");
-    let json = std::fs::read_to_string(out_dir.join("annual-2021.report.json")).unwrap();
+    let (dbp, cfgp) = (Path::new(db), Path::new(cfg));
+    let monthly = report_json(
+        dbp,
+        cfgp,
+        &["monthly", "--period", "2021-08"],
+        &out_dir,
+        "monthly-2021-08",
+    );
     assert!(
-        json.contains("Chỉ số tính trên số liệu kỳ báo cáo (từ ngày 21/12/2020 đến ngày 20/12/2021)"),
-        "{json}"
+        monthly.to_string().contains("Từ ngày 21/7/2021 đến ngày 20/8/2021"),
+        "{monthly}"
+    );
+    // The national portal scores 766 on calendar months: the annual review says over which days its score is.
+    let annual = report_json(dbp, cfgp, &["annual", "--year", "2021"], &out_dir, "annual-2021").to_string();
+    assert!(
+        annual.contains("Chỉ số tính trên số liệu kỳ báo cáo (từ ngày 21/12/2020 đến ngày 20/12/2021)"),
+        "{annual}"
     );
     let c = Convention::from_day(21).unwrap();
     let q3 = Period::parse("2021-Q3", c).unwrap();

@@ -3,7 +3,7 @@
 //! one field, an overdue backlog, agencies below the threshold and at 100 %, and an agency
 //! covered only in part that is neither blamed nor praised.
 
-use super::common::{issued, run};
+use super::common::{issued, report_json, run};
 use std::path::Path;
 
 const HEADER: &str =
@@ -20,9 +20,37 @@ fn lines(prefix: &str, agency: &str, field: &str, n: usize, finished: &str) -> S
         .collect()
 }
 
-fn section_two(dir: &Path) -> Vec<String> {
+/// Ingests the exports into a new store and returns the paragraphs of section II of the
+/// June 2023 report (cut on the 15th).
+fn june_section_two(dir: &Path, exports: &[(&str, String)]) -> Vec<String> {
     let db = dir.join("s.duckdb");
-    let db = db.to_str().unwrap();
+    for (name, body) in exports {
+        let f = dir.join(name);
+        std::fs::write(&f, body).unwrap();
+        let (code, _, err) = run(&["--db", db.to_str().unwrap(), "ingest", f.to_str().unwrap()]);
+        assert_eq!(code, 0, "{err}");
+    }
+    let cfg = dir.join("c.toml");
+    std::fs::write(&cfg, issued("")).unwrap();
+    let r = report_json(
+        &db,
+        &cfg,
+        &["monthly", "--period", "2023-06"],
+        &dir.join("out"),
+        "monthly-2023-06",
+    );
+    let s = &r["sections"][1];
+    assert_eq!(s["heading"], "II. TỒN TẠI, HẠN CHẾ VÀ NGUYÊN NHÂN");
+    s["paragraphs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_str().unwrap().to_string())
+        .collect()
+}
+
+/// A month of three departments covered whole and Sở Nội vụ covered 1/6–14/6 only.
+fn section_two(dir: &Path) -> Vec<String> {
     // The whole month for three departments; Sở Nội vụ's export covers 1/6–14/6 only.
     let whole = format!(
         "Từ ngày 15/05/2023 đến ngày 14/06/2023\n{HEADER}\n{}{}{}{}{}{}",
@@ -38,40 +66,7 @@ fn section_two(dir: &Path) -> Vec<String> {
         lines("NL", "Sở Nội vụ", "Công chức", 8, "05/06/2023")
             .replace("20/05/2023,30/05/2023", "01/06/2023,02/06/2023")
     );
-    for (name, body) in [("whole.csv", whole), ("part.csv", part)] {
-        let f = dir.join(name);
-        std::fs::write(&f, body).unwrap();
-        let (code, _, err) = run(&["--db", db, "ingest", f.to_str().unwrap()]);
-        assert_eq!(code, 0, "{err}");
-    }
-    let cfg = dir.join("c.toml");
-    std::fs::write(&cfg, issued("")).unwrap();
-    let out = dir.join("out");
-    let (code, _, err) = run(&[
-        "--db",
-        db,
-        "--config",
-        cfg.to_str().unwrap(),
-        "--renderer",
-        "builtin",
-        "report",
-        "monthly",
-        "--period",
-        "2023-06",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    assert!(code <= 1, "{err}");
-    let r: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("monthly-2023-06.report.json")).unwrap()).unwrap();
-    let s = &r["sections"][1];
-    assert_eq!(s["heading"], "II. TỒN TẠI, HẠN CHẾ VÀ NGUYÊN NHÂN");
-    s["paragraphs"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p.as_str().unwrap().to_string())
-        .collect()
+    june_section_two(dir, &[("whole.csv", whole), ("part.csv", part)])
 }
 
 #[test]
@@ -117,8 +112,6 @@ fn agencies_not_covered_are_neither_blamed_nor_praised() {
 fn an_agency_whose_on_time_rate_fell_is_named_with_both_rates() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
-    let db = dir.join("f.duckdb");
-    let db = db.to_str().unwrap();
     let month = |window: &str, recv: &str, due: &str, ok: &str, late: &str, a_late: usize| {
         let row =
             |code: String, agency: &str, fin: &str| format!("{code},{agency},tinh,Đất đai,1,10,{recv},{due},{fin}\n");
@@ -149,39 +142,7 @@ fn an_agency_whose_on_time_rate_fell_is_named_with_both_rates() {
         "05/06/2023",
         2,
     );
-    for (name, body) in [("may.csv", may), ("june.csv", june)] {
-        let f = dir.join(name);
-        std::fs::write(&f, body).unwrap();
-        let (code, _, err) = run(&["--db", db, "ingest", f.to_str().unwrap()]);
-        assert_eq!(code, 0, "{err}");
-    }
-    let cfg = dir.join("c.toml");
-    std::fs::write(&cfg, issued("")).unwrap();
-    let out = dir.join("out");
-    let (code, _, err) = run(&[
-        "--db",
-        db,
-        "--config",
-        cfg.to_str().unwrap(),
-        "--renderer",
-        "builtin",
-        "report",
-        "monthly",
-        "--period",
-        "2023-06",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    assert!(code <= 1, "{err}");
-    let json = std::fs::read_to_string(out.join("monthly-2023-06.report.json")).unwrap();
-    let r: serde_json::Value = serde_json::from_str(&json).unwrap();
-    let all: Vec<&str> = r["sections"][1]["paragraphs"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p.as_str().unwrap())
-        .collect();
-    let all = all.join("\n");
+    let all = june_section_two(dir, &[("may.csv", may), ("june.csv", june)]).join("\n");
     assert!(
         all.contains("giảm từ 5 điểm phần trăm trở lên so với tháng 5 năm 2023: Sở Tài nguyên và Môi trường từ 100,00% xuống 60,00% (giảm\u{a0}40\u{a0}điểm\u{a0}phần\u{a0}trăm)."),
         "{all}"

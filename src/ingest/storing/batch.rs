@@ -1,5 +1,5 @@
-//! Columnar batches of dossier versions for DuckDB's Arrow appender (one FFI call per
-//! 2048 rows instead of one per value).
+//! Columnar (Arrow) batches of dossier versions, which the feed (`storing/feed.rs`) hands
+//! to DuckDB's INSERT a batch at a time instead of a value at a time.
 
 use crate::ingest::checking::fields::{Field as F, HeaderMap};
 use crate::ingest::checking::validate::Dossier;
