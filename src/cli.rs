@@ -56,6 +56,8 @@ pub enum Command {
     Metrics(cmd::metrics::Args),
     /// The dossiers behind a count, with their source file and row.
     Explain(cmd::explain::Args),
+    /// The dossiers in progress on a date, in bands by the working days left: act before they are late.
+    Watch(cmd::watch::Args),
     /// Which agencies' data covers a period, fully or in part, and from which files.
     Coverage(cmd::coverage::Args),
     /// Official PDF reports: monthly report or year-end review.
@@ -106,6 +108,7 @@ pub fn run(cli: Cli) -> Exit {
         Command::Report(a) => cmd::report::run(a, g),
         Command::Export(a) => cmd::export::run(a, g),
         Command::Rollup(a) => cmd::rollup::run(a, g),
+        Command::Watch(a) => cmd::watch::run(a, g),
         Command::Site(a) => cmd::site::run(a, g),
         Command::Doctor(a) => cmd::doctor::run(a, g),
         Command::Run(a) => cmd::run::run(a, g),

@@ -23,6 +23,8 @@ pub struct Config {
     pub ingest: IngestConfig,
     #[serde(default)]
     pub national: NationalConfig,
+    #[serde(default, skip_serializing_if = "WatchConfig::is_default")]
+    pub watch: WatchConfig,
 }
 
 /// `[national]`: who issues the national roll-up report (`report national`).
@@ -157,6 +159,32 @@ pub struct ReportConfig {
 }
 
 /// `[report.forms.ii06a]` …: the code and title of each appendix form.
+/// `[watch]`: the bands of the daily warning list, in working days before the due date.
+#[derive(Debug, Clone, PartialEq, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct WatchConfig {
+    /// "đến hạn": due within this many working days (0: today).
+    pub due_soon_days: u32,
+    /// "sắp đến hạn": due within this many working days.
+    pub soon_days: u32,
+}
+
+impl Default for WatchConfig {
+    fn default() -> Self {
+        WatchConfig {
+            due_soon_days: 1,
+            soon_days: 3,
+        }
+    }
+}
+
+impl WatchConfig {
+    /// Left out of a manifest's configuration when default (reports do not read it).
+    pub fn is_default(&self) -> bool {
+        *self == WatchConfig::default()
+    }
+}
+
 /// `[report.shortcomings]`: how section "Tồn tại, hạn chế và nguyên nhân" is drawn from the data.
 #[derive(Debug, Clone, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields, default)]

@@ -1,5 +1,6 @@
 //! baocao: agency dossier exports → DuckDB → official metrics → PDF reports.
 
+pub mod calendar;
 pub mod choice;
 pub mod cli;
 pub mod cmd;
@@ -18,3 +19,4 @@ pub mod report;
 pub mod run;
 pub mod store;
 pub mod synth;
+pub mod watch;

@@ -21,6 +21,7 @@ pub mod sql;
 pub mod status;
 pub mod synth;
 pub mod validate;
+pub mod watch;
 
 use crate::choice::{Format, LogFormat, RendererChoice};
 use crate::config::Config;

@@ -161,6 +161,7 @@ fn every_command_help_ends_with_examples_and_the_top_help_lists_exit_codes() {
         vec!["run"],
         vec!["regenerate"],
         vec!["status"],
+        vec!["watch"],
         vec!["site"],
         vec!["completions"],
     ] {

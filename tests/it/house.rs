@@ -53,7 +53,11 @@ fn serde_keys(src: &str) -> Vec<(String, String)> {
         }
         if let Some(rest) = t.strip_prefix("pub ") {
             let field: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
-            if rest[field.len()..].starts_with(':') && !attrs.contains("skip") {
+            // `skip`, not `skip_serializing_if`: a field left out of serialisation is still a key.
+            let skipped = attrs
+                .split(|c: char| !c.is_alphanumeric() && c != '_')
+                .any(|w| w == "skip");
+            if rest[field.len()..].starts_with(':') && !skipped {
                 let key = attrs
                     .split("rename = \"")
                     .nth(1)
@@ -99,11 +103,12 @@ fn the_configuration_reference_names_every_key() {
 
 #[test]
 fn the_key_reader_sees_a_new_field() {
-    let src = "#[derive(Debug, Deserialize)]\n#[serde(default)]\npub struct RunConfig {\n    /// Doc.\n    pub inbox: PathBuf,\n    #[serde(skip)]\n    pub source: Option<PathBuf>,\n    #[serde(rename = \"target\")]\n    pub targets: Vec<Target>,\n}\n";
+    let src = "#[derive(Debug, Deserialize)]\n#[serde(default)]\npub struct RunConfig {\n    /// Doc.\n    pub inbox: PathBuf,\n    #[serde(skip)]\n    pub source: Option<PathBuf>,\n    #[serde(default, skip_serializing_if = \"Option::is_none\")]\n    pub day: Option<u32>,\n    #[serde(rename = \"target\")]\n    pub targets: Vec<Target>,\n}\n";
     assert_eq!(
         serde_keys(src),
         vec![
             ("RunConfig".to_string(), "inbox".to_string()),
+            ("RunConfig".to_string(), "day".to_string()),
             ("RunConfig".to_string(), "target".to_string())
         ]
     );

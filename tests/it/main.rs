@@ -38,3 +38,4 @@ mod shortcomings;
 mod signing;
 mod site;
 mod storing;
+mod watch;
