@@ -312,3 +312,40 @@ fn every_test_a_document_names_is_in_the_module_it_names() {
         wrong.join("\n")
     );
 }
+
+#[test]
+fn every_repository_path_a_document_names_exists() {
+    // Dated benchmark runs are records of their day: they may name files since moved.
+    let mut docs = vec![
+        root().join("README.md"),
+        root().join("bench/README.md"),
+        root().join("reference/README.md"),
+    ];
+    docs.extend(files("docs", &[".md"]));
+    let roots = [
+        "src/",
+        "sql/",
+        "tests/",
+        "reference/",
+        "docs/",
+        "reports/",
+        "fixtures/",
+        "bench/",
+    ];
+    let mut missing = Vec::new();
+    for d in &docs {
+        let text = std::fs::read_to_string(d).unwrap();
+        for (i, token) in text.split('`').enumerate() {
+            // Odd pieces are inside backticks; a path is one word of path characters.
+            let plain = token.chars().all(|c| c.is_alphanumeric() || "/._-".contains(c));
+            if i % 2 == 1 && plain && roots.iter().any(|r| token.starts_with(r)) && !root().join(token).exists() {
+                missing.push(format!("{} → {token}", d.strip_prefix(root()).unwrap().display()));
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "documents name files that do not exist:\n{}",
+        missing.join("\n")
+    );
+}
