@@ -14,7 +14,8 @@ use std::io::Write;
 const EXAMPLES: &str = "Examples:
   baocao watch                                  # today
   baocao watch --date 2024-02-07 --format csv > canh-bao.csv
-  baocao watch --date 2024-02-07 --format json";
+  baocao watch --date 2024-02-07 --format json
+  baocao watch --out canh-bao                   # canh-bao/canh-bao-<date>/: a workbook per agency, index.html";
 
 /// The date and the format.
 #[derive(clap::Args, Debug)]
@@ -26,6 +27,9 @@ pub struct Args {
     /// table (per agency, then the dossiers to act on), json or csv (every dossier in progress).
     #[arg(long, value_enum, default_value_t)]
     pub format: OutputFormat,
+    /// Also write DIR/canh-bao-<date>/: a workbook per agency and an index.html of the counts.
+    #[arg(long)]
+    pub out: Option<std::path::PathBuf>,
 }
 
 /// The bands a desk acts on, in the order they are printed.
@@ -37,6 +41,10 @@ pub fn run(a: &Args, g: &Global) -> Result<Exit> {
     let date = a.date.unwrap_or_else(crate::ingest::run_date);
     let conn = g.open_db()?;
     let w = watch::list(&conn, date, &cfg.watch, &Calendar::builtin())?;
+    if let Some(dir) = &a.out {
+        let written = crate::output::watch::write(&w, dir)?;
+        eprintln!("{}", written.display());
+    }
     let mut out = std::io::stdout().lock();
     match a.format {
         OutputFormat::Json => writeln!(out, "{}", serde_json::to_string_pretty(&w)?)?,

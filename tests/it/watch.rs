@@ -69,6 +69,60 @@ fn the_bands_count_working_days_across_tet() {
     let (_, csv2, _) = run(&["--db", db, "watch", "--date", "2024-02-07", "--format", "csv"]);
     assert_eq!(csv1, csv2);
     assert_eq!(csv1.lines().count(), 1 + 8, "{csv1}");
+    // --out: a workbook per agency (its own dossiers, most urgent first) and index.html,
+    // the same bytes on a second run.
+    let out = tmp.path().join("out");
+    let written = |_: ()| {
+        let (code, _, err) = run(&[
+            "--db",
+            db,
+            "watch",
+            "--date",
+            "2024-02-07",
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(code, 0, "{err}");
+        let dir = out.join("canh-bao-2024-02-07");
+        let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .map(|p| {
+                (
+                    p.file_name().unwrap().to_string_lossy().to_string(),
+                    std::fs::read(&p).unwrap(),
+                )
+            })
+            .collect();
+        files.sort();
+        files
+    };
+    let first = written(());
+    assert_eq!(first, written(()), "byte-identical on a second run");
+    let names: Vec<&str> = first.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names.len(), 3, "{names:?}");
+    assert!(
+        names.contains(&"index.html") && names.iter().any(|n| n.starts_with("so-y-te-")),
+        "{names:?}"
+    );
+    let html = String::from_utf8(first.iter().find(|(n, _)| n == "index.html").unwrap().1.clone()).unwrap();
+    assert!(
+        html.contains("Hồ sơ đang giải quyết ngày 07/02/2024") && html.contains("<td>1</td>"),
+        "{html}"
+    );
+    use calamine::Reader;
+    let yte = out
+        .join("canh-bao-2024-02-07")
+        .join(names.iter().find(|n| n.starts_with("so-y-te-")).unwrap());
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(&yte).unwrap();
+    let sheet = book.worksheet_range("Canh bao").unwrap();
+    let codes: Vec<String> = sheet.rows().skip(4).map(|r| r[0].to_string()).collect();
+    assert_eq!(
+        codes,
+        ["A1", "A2", "A3", "A4", "A5"],
+        "Sở Y tế's own, most urgent first"
+    );
+    assert_eq!(sheet.get_value((4, 5)).unwrap().to_string(), "quá hạn");
     // A date the holiday calendar does not cover is refused, never counted without holidays.
     let (code, _, err) = run(&["--db", db, "watch", "--date", "2031-03-02"]);
     assert_eq!(code, 2, "{err}");
