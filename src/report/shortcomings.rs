@@ -77,7 +77,7 @@ fn late(m: &Metrics, whole: &str, s: &Shortcomings) -> Vec<String> {
             })
             .collect();
         out.push(format!(
-            "Hồ sơ quá hạn tập trung ở: {}; {} cơ quan, đơn vị này chiếm {} số hồ sơ quá hạn.",
+            "Các cơ quan, đơn vị có nhiều hồ sơ quá hạn nhất: {}; {} cơ quan, đơn vị này chiếm {} số hồ sơ quá hạn.",
             list.join("; "),
             int(top.len() as i64),
             share(named, t.resolved_late)
@@ -161,9 +161,9 @@ fn on_time(m: &Metrics, s: &Shortcomings) -> Vec<String> {
         .collect();
     if !below.is_empty() {
         out.push(format!(
-            "{} cơ quan, đơn vị có tỷ lệ giải quyết đúng hạn, trước hạn dưới {}: {}.",
+            "{} cơ quan, đơn vị có tỷ lệ giải quyết đúng hạn, trước hạn dưới {}%: {}.",
             int(below.len() as i64),
-            percent(Some(s.on_time_below)),
+            super::format::decimal(s.on_time_below, 2),
             below.join("; ")
         ));
     }
