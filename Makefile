@@ -71,7 +71,7 @@ run: prepare
 	$(BIN) --db data/ba-ria-vung-tau.duckdb metrics --period 2023 --convention calendar --by level \
 	  --targets fixtures/ba-ria-vung-tau-2023/targets-2023.toml
 	$(BIN) --db data/nghe-an.duckdb --config fixtures/nghe-an-2023-06/baocao.toml \
-	  report monthly --period 2023-06 --out out
+	  report monthly --period 2023-06 --notes fixtures/nghe-an-2023-06/notes/2023-06.md --out out
 	$(BIN) --db data/ba-ria-vung-tau.duckdb --config fixtures/ba-ria-vung-tau-2023/baocao.toml \
 	  report annual --year 2023 --out out
 	$(BIN) --db data/nghe-an-h1.duckdb ingest fixtures/nghe-an-2023-h1 ; s=$$?; [ $$s -le 1 ] || exit $$s
@@ -177,7 +177,8 @@ manifests: build tools
 	$(BIN) --db out/manifests/na.duckdb ingest fixtures/nghe-an-2023-06 >/dev/null
 	$(BIN) --db out/manifests/br.duckdb ingest fixtures/ba-ria-vung-tau-2023 >/dev/null
 	$(BIN) --db out/manifests/h1.duckdb ingest fixtures/nghe-an-2023-h1 >/dev/null
-	$(BIN) --db out/manifests/na.duckdb --config fixtures/nghe-an-2023-06/baocao.toml report monthly --period 2023-06 --out out/manifests
+	$(BIN) --db out/manifests/na.duckdb --config fixtures/nghe-an-2023-06/baocao.toml report monthly --period 2023-06 \
+	  --notes fixtures/nghe-an-2023-06/notes/2023-06.md --out out/manifests
 	$(BIN) --db out/manifests/br.duckdb --config fixtures/ba-ria-vung-tau-2023/baocao.toml report annual --year 2023 --out out/manifests
 	$(BIN) --db out/manifests/h1.duckdb --config fixtures/nghe-an-2023-h1/baocao.toml report quarterly --period 2023-Q2 --out out/manifests
 	$(BIN) --db out/manifests/h1.duckdb --config fixtures/nghe-an-2023-h1/baocao.toml report half-year --period 2023-H1 --out out/manifests

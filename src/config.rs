@@ -156,9 +156,54 @@ pub struct ReportConfig {
     pub ranking_min_dossiers: i64,
     /// What section "Tồn tại, hạn chế" names (`[report.shortcomings]`).
     pub shortcomings: Shortcomings,
+    /// A folder of the official's notes, one file per period named by its key
+    /// (`2024-04.md`, `2024-Q2.md`, `2024-H1.md`, `2024-9M.md`, `2024.md`); `--notes`
+    /// names one file instead.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes_dir: Option<PathBuf>,
+    /// The titles of the sections, without their numbers (`[report.sections]`).
+    #[serde(default, skip_serializing_if = "SectionTitles::is_default")]
+    pub sections: SectionTitles,
 }
 
-/// `[report.forms.ii06a]` …: the code and title of each appendix form.
+/// `[report.sections]`: the titles the sections print (numbered I, II, … in print order).
+#[derive(Debug, Clone, PartialEq, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SectionTitles {
+    /// The year-end review's first section.
+    pub highlights: String,
+    /// Handling of dossiers in the period, with its figures.
+    pub results: String,
+    /// Shortcomings drawn from the data, then the causes.
+    pub shortcomings: String,
+    /// The sub-heading of the causes (the official's words) inside the shortcomings.
+    pub causes: String,
+    /// The tasks ahead (the official's words).
+    pub tasks: String,
+    /// Proposals and recommendations (the official's words).
+    pub proposals: String,
+}
+
+impl Default for SectionTitles {
+    fn default() -> Self {
+        SectionTitles {
+            highlights: "KẾT QUẢ NỔI BẬT TRONG NĂM".into(),
+            results: "TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH".into(),
+            shortcomings: "TỒN TẠI, HẠN CHẾ VÀ NGUYÊN NHÂN".into(),
+            causes: "Nguyên nhân".into(),
+            tasks: "NHIỆM VỤ, GIẢI PHÁP THỜI GIAN TỚI".into(),
+            proposals: "ĐỀ XUẤT, KIẾN NGHỊ".into(),
+        }
+    }
+}
+
+impl SectionTitles {
+    /// Left out of a manifest's configuration when default (older manifests had none).
+    pub fn is_default(&self) -> bool {
+        *self == SectionTitles::default()
+    }
+}
+
 /// `[watch]`: the bands of the daily warning list, in working days before the due date.
 #[derive(Debug, Clone, PartialEq, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields, default)]
@@ -208,6 +253,7 @@ impl Default for Shortcomings {
     }
 }
 
+/// `[report.forms.ii06a]` …: the code and title of each appendix form.
 #[derive(Debug, Clone, Deserialize, serde::Serialize, Default)]
 #[serde(deny_unknown_fields, default)]
 pub struct Forms {
@@ -252,6 +298,8 @@ impl Default for ReportConfig {
             forms: Forms::default(),
             ranking_min_dossiers: 30,
             shortcomings: Shortcomings::default(),
+            notes_dir: None,
+            sections: SectionTitles::default(),
         }
     }
 }
@@ -418,6 +466,7 @@ impl Config {
             &mut self.metrics.index766,
             &mut self.metrics.targets,
             &mut self.report.fonts_dir,
+            &mut self.report.notes_dir,
         ]
         .into_iter()
         .flatten()

@@ -9,6 +9,7 @@ use crate::output::pdf::Renderer;
 use crate::period::Period;
 use crate::report::build;
 use crate::report::model::{Block, Report};
+use crate::report::notes::{self, NotesFile};
 use crate::run::manifest::{self, Manifest};
 use anyhow::{Context, Result};
 use chrono::{NaiveDate, NaiveTime};
@@ -26,6 +27,18 @@ pub struct Settings {
     pub index766_toml: String,
     /// The run date: rows dated after it are quarantined; recorded for `regenerate`.
     pub run_date: NaiveDate,
+    /// Where each report's notes come from.
+    pub notes: NotesSource,
+}
+
+/// Where a report's notes (the official's own text) come from.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub enum NotesSource {
+    /// The period's file in `[report] notes_dir`, when set (a province report only).
+    #[default]
+    Folder,
+    /// One file read before (`--notes`), or what a manifest recorded (None: no notes).
+    Given(Option<NotesFile>),
 }
 
 /// What the command line may change of the configuration.
@@ -34,6 +47,8 @@ pub struct Overrides {
     pub targets: Option<PathBuf>,
     pub renderer: Option<RendererChoice>,
     pub formats: Option<Vec<Format>>,
+    /// `--notes FILE`.
+    pub notes: Option<PathBuf>,
 }
 
 fn usage(msg: String) -> anyhow::Error {
@@ -66,14 +81,19 @@ impl Settings {
             Some(p) => Some(read_text(p, "targets file")?),
             None => None,
         };
-        Self::from_texts(config, targets_toml, index766_toml, run_date)
+        let notes = match &o.notes {
+            Some(p) => NotesSource::Given(Some(NotesFile::read(p).map_err(usage)?)),
+            None => NotesSource::Folder,
+        };
+        Self::from_texts(config, targets_toml, index766_toml, run_date, notes)
     }
 
     /// Settings from the texts a manifest recorded (`regenerate`).
     pub fn from_manifest(m: &Manifest) -> Result<Settings> {
         let config: Config = serde_json::from_value(m.config.clone()).context("the manifest's configuration")?;
         let run_date = NaiveDate::parse_from_str(&m.run_date, "%Y-%m-%d").context("the manifest's run_date")?;
-        Self::from_texts(config, m.targets_toml.clone(), m.index766_toml.clone(), run_date)
+        let notes = NotesSource::Given(m.notes.clone());
+        Self::from_texts(config, m.targets_toml.clone(), m.index766_toml.clone(), run_date, notes)
     }
 
     fn from_texts(
@@ -81,6 +101,7 @@ impl Settings {
         targets_toml: Option<String>,
         index766_toml: String,
         run_date: NaiveDate,
+        notes: NotesSource,
     ) -> Result<Settings> {
         let index766 =
             index766::parse_config(&index766_toml).map_err(|e| usage(format!("766 configuration: {e:#}")))?;
@@ -102,6 +123,7 @@ impl Settings {
             targets_toml,
             index766_toml,
             run_date,
+            notes,
         })
     }
 
@@ -150,8 +172,26 @@ impl Request {
     }
 }
 
+/// The notes of a report and, when a notes folder is set but holds no file for the period,
+/// the file expected there.
+fn notes_of(req: &Request, s: &Settings) -> Result<(Option<NotesFile>, Option<PathBuf>)> {
+    match (&s.notes, &s.config.report.notes_dir, &req.unit) {
+        (NotesSource::Given(n), _, _) => Ok((n.clone(), None)),
+        // A department's report does not take the province's notes.
+        (NotesSource::Folder, Some(dir), None) => {
+            let path = dir.join(format!("{}.md", req.period.key()));
+            if path.exists() {
+                Ok((Some(NotesFile::read(&path).map_err(usage)?), None))
+            } else {
+                Ok((None, Some(path)))
+            }
+        }
+        (NotesSource::Folder, _, _) => Ok((None, None)),
+    }
+}
+
 /// Builds the model of a report: metrics of the period (and of each month for a year-end
-/// review), then the words and tables.
+/// review), then the words and tables, with the official's notes.
 pub fn model(conn: &Connection, req: &Request, s: &Settings) -> Result<(Report, Notices)> {
     if !req.kind.fits(req.period.kind) {
         return Err(usage(format!(
@@ -171,11 +211,16 @@ pub fn model(conn: &Connection, req: &Request, s: &Settings) -> Result<(Report, 
     o.unit = req.unit.clone();
     let m = metrics::compute(conn, &req.period, &o)?;
     let cfg = &s.config.report;
+    let (notes_file, notes_missing) = notes_of(req, s)?;
+    let notes = match &notes_file {
+        Some(f) => Some(notes::parse(&f.text, &cfg.sections).map_err(|e| usage(format!("the notes {}: {e}", f.file)))?),
+        None => None,
+    };
     let mut r = match req.kind {
         // A quarter, a half-year or nine months is reported like a month, over its own
         // dates ("… quý II năm 2023").
         ReportKind::Monthly | ReportKind::Quarterly | ReportKind::HalfYear | ReportKind::NineMonths => {
-            build::monthly(&m, &req.period, cfg)
+            build::monthly(&m, &req.period, cfg, notes.as_ref())
         }
         ReportKind::Annual => {
             let months = req
@@ -184,7 +229,7 @@ pub fn model(conn: &Connection, req: &Request, s: &Settings) -> Result<(Report, 
                 .iter()
                 .map(|mp| metrics::trend_month(conn, mp, &o))
                 .collect::<Result<Vec<_>>>()?;
-            build::annual(&m, &months, &req.period, cfg)
+            build::annual(&m, &months, &req.period, cfg, notes.as_ref())
         }
     };
     if let Some(u) = &req.unit {
@@ -221,6 +266,8 @@ pub fn model(conn: &Connection, req: &Request, s: &Settings) -> Result<(Report, 
             Vec::new()
         },
         unit: req.unit.clone(),
+        notes_missing,
+        notes: notes_file,
     };
     Ok((r, notices))
 }
@@ -250,6 +297,10 @@ pub struct Notices {
     pub unit: Option<String>,
     /// Agencies whose rows say `CapDonVi = huyen` in a period after the district level ended.
     pub districts_after_2025: Vec<String>,
+    /// The notes file `[report] notes_dir` should hold for this period and does not.
+    pub notes_missing: Option<PathBuf>,
+    /// The notes the report printed (recorded in the manifest).
+    pub notes: Option<NotesFile>,
 }
 
 impl Notices {
@@ -285,6 +336,12 @@ impl Notices {
                 self.set_aside
             ));
         }
+        if let Some(p) = &self.notes_missing {
+            v.push(format!(
+                "{what}: chưa có phần viết của cơ quan (nguyên nhân, nhiệm vụ, đề xuất): tệp {} chưa có; báo cáo chỉ có phần số liệu — viết tệp rồi lập lại báo cáo",
+                p.display()
+            ));
+        }
         for f in &self.forms_left_out {
             v.push(match (&self.unit, self.catalogue_loaded) {
                 (_, false) => format!(
@@ -302,7 +359,7 @@ impl Notices {
     }
 
     /// Exit 1 ("attention") whenever an agency expected is not fully covered, the period has
-    /// no data, dossiers were set aside or a form was left out.
+    /// no data, dossiers were set aside, a form was left out or the period's notes are missing.
     pub fn exit(&self) -> Exit {
         if self.no_data
             || self.set_aside > 0
@@ -310,6 +367,7 @@ impl Notices {
             || !self.missing_units.is_empty()
             || !self.partly.is_empty()
             || !self.districts_after_2025.is_empty()
+            || self.notes_missing.is_some()
         {
             Exit::Warnings
         } else {
@@ -342,7 +400,7 @@ impl Plan {
 pub fn content_hash(report: &Report) -> Result<String> {
     let mut r = report.clone();
     r.data_version = String::new();
-    for b in &mut r.blocks {
+    for b in r.sections.iter_mut().flat_map(|s| s.blocks.iter_mut()) {
         if let Block::Table(t) = b {
             t.rows.iter_mut().for_each(|row| row.key = None);
         }

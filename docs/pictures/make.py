@@ -45,7 +45,9 @@ def sources(bin_: str, work: Path) -> dict:
     na_cfg = ROOT / "fixtures/nghe-an-2023-06/baocao.toml"
     br_cfg = ROOT / "fixtures/ba-ria-vung-tau-2023/baocao.toml"
     out = work / "out"
-    run(bin_, "--db", na, "--config", na_cfg, "report", "monthly", "--period", "2023-06", "--out", out, allow=(0, 1))
+    notes = ROOT / "fixtures/nghe-an-2023-06/notes/2023-06.md"
+    run(bin_, "--db", na, "--config", na_cfg, "report", "monthly", "--period", "2023-06", "--notes", notes,
+        "--out", out, allow=(0, 1))
     run(bin_, "--db", br, "--config", br_cfg, "report", "annual", "--year", "2023", "--out", out, allow=(0, 1))
     # The public archive of the monthly report, before anything else is recorded in its store.
     site = work / "site"
@@ -54,13 +56,14 @@ def sources(bin_: str, work: Path) -> dict:
     # The built-in renderer, each in a folder of its own.
     builtin = work / "builtin"
     run(bin_, "--db", na, "--config", na_cfg, "--renderer", "builtin", "report", "monthly", "--period", "2023-06",
-        "--out", builtin, "--formats", "pdf", allow=(0, 1))
+        "--notes", notes, "--out", builtin, "--formats", "pdf", allow=(0, 1))
     run(bin_, "--db", br, "--config", br_cfg, "--renderer", "builtin", "report", "annual", "--year", "2023",
         "--out", builtin, "--formats", "pdf", allow=(0, 1))
     one = lambda d, pattern: sorted(d.glob(pattern))[0]
     return {
         "monthly-2023-06-1.png": one(out, "monthly-2023-06*.pdf"),
         "monthly-2023-06-appendix.png": one(out, "monthly-2023-06*.pdf"),
+        "monthly-2023-06-section-ii.png": one(out, "monthly-2023-06*.pdf"),
         "annual-2023-1.png": one(out, "annual-2023*.pdf"),
         "xlsx-monthly-2023-06-1.png": one(out, "monthly-2023-06*.xlsx"),
         "docx-monthly-2023-06-1.png": one(out, "monthly-2023-06*.docx"),
@@ -144,6 +147,8 @@ def main():
                 page(office(path, work), 1, png)
             elif pic.endswith("-appendix.png"):
                 page(path, first_page_with(path, "II.06a/VPCP/KSTT"), png)
+            elif pic.endswith("-section-ii.png"):
+                page(path, first_page_with(path, "II. TỒN TẠI"), png)
             else:
                 page(path, int(re.search(r"-(\d+)\.png$", pic).group(1)), png)
         (HERE / "sources.tsv").write_text(

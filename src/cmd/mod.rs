@@ -82,10 +82,21 @@ impl Global {
 
     /// The report settings of the configuration with this command line's overrides.
     pub fn settings(&self, cfg: &Config, targets: Option<PathBuf>) -> Result<Settings> {
+        self.settings_with_notes(cfg, targets, None)
+    }
+
+    /// The same, with one notes file for the report (`report --notes`).
+    pub fn settings_with_notes(
+        &self,
+        cfg: &Config,
+        targets: Option<PathBuf>,
+        notes: Option<PathBuf>,
+    ) -> Result<Settings> {
         let o = Overrides {
             targets,
             renderer: self.renderer,
             formats: self.formats.clone(),
+            notes,
         };
         Settings::build(cfg, &o, crate::ingest::run_date())
     }

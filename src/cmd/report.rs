@@ -13,6 +13,7 @@ use std::path::PathBuf;
 
 const EXAMPLES: &str = "Examples:
   baocao --config baocao.toml report monthly --period 2023-06 --out out
+  baocao --config baocao.toml report monthly --period 2023-06 --notes nhan-xet-2023-06.md --out out
   baocao --config baocao.toml report quarterly --period 2023-Q2 --out out
   baocao report monthly --period 2023-06 --unit \"Sở Y tế\" --out out
   baocao --config baocao.toml report annual --year 2023 --convention calendar --out out
@@ -27,6 +28,10 @@ pub struct Common {
     /// Targets file of the year (TOML).
     #[arg(long)]
     pub targets: Option<PathBuf>,
+    /// The official's own text for this report (causes, tasks, proposals; Markdown subset,
+    /// docs/rules.md), instead of the period's file in `[report] notes_dir`.
+    #[arg(long, value_name = "FILE")]
+    pub notes: Option<PathBuf>,
 }
 
 /// Which report.
@@ -150,7 +155,7 @@ pub fn run(a: &Args, g: &Global) -> Result<Exit> {
         }
     };
     crate::config::require("report", &cfg.report.missing_identity(), cfg.source.as_deref())?;
-    let s = g.settings(&cfg, common.targets.clone())?;
+    let s = g.settings_with_notes(&cfg, common.targets.clone(), common.notes.clone())?;
     let renderer = s.renderer()?;
     let conn = g.open_db()?;
     let mut req = req;
@@ -197,6 +202,12 @@ struct NationalManifest<'a> {
 fn national(sources: &[String], period: &PeriodArgs, common: &Common, g: &Global) -> Result<Exit> {
     let cfg = g.config()?;
     let p = period.period(&cfg)?;
+    if let Some(n) = &common.notes {
+        return Err(super::usage(format!(
+            "--notes {}: the national roll-up has no sections written by a province office",
+            n.display()
+        )));
+    }
     crate::config::require("national", &cfg.national.missing_identity(), cfg.source.as_deref())?;
     let s = g.settings(&cfg, common.targets.clone())?;
     let n =

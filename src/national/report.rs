@@ -176,13 +176,17 @@ pub fn model(n: &National, p: &Period, cfg: &NationalConfig) -> Report {
             Section {
                 heading: "I. TÌNH HÌNH CHUNG".into(),
                 paragraphs: totals(n, p),
+                text: Vec::new(),
+                blocks: Vec::new(),
             },
             Section {
                 heading: "II. CHỈ SỐ 766 VÀ XẾP HẠNG".into(),
                 paragraphs: ranking_words(n),
+                text: Vec::new(),
+                blocks: vec![Block::Table(table(n))],
             },
         ],
-        blocks: vec![Block::Table(table(n))],
+        unwritten: Vec::new(),
         closing: Closing {
             recipients_title: "Nơi nhận:".into(),
             recipients: cfg.recipients.clone(),

@@ -4,7 +4,7 @@
 //! paragraphs with a first-line indent, page numbers from page 2, the body tables, the
 //! closing block, and the appendix forms in a landscape section.
 
-use crate::report::model::{Appendix, Block, Closing, Header, Report, Table};
+use crate::report::model::{Appendix, Block, Closing, Header, Report, Table, Text};
 use anyhow::{Context, Result};
 use std::fmt::Write as _;
 use std::io::Write;
@@ -348,6 +348,48 @@ fn sect(landscape: bool) -> String {
     )
 }
 
+/// A table, or a chart as its lines ("label: value").
+fn body_block(block: &Block) -> String {
+    match block {
+        Block::Table(t) => body_table(t, 165.0),
+        Block::Chart(c) => {
+            let mut b = heading(&c.title);
+            for bar in &c.bars {
+                b.push_str(&para(
+                    Para::Body,
+                    Run::default().sized(12.0),
+                    &format!("{}: {}", bar.label, bar.value),
+                ));
+            }
+            b.push_str(&para(Para::Body, Run::i().sized(12.0), &c.note));
+            b
+        }
+    }
+}
+
+/// A block of the official's text: its runs bold or italic as written, a list item after
+/// "- ", a sub-heading kept with the next paragraph.
+fn official(t: &Text) -> String {
+    let ppr = if t.kind == "heading" {
+        "<w:keepNext/><w:jc w:val=\"both\"/><w:ind w:firstLine=\"567\"/><w:spacing w:before=\"60\" w:after=\"60\"/>"
+    } else {
+        "<w:jc w:val=\"both\"/><w:ind w:firstLine=\"567\"/><w:spacing w:before=\"60\" w:after=\"60\"/>"
+    };
+    let mut runs = String::new();
+    if t.kind == "item" {
+        runs.push_str(&Run::default().xml("- "));
+    }
+    for s in &t.spans {
+        let run = Run {
+            bold: s.bold,
+            italic: s.italic,
+            size: None,
+        };
+        runs.push_str(&run.xml(&s.text));
+    }
+    format!("<w:p><w:pPr>{ppr}</w:pPr>{runs}</w:p>")
+}
+
 fn document(r: &Report) -> String {
     let h = &r.header;
     let mut b = frame(h);
@@ -359,22 +401,17 @@ fn document(r: &Report) -> String {
     for s in &r.sections {
         b.push_str(&heading(&s.heading));
         b.push_str(&lines(Para::Body, Run::default(), &s.paragraphs));
-    }
-    for block in &r.blocks {
-        match block {
-            Block::Table(t) => b.push_str(&body_table(t, 165.0)),
-            Block::Chart(c) => {
-                b.push_str(&heading(&c.title));
-                for bar in &c.bars {
-                    b.push_str(&para(
-                        Para::Body,
-                        Run::default().sized(12.0),
-                        &format!("{}: {}", bar.label, bar.value),
-                    ));
-                }
-                b.push_str(&para(Para::Body, Run::i().sized(12.0), &c.note));
-            }
+        for t in &s.text {
+            b.push_str(&official(t));
         }
+        for block in &s.blocks {
+            b.push_str(&body_block(block));
+        }
+    }
+    // The sections the official has yet to write: a heading and an empty paragraph each.
+    for h in &r.unwritten {
+        b.push_str(&heading(h));
+        b.push_str(&para(Para::Body, Run::default(), ""));
     }
     if let Some(f) = &h.footnote {
         b.push_str(&para(Para::Body, Run::i().sized(12.0), f));

@@ -75,7 +75,7 @@ fn build(r: &Report, creation_timestamp: i64) -> Result<Vec<u8>, XlsxError> {
         }
     }
     let mut charts = 0;
-    for b in &r.blocks {
+    for b in r.blocks() {
         match b {
             Block::Table(t) => table(wb.add_worksheet(), t)?,
             Block::Chart(c) => {

@@ -3,8 +3,9 @@
 use super::format::{basis, blank_date, blank_number, int, long_date, percent, points_change, rate};
 use super::model::*;
 use super::narrative;
+use super::notes::Notes;
 use super::tables::{index, ranking, targets};
-use crate::config::ReportConfig;
+use crate::config::{ReportConfig, SectionTitles};
 use crate::metrics::Metrics;
 use crate::period::Period;
 use sha2::{Digest, Sha256};
@@ -218,10 +219,79 @@ fn closing(cfg: &ReportConfig) -> Closing {
     }
 }
 
-/// Numbers the next top-level heading after `n` earlier ones: "III. …".
-fn numbered(n: &mut usize, title: &str) -> String {
-    *n += 1;
-    format!("{}. {title}", super::forms::roman(*n))
+/// One part of the body before it is numbered: its title, the words drawn from the data, the
+/// official's words, its tables and charts.
+struct Part {
+    title: String,
+    paragraphs: Vec<String>,
+    text: Vec<Text>,
+    blocks: Vec<Block>,
+}
+
+fn part(title: &str, paragraphs: Vec<String>, blocks: Vec<Block>) -> Part {
+    Part {
+        title: title.into(),
+        paragraphs,
+        text: Vec::new(),
+        blocks,
+    }
+}
+
+/// The sections in print order, numbered I, II, …; a part with nothing to print is left
+/// out (a printed document never holds an empty heading). The notes add the causes to the
+/// shortcomings, then the tasks and the proposals; those the notes lack are returned as the
+/// headings still to write, numbered after the last section.
+fn sections(
+    mut parts: Vec<Part>,
+    shortcomings: usize,
+    notes: Option<&Notes>,
+    t: &SectionTitles,
+) -> (Vec<Section>, Vec<String>) {
+    let empty = Notes::default();
+    let n = notes.unwrap_or(&empty);
+    {
+        if !n.causes.is_empty() {
+            let s = &mut parts[shortcomings];
+            s.text.push(Text {
+                kind: "heading".into(),
+                spans: vec![Span {
+                    text: t.causes.clone(),
+                    bold: true,
+                    italic: false,
+                }],
+            });
+            s.text.extend(n.causes.iter().cloned());
+        }
+        parts.push(Part {
+            text: n.tasks.clone(),
+            ..part(&t.tasks, Vec::new(), Vec::new())
+        });
+        parts.push(Part {
+            text: n.proposals.clone(),
+            ..part(&t.proposals, Vec::new(), Vec::new())
+        });
+    }
+    let (kept, unwritten): (Vec<Part>, Vec<Part>) = parts
+        .into_iter()
+        .partition(|p| !(p.paragraphs.is_empty() && p.text.is_empty() && p.blocks.is_empty()));
+    let sections: Vec<Section> = kept
+        .into_iter()
+        .enumerate()
+        .map(|(i, p)| Section {
+            heading: format!("{}. {}", super::forms::roman(i + 1), p.title),
+            paragraphs: p.paragraphs,
+            text: p.text,
+            blocks: p.blocks,
+        })
+        .collect();
+    let written = sections.len();
+    let unwritten = unwritten
+        .into_iter()
+        .filter(|p| p.title == t.tasks || p.title == t.proposals)
+        .enumerate()
+        .map(|(i, p)| format!("{}. {}", super::forms::roman(written + i + 1), p.title))
+        .collect();
+    (sections, unwritten)
 }
 
 /// The two charts by department: on-time and online intake.
@@ -269,43 +339,44 @@ fn handling(m: &Metrics, with_comparison: bool, territory: &str) -> Vec<String> 
     paragraphs
 }
 
-/// A report of a period no file covers: the finding, who issues it, and no figure.
-fn without_data(kind: &str, subject: String, m: &Metrics, p: &Period, cfg: &ReportConfig) -> Report {
+/// A report of a period no file covers: the finding, who issues it, and no figure (the
+/// official's words, when given, still print).
+fn without_data(
+    kind: &str,
+    subject: String,
+    m: &Metrics,
+    p: &Period,
+    cfg: &ReportConfig,
+    notes: Option<&Notes>,
+) -> Report {
+    let t = &cfg.sections;
+    let parts = vec![
+        part(&t.results, narrative::no_data_finding(m), Vec::new()),
+        part(&t.shortcomings, Vec::new(), Vec::new()),
+    ];
+    let (sections, unwritten) = sections(parts, 1, notes, t);
     Report {
         kind: kind.into(),
         header: header(cfg, p, subject, m),
-        sections: vec![Section {
-            heading: "I. TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH".into(),
-            paragraphs: narrative::no_data_finding(m),
-        }],
-        blocks: Vec::new(),
+        sections,
+        unwritten,
         appendices: Vec::new(),
         closing: closing(cfg),
         data_version: data_version(m),
     }
 }
 
-/// The report of a month (or a quarter, half-year, nine months): narrative, targets when
-/// given, key figures, two charts, the II.06a appendix.
-pub fn monthly(m: &Metrics, p: &Period, cfg: &ReportConfig) -> Report {
+/// The report of a month (or a quarter, half-year, nine months): the results with their
+/// targets, key figures, two charts and the 766 ranking; the shortcomings; the official's
+/// sections when given; the II.06a appendix.
+pub fn monthly(m: &Metrics, p: &Period, cfg: &ReportConfig, notes: Option<&Notes>) -> Report {
     let subject = format!("Tình hình, kết quả giải quyết thủ tục hành chính {}", m.period.label);
     if narrative::no_data(m) {
-        return without_data("monthly", subject, m, p, cfg);
+        return without_data("monthly", subject, m, p, cfg, notes);
     }
     let territory = super::units::territory(cfg, p);
-    let sections = vec![
-        Section {
-            heading: "I. TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH".into(),
-            paragraphs: handling(m, true, &territory),
-        },
-        Section {
-            heading: "II. TỒN TẠI, HẠN CHẾ VÀ NGUYÊN NHÂN".into(),
-            paragraphs: super::shortcomings::paragraphs(m, &territory, &cfg.shortcomings),
-        },
-    ];
-    let mut n = sections.len();
     let mut blocks = Vec::new();
-    if let Some(t) = targets(m, numbered(&mut n, "KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU")) {
+    if let Some(t) = targets(m, "Kết quả thực hiện các chỉ tiêu".into()) {
         blocks.push(Block::Table(t));
     }
     blocks.push(Block::Table(key_figures(m, "Số liệu chủ yếu".into(), "Kỳ này")));
@@ -318,11 +389,21 @@ pub fn monthly(m: &Metrics, p: &Period, cfg: &ReportConfig) -> Report {
         )
         .map(Block::Table),
     );
+    let t = &cfg.sections;
+    let parts = vec![
+        part(&t.results, handling(m, true, &territory), blocks),
+        part(
+            &t.shortcomings,
+            super::shortcomings::paragraphs(m, &territory, &cfg.shortcomings),
+            Vec::new(),
+        ),
+    ];
+    let (sections, unwritten) = sections(parts, 1, notes, t);
     Report {
         kind: "monthly".into(),
         header: header(cfg, p, subject, m),
         sections,
-        blocks,
+        unwritten,
         appendices: super::forms::appendices(m, cfg),
         closing: closing(cfg),
         data_version: data_version(m),
@@ -336,13 +417,14 @@ pub fn annual(
     months: &[(crate::metrics::PeriodOut, crate::metrics::rates::Rates)],
     p: &Period,
     cfg: &ReportConfig,
+    notes: Option<&Notes>,
 ) -> Report {
     let subject = format!(
         "Tổng kết công tác cải cách hành chính và chuyển đổi số {}",
         m.period.label
     );
     if narrative::no_data(m) {
-        return without_data("annual", subject, m, p, cfg);
+        return without_data("annual", subject, m, p, cfg, notes);
     }
     let territory = super::units::territory(cfg, p);
     let t = &m.ii06a.total.counts;
@@ -376,26 +458,10 @@ pub fn annual(
             percent(m.rates.feedback_on_time.percent)
         ));
     }
-    let sections_count = 3;
-    let mut n = sections_count;
-    let targets = targets(m, numbered(&mut n, "KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU"));
+    let targets = targets(m, "Kết quả thực hiện các chỉ tiêu".into());
     if let Some(tg) = &targets {
         review.push(format!("Kết quả thực hiện chỉ tiêu: {}.", tg.notes.join("; ")));
     }
-    let sections = vec![
-        Section {
-            heading: "I. KẾT QUẢ NỔI BẬT TRONG NĂM".into(),
-            paragraphs: review,
-        },
-        Section {
-            heading: "II. TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH".into(),
-            paragraphs: handling(m, false, &territory),
-        },
-        Section {
-            heading: "III. TỒN TẠI, HẠN CHẾ VÀ NGUYÊN NHÂN".into(),
-            paragraphs: super::shortcomings::paragraphs(m, &territory, &cfg.shortcomings),
-        },
-    ];
     let trend = Chart {
         title: "Tỷ lệ giải quyết hồ sơ đúng hạn theo tháng".into(),
         note: "Tỷ lệ (%) trên số hồ sơ đã giải quyết trong tháng".into(),
@@ -411,41 +477,39 @@ pub fn annual(
             })
             .collect(),
     };
-    let mut blocks: Vec<Block> = targets.into_iter().map(Block::Table).collect();
-    if blocks.is_empty() {
-        n -= 1; // no targets: the next heading takes their number
+    let mut figures = vec![
+        Block::Table(key_figures(m, "Số liệu chủ yếu".into(), "Năm nay")),
+        Block::Chart(trend),
+    ];
+    figures.extend(department_charts(m));
+    if let Some(r) = ranking(m, "Xếp hạng các sở, ban, ngành theo tỷ lệ giải quyết đúng hạn".into())
+    {
+        figures.push(Block::Table(r));
     }
-    blocks.push(Block::Table(key_figures(
-        m,
-        numbered(&mut n, "SỐ LIỆU CHỦ YẾU"),
-        "Năm nay",
-    )));
-    blocks.push(Block::Chart(trend));
-    blocks.extend(department_charts(m));
-    if let Some(r) = ranking(
-        m,
-        numbered(&mut n, "XẾP HẠNG CÁC SỞ, BAN, NGÀNH THEO TỶ LỆ GIẢI QUYẾT ĐÚNG HẠN"),
-    ) {
-        blocks.push(Block::Table(r));
-    } else {
-        n -= 1;
-    }
-    blocks.push(Block::Table(index(
-        m,
-        numbered(&mut n, "CHỈ SỐ THEO QUYẾT ĐỊNH 766/QĐ-TTg"),
-    )));
+    figures.push(Block::Table(index(m, "Chỉ số theo Quyết định 766/QĐ-TTg".into())));
     if let Some(t) = super::ranking766::table(
         m,
-        numbered(&mut n, "XẾP HẠNG CHỈ SỐ 766 CÁC CƠ QUAN, ĐƠN VỊ"),
+        "Xếp hạng chỉ số 766 các cơ quan, đơn vị".into(),
         cfg.ranking_min_dossiers,
     ) {
-        blocks.push(Block::Table(t));
+        figures.push(Block::Table(t));
     }
+    let t = &cfg.sections;
+    let parts = vec![
+        part(&t.highlights, review, targets.into_iter().map(Block::Table).collect()),
+        part(&t.results, handling(m, false, &territory), figures),
+        part(
+            &t.shortcomings,
+            super::shortcomings::paragraphs(m, &territory, &cfg.shortcomings),
+            Vec::new(),
+        ),
+    ];
+    let (sections, unwritten) = sections(parts, 2, notes, t);
     Report {
         kind: "annual".into(),
         header: header(cfg, p, subject, m),
         sections,
-        blocks,
+        unwritten,
         appendices: super::forms::appendices(m, cfg),
         closing: closing(cfg),
         data_version: data_version(m),

@@ -5,6 +5,7 @@ pub mod format;
 pub mod forms;
 pub mod model;
 pub mod narrative;
+pub mod notes;
 pub mod ranking766;
 pub mod shortcomings;
 pub mod tables;

@@ -9,10 +9,14 @@ use serde::{Deserialize, Serialize};
 pub struct Report {
     pub kind: String,
     pub header: Header,
-    /// The narrative, section by section.
+    /// The body, section by section: the narrative, the official's own text, the tables
+    /// and charts of each section.
     pub sections: Vec<Section>,
-    /// After the narrative, in print order: tables (targets, key figures, ranking, 766) and charts.
-    pub blocks: Vec<Block>,
+    /// The headings of the sections the official writes that this report lacks, numbered
+    /// after the last section: the DOCX draft prints each with an empty paragraph to fill;
+    /// the PDF and the site never print an empty heading.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unwritten: Vec<String>,
     pub closing: Closing,
     /// The appendix forms after the signature (II.06a, and II.06b / II.07b when configured).
     pub appendices: Vec<Appendix>,
@@ -66,9 +70,14 @@ pub struct TableRow {
 }
 
 impl Report {
+    /// The tables and charts of the body, in print order.
+    pub fn blocks(&self) -> impl Iterator<Item = &Block> {
+        self.sections.iter().flat_map(|s| s.blocks.iter())
+    }
+
     /// A table of the body by id.
     pub fn table(&self, id: &str) -> Option<&Table> {
-        self.blocks.iter().find_map(|b| match b {
+        self.blocks().find_map(|b| match b {
             Block::Table(t) if t.id == id => Some(t),
             _ => None,
         })
@@ -91,11 +100,45 @@ pub struct Header {
     pub footnote: Option<String>,
 }
 
-/// A heading with its paragraphs.
+/// A section of the body: its heading, the paragraphs drawn from the data, the official's
+/// own text (from the notes file), then its tables and charts.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Section {
     pub heading: String,
     pub paragraphs: Vec<String>,
+    /// The official's words, as written in the notes file (docs/rules.md, The official's
+    /// own text); absent from the JSON when none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub text: Vec<Text>,
+    /// The section's tables and charts, after its words.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub blocks: Vec<Block>,
+}
+
+/// A block of the official's text: a sub-heading, a paragraph or a list item, in runs of
+/// plain, bold and italic words printed literally.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Text {
+    /// "heading", "paragraph" or "item".
+    pub kind: String,
+    pub spans: Vec<Span>,
+}
+
+/// A run of words in one style.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Span {
+    pub text: String,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub bold: bool,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub italic: bool,
+}
+
+impl Text {
+    /// The words without their styles.
+    pub fn plain(&self) -> String {
+        self.spans.iter().map(|s| s.text.as_str()).collect()
+    }
 }
 
 /// A bar chart: values in 0–100 for the bar length, labels and printed values as text.

@@ -41,6 +41,9 @@ pub struct Manifest {
     pub config_sha256: String,
     pub targets_toml: Option<String>,
     pub index766_toml: String,
+    /// The official's notes the report printed: file, text and its hash (none: absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<crate::report::notes::NotesFile>,
     pub inputs: Vec<Input>,
     pub sql: Vec<Hashed>,
     pub templates: Vec<Hashed>,
@@ -151,6 +154,7 @@ pub fn build(
         config,
         targets_toml: s.targets_toml.clone(),
         index766_toml: s.index766_toml.clone(),
+        notes: plan.notices.notes.clone(),
         inputs: crate::metrics::inputs(conn)?
             .into_iter()
             .map(|i| Input {

@@ -53,10 +53,8 @@ set_by = "HĐND tỉnh"
 
 /// The row of a target in the report's targets table.
 fn target_row(report: &Value, id: &str) -> Vec<String> {
-    let t = report["blocks"]
-        .as_array()
-        .unwrap()
-        .iter()
+    let t = crate::common::blocks(report)
+        .into_iter()
         .find(|b| b["id"] == "targets")
         .expect("targets table");
     let row = t["rows"]
@@ -133,10 +131,8 @@ fn pdf_text(pdf: &Path) -> String {
 
 /// The key-figures cell of a row of report.json.
 fn key_figure(report: &Value, label: &str) -> String {
-    let t = report["blocks"]
-        .as_array()
-        .unwrap()
-        .iter()
+    let t = crate::common::blocks(report)
+        .into_iter()
         .find(|b| b["id"] == "key_figures")
         .expect("key figures");
     let row = t["rows"]

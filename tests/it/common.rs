@@ -155,3 +155,13 @@ pub fn issued_config(dir: &Path) -> PathBuf {
     std::fs::write(&p, issued("")).unwrap();
     p
 }
+
+/// The tables and charts of a report.json, section by section, in print order.
+pub fn blocks(r: &serde_json::Value) -> Vec<serde_json::Value> {
+    r["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["blocks"].as_array().cloned().unwrap_or_default())
+        .collect()
+}

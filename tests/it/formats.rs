@@ -252,7 +252,7 @@ fn the_workbook_holds_the_form_as_numbers_and_is_reproducible() {
         }
         let form_sheets = want.len();
         let mut charts = 0;
-        for b in report["blocks"].as_array().unwrap() {
+        for b in crate::common::blocks(&report) {
             want.push(match b["id"].as_str() {
                 Some("key_figures") => "Số liệu chính".into(),
                 Some("targets") => "Chỉ tiêu".into(),
@@ -268,10 +268,8 @@ fn the_workbook_holds_the_form_as_numbers_and_is_reproducible() {
         }
         assert_eq!(names, want);
         // A chart's sheet carries its bars: label and printed value.
-        let chart = report["blocks"]
-            .as_array()
-            .unwrap()
-            .iter()
+        let chart = crate::common::blocks(&report)
+            .into_iter()
             .find(|b| b["type"] == "chart")
             .unwrap();
         let r = wb.worksheet_range("Biểu đồ 1").unwrap();
@@ -289,19 +287,8 @@ fn the_workbook_holds_the_form_as_numbers_and_is_reproducible() {
             check_form(&mut wb, sheet, rows);
         }
         // Each table's sheet prints the model's rows, word for word.
-        for b in report["blocks"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|b| b["type"] == "table")
-        {
-            let sheet = &want[report["blocks"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .position(|x| x == b)
-                .unwrap()
-                + form_sheets];
+        for b in crate::common::blocks(&report).iter().filter(|b| b["type"] == "table") {
+            let sheet = &want[crate::common::blocks(&report).iter().position(|x| x == b).unwrap() + form_sheets];
             let r = wb.worksheet_range(sheet).unwrap();
             let sheet_rows: Vec<Vec<String>> = r.rows().map(|row| row.iter().map(text).collect()).collect();
             for row in b["rows"].as_array().unwrap() {
@@ -423,10 +410,8 @@ fn libreoffice_opens_the_workbook_and_the_draft() {
     for c in total["cells"].as_array().unwrap() {
         assert!(text.contains(c.as_str().unwrap()), "total {c} not in the draft");
     }
-    let key = report["blocks"]
-        .as_array()
-        .unwrap()
-        .iter()
+    let key = crate::common::blocks(&report)
+        .into_iter()
         .find(|b| b["id"] == "key_figures")
         .unwrap();
     for row in key["rows"].as_array().unwrap() {

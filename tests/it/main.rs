@@ -2,7 +2,7 @@
 //! or a rule that crosses stages; docs/testing.md says which rule each one pins.
 //!
 //! Stages: `ingest` (reading and checking), `storing`, `hostile` and `fuzz` (bad input),
-//! `metrics`, `registry`, `forms`, `ranking`, `report`, `shortcomings`, `builtin`, `parity`, `formats`,
+//! `metrics`, `registry`, `forms`, `ranking`, `report`, `shortcomings`, `notes`, `builtin`, `parity`, `formats`,
 //! `signing`, `run`, `lake` and `national`, `site`, `cli`, `build` (the binary and its DuckDB).
 //! Rules: `golden` (published figures), `hand_counts` (every rate by hand), `honest` (what
 //! a report may state), `availability` (absent is not zero), `edges` (periods without data,
@@ -28,6 +28,7 @@ mod ingest;
 mod lake;
 mod metrics;
 mod national;
+mod notes;
 mod parity;
 mod periods;
 mod ranking;

@@ -38,9 +38,7 @@ fn words(pdf: &Path) -> Vec<String> {
 fn headers(report_json: &Path) -> Vec<Vec<String>> {
     let r: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(report_json).unwrap()).unwrap();
     let split = |s: &str| s.split_whitespace().map(str::to_string).collect::<Vec<_>>();
-    let mut hs: Vec<Vec<String>> = r["blocks"]
-        .as_array()
-        .unwrap()
+    let mut hs: Vec<Vec<String>> = crate::common::blocks(&r)
         .iter()
         .filter(|b| b["type"] == "table")
         .map(|t| {

@@ -45,10 +45,8 @@ fn report_json(db: &str, cfg: &Path, out: &Path) -> Value {
 }
 
 fn ranking(r: &Value) -> Vec<Vec<String>> {
-    let t = r["blocks"]
-        .as_array()
-        .unwrap()
-        .iter()
+    let t = crate::common::blocks(r)
+        .into_iter()
         .find(|b| b["id"] == "ranking766")
         .expect("a 766 ranking table");
     t["rows"]
@@ -110,10 +108,8 @@ fn units_are_ranked_on_the_766_index_with_ties_equal_and_small_units_apart() {
             ("4".into(), "Sở E".into()),
         ]
     );
-    let table = r["blocks"]
-        .as_array()
-        .unwrap()
-        .iter()
+    let table = crate::common::blocks(&r)
+        .into_iter()
         .find(|b| b["id"] == "ranking766")
         .unwrap();
     let notes = table["notes"].to_string();

@@ -230,8 +230,14 @@ fn trend_row<'a>(html: &'a str, month: &str) -> &'a str {
 
 /// The rows of the key-figures table of a report.json.
 fn key_figure_rows(r: &mut serde_json::Value) -> &mut Vec<serde_json::Value> {
-    let blocks = r["blocks"].as_array_mut().unwrap();
-    let t = blocks.iter_mut().find(|b| b["id"] == "key_figures").unwrap();
+    let t = r["sections"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .filter_map(|s| s.get_mut("blocks").and_then(|b| b.as_array_mut()))
+        .flatten()
+        .find(|b| b["id"] == "key_figures")
+        .unwrap();
     t["rows"].as_array_mut().unwrap()
 }
 

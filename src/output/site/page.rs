@@ -4,7 +4,7 @@
 
 use super::html::{esc, href, page};
 use super::{trend, Item};
-use crate::report::model::{Block, Chart, Report, Table};
+use crate::report::model::{Block, Chart, Report, Table, Text};
 use std::fmt::Write as _;
 
 /// The page of `it`, whose model is `r`.
@@ -56,7 +56,7 @@ pub(super) fn report(it: &Item, r: &Report, all: &[Item]) -> String {
     }
     // The tables and charts in print order, the 12-month trend right after the key figures.
     let mut trend_done = false;
-    for (n, block) in r.blocks.iter().enumerate() {
+    for (n, block) in r.blocks().enumerate() {
         match block {
             Block::Chart(c) => bars(&mut b, c, n),
             Block::Table(t) => {
@@ -80,6 +80,9 @@ pub(super) fn report(it: &Item, r: &Report, all: &[Item]) -> String {
         for p in &s.paragraphs {
             let _ = writeln!(b, "<p>{}</p>", esc(p));
         }
+        for t in &s.text {
+            official(&mut b, t);
+        }
     }
     let c = &r.closing;
     b.push_str("<div class=\"frame\"><div></div><div>");
@@ -92,6 +95,25 @@ pub(super) fn report(it: &Item, r: &Report, all: &[Item]) -> String {
     }
     let title = format!("{} — {}", h.subject, h.period_line);
     page(&title, "../", &b)
+}
+
+/// A block of the official's text, escaped: bold and italic runs as written, a list item
+/// after "- ".
+fn official(b: &mut String, t: &Text) {
+    let mut inner = String::new();
+    if t.kind == "item" {
+        inner.push_str("- ");
+    }
+    for s in &t.spans {
+        let text = esc(&s.text);
+        let _ = match (s.bold, s.italic) {
+            (true, true) => write!(inner, "<strong><em>{text}</em></strong>"),
+            (true, false) => write!(inner, "<strong>{text}</strong>"),
+            (false, true) => write!(inner, "<em>{text}</em>"),
+            (false, false) => write!(inner, "{text}"),
+        };
+    }
+    let _ = writeln!(b, "<p class=\"{}\">{inner}</p>", t.kind);
 }
 
 /// What a download link is called.

@@ -16,11 +16,14 @@ pub(super) fn draw(l: &mut Layout, r: &Report) -> Result<()> {
             let (x, w) = (l.left(), l.width());
             l.paragraph(x, w, &nfc(p), Style::Regular, 13.5, 1.0 * 28.35, None)?;
         }
-    }
-    for b in &r.blocks {
-        match b {
-            Block::Table(t) => body_table(l, t)?,
-            Block::Chart(c) => chart(l, c)?,
+        for t in &s.text {
+            official(l, t)?;
+        }
+        for b in &s.blocks {
+            match b {
+                Block::Table(t) => body_table(l, t)?,
+                Block::Chart(c) => chart(l, c)?,
+            }
         }
     }
     closing(l, &r.closing)?;
@@ -28,6 +31,34 @@ pub(super) fn draw(l: &mut Layout, r: &Report) -> Result<()> {
         appendix(l, a)?;
     }
     Ok(())
+}
+
+/// A block of the official's text: a paragraph, a list item ("- " first) or a sub-heading
+/// (kept with what follows), its bold and italic runs as written.
+fn official(l: &mut Layout, t: &Text) -> Result<()> {
+    let texts: Vec<(String, Style)> = t
+        .spans
+        .iter()
+        .map(|s| {
+            let style = match (s.bold, s.italic) {
+                (false, false) => Style::Regular,
+                (true, false) => Style::Bold,
+                (false, true) => Style::Italic,
+                (true, true) => Style::BoldItalic,
+            };
+            (nfc(&s.text), style)
+        })
+        .collect();
+    let mut runs: Vec<(&str, Style)> = Vec::new();
+    if t.kind == "item" {
+        runs.push(("- ", Style::Regular));
+    }
+    runs.extend(texts.iter().map(|(s, st)| (s.as_str(), *st)));
+    if t.kind == "heading" {
+        l.ensure(40.0);
+    }
+    let (x, w) = (l.left(), l.width());
+    l.runs(x, w, &runs, Style::Regular, 13.5, 28.35, None)
 }
 
 /// A table of the body: its heading, intro paragraphs, the table, its bold notes.

@@ -220,30 +220,89 @@ impl Layout {
         indent: f32,
         align: Option<Align>,
     ) -> Result<()> {
+        self.runs(x, width, &[(s, style)], style, size, indent, align)
+    }
+
+    /// A paragraph of runs in several styles (the official's bold and italic words), laid
+    /// out like `paragraph`; words are broken at white space only, so a run glued to the
+    /// next ("**Sở Y tế**,") stays one word. `space` is the style whose space separates words.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn runs(
+        &mut self,
+        x: f32,
+        width: f32,
+        runs: &[(&str, Style)],
+        space: Style,
+        size: f32,
+        indent: f32,
+        align: Option<Align>,
+    ) -> Result<()> {
         let lead = size * 1.28;
-        let lines = self.wrap(s, style, size, width, indent)?;
+        let sp = self.face(space).width(" ", size)?;
+        // Each word: its pieces (one style each) and its width.
+        let mut words: Vec<(Vec<(String, Style)>, f32)> = Vec::new();
+        let mut open = false;
+        for (text, style) in runs {
+            for (i, part) in text.split(char::is_whitespace).enumerate() {
+                if i > 0 {
+                    open = false;
+                }
+                if part.is_empty() {
+                    continue;
+                }
+                let w = self.face(*style).width(part, size)?;
+                match words.last_mut() {
+                    Some((pieces, total)) if open => {
+                        pieces.push((part.to_string(), *style));
+                        *total += w;
+                    }
+                    _ => words.push((vec![(part.to_string(), *style)], w)),
+                }
+                open = true;
+            }
+            // A run ending in white space ends its word.
+            if text.ends_with(char::is_whitespace) {
+                open = false;
+            }
+        }
+        let mut lines: Vec<Vec<usize>> = Vec::new();
+        let mut cur: Vec<usize> = Vec::new();
+        let mut cur_w = 0.0;
+        for (k, (_, w)) in words.iter().enumerate() {
+            let avail = if lines.is_empty() { width - indent } else { width };
+            let need = if cur.is_empty() { *w } else { cur_w + sp + w };
+            if need > avail && !cur.is_empty() {
+                lines.push(std::mem::take(&mut cur));
+                cur_w = *w;
+            } else {
+                cur_w = need;
+            }
+            cur.push(k);
+        }
+        if !cur.is_empty() || lines.is_empty() {
+            lines.push(cur);
+        }
         let n = lines.len();
-        for (i, words) in lines.into_iter().enumerate() {
+        for (i, line) in lines.into_iter().enumerate() {
             self.ensure(lead);
             let ind = if i == 0 { indent } else { 0.0 };
-            let widths: Vec<f32> = words
-                .iter()
-                .map(|w| self.face(style).width(w, size))
-                .collect::<Result<_>>()?;
-            let total: f32 = widths.iter().sum();
-            let space = self.face(style).width(" ", size)?;
+            let total: f32 = line.iter().map(|&k| words[k].1).sum();
             let avail = width - ind;
-            let natural = total + space * (words.len().saturating_sub(1)) as f32;
+            let natural = total + sp * (line.len().saturating_sub(1)) as f32;
             let (mut cx, gap) = match align {
-                None if i + 1 < n && words.len() > 1 => (x + ind, (avail - total) / (words.len() - 1) as f32),
-                Some(Align::Center) => (x + (width - natural) / 2.0, space),
-                Some(Align::Right) => (x + width - natural, space),
-                _ => (x + ind, space),
+                None if i + 1 < n && line.len() > 1 => (x + ind, (avail - total) / (line.len() - 1) as f32),
+                Some(Align::Center) => (x + (width - natural) / 2.0, sp),
+                Some(Align::Right) => (x + width - natural, sp),
+                _ => (x + ind, sp),
             };
             let top = self.y;
-            for (w, ww) in words.iter().zip(&widths) {
-                self.text(cx, top, w, style, size);
-                cx += ww + gap;
+            for &k in &line {
+                let mut px = cx;
+                for (piece, style) in &words[k].0 {
+                    self.text(px, top, piece, *style, size);
+                    px += self.face(*style).width(piece, size)?;
+                }
+                cx += words[k].1 + gap;
             }
             self.y += lead;
         }
