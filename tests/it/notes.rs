@@ -210,3 +210,32 @@ fn a_heading_of_no_section_is_refused_naming_the_line_and_titles_follow_the_conf
     let text = pdf_text(&d.join("o2/monthly-2023-06.pdf"));
     assert!(text.contains("III. PHƯƠNG HƯỚNG KỲ TỚI"), "{text}");
 }
+
+#[test]
+fn run_takes_the_period_file_and_a_new_text_makes_a_new_version() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let db = store(d);
+    std::fs::create_dir_all(d.join("inbox")).unwrap();
+    std::fs::rename(d.join("xd.csv"), d.join("inbox/xd.csv")).unwrap();
+    std::fs::remove_file(&db).unwrap();
+    std::fs::create_dir(d.join("notes")).unwrap();
+    let cfg = "[metrics]\nconvention = \"cutoff15\"\n[report]\nnotes_dir = \"notes\"\n[run]\ninbox = \"inbox\"\n\
+               archive = \"archive\"\nout = \"out\"\nreports = [\"monthly\"]\nfirst_period = \"2023-06\"\n";
+    std::fs::write(d.join("baocao.toml"), issued(cfg)).unwrap();
+    let job = || super::common::run_in(&["--db", "b.duckdb", "--renderer", "builtin", "run"], d);
+    let (code, out, err) = job();
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(out.contains("notes/2023-06.md"), "{out}");
+    std::fs::write(d.join("notes/2023-06.md"), NOTES).unwrap();
+    let (code, out, err) = job();
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("rendered out/monthly-2023-06-v2.pdf"), "{out}");
+    let r: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join("out/monthly-2023-06-v2.report.json")).unwrap()).unwrap();
+    assert_eq!(r["sections"][2]["heading"], "III. NHIỆM VỤ, GIẢI PHÁP THỜI GIAN TỚI");
+    // The same text again: nothing to render.
+    let (code, out, _) = job();
+    assert_eq!(code, 0);
+    assert!(!out.contains("rendered"), "{out}");
+}
