@@ -33,7 +33,7 @@ export DUCKDB_LIB_DIR
 endif
 CARGO_FLAGS := --release --locked $(CARGO_FEATURES)
 
-.PHONY: all build run test lint fuzz mutants bench bench-scale bench-national bench-faults fixtures manifests pictures install tools typst test-tools clean-db duckdb-lib prepare
+.PHONY: deb deb-tool test-package all build run test lint fuzz mutants bench bench-scale bench-national bench-faults fixtures manifests pictures install tools typst test-tools clean-db duckdb-lib prepare
 
 all: build
 
@@ -190,6 +190,41 @@ manifests: build tools
 # a test fails when a source changes without its picture.
 pictures: build tools test-tools
 	python3 docs/pictures/make.py --bin $(BIN)
+
+# The Debian package (docs/building.md, "The Debian package"): cargo-deb, pinned, builds it
+# from what is staged in out/deb/ — the binary with its RUNPATH set to the package's own
+# library ($$ORIGIN/../lib/baocao only: no builder's home), the official libduckdb.so, the
+# pinned Typst, the man page, the completions, the copyright file. The same commit gives the
+# same bytes (SOURCE_DATE_EPOCH from the commit).
+CARGO_DEB_VERSION := 3.6.2
+CARGO_DEB         := $(TOOLS_DIR)/bin/cargo-deb
+DEB_DIR           := out/deb
+deb-tool:
+	@"$(CARGO_DEB)" --version 2>/dev/null | grep -q "$(CARGO_DEB_VERSION)" || \
+	  cargo install cargo-deb --locked --version $(CARGO_DEB_VERSION) --root $(TOOLS_DIR)
+	@command -v patchelf >/dev/null || { $(APT) update -qq && $(APT) install -y -qq --no-install-recommends patchelf; }
+
+deb: build typst deb-tool
+	@[ "$(BUNDLED)" != 1 ] || { echo "make deb packages the official libduckdb.so: build without BUNDLED=1" >&2; exit 2; }
+	rm -rf $(DEB_DIR) && mkdir -p $(DEB_DIR)
+	cp $(BIN) $(DEB_DIR)/baocao && patchelf --set-rpath '$$ORIGIN/../lib/baocao' $(DEB_DIR)/baocao
+	cp $(DUCKDB_LIB) $(DEB_DIR)/libduckdb.so
+	cp "$(BAOCAO_TYPST)" $(DEB_DIR)/typst
+	strip --strip-unneeded $(DEB_DIR)/baocao $(DEB_DIR)/typst
+	$(BIN) man | gzip -9n > $(DEB_DIR)/baocao.1.gz
+	$(BIN) completions bash > $(DEB_DIR)/baocao.bash
+	$(BIN) completions zsh > $(DEB_DIR)/_baocao
+	$(BIN) completions fish > $(DEB_DIR)/baocao.fish
+	{ cat packaging/deb/copyright.head; \
+	  printf '\nLicense: MIT-DuckDB\n'; sed -e 's/^$$/./' -e 's/^/ /' $(DUCKDB_LIB_DIR)/LICENSE; \
+	  printf '\nLicense: OFL-1.1\n'; sed -e 's/^[[:space:]]*$$/./' -e 's/^/ /' fonts/LICENSE-OFL-1.1.txt; } \
+	  > $(DEB_DIR)/copyright
+	SOURCE_DATE_EPOCH=$$(git log -1 --format=%ct) $(CARGO_DEB) --no-build --no-strip --output $(DEB_DIR)/
+
+# Installs the package on this machine, runs the service's job as the baocao user on a
+# fixture inbox, checks owners, modes and `doctor`, then purges it (root; CI runs it).
+test-package: deb
+	bash packaging/test-package.sh $(DEB_DIR)
 
 # Installs the binary for cron (see README): PREFIX=/usr/local by default.
 PREFIX ?= /usr/local

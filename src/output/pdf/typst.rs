@@ -34,13 +34,19 @@ fn render_error(msg: String) -> anyhow::Error {
     anyhow::Error::new(Failure::new(Exit::Render, msg))
 }
 
-/// Finds the typst binary: `BAOCAO_TYPST`, then the project's tools dir, then PATH; it must
-/// be the pinned version.
+/// Finds the typst binary: `BAOCAO_TYPST`, then the installed layout's (`/usr/lib/baocao/typst`
+/// beside `/usr/bin/baocao`: the Debian package), then the project's tools dir, then PATH; it
+/// must be the pinned version.
 pub fn find() -> Result<(PathBuf, String)> {
     let mut candidates = Vec::new();
     if let Some(p) = std::env::var_os("BAOCAO_TYPST") {
         candidates.push(PathBuf::from(p));
     } else {
+        if let Some(bin) = std::env::current_exe().ok().and_then(|e| e.parent().map(PathBuf::from)) {
+            if let Ok(packaged) = bin.join("../lib/baocao/typst").canonicalize() {
+                candidates.push(packaged);
+            }
+        }
         if let Some(home) = std::env::var_os("HOME") {
             candidates.push(PathBuf::from(home).join(".cache/baocao/tools/bin/typst"));
         }
