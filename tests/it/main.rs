@@ -25,6 +25,7 @@ mod honest;
 mod hostile;
 mod house;
 mod ingest;
+mod issue;
 mod lake;
 mod metrics;
 mod national;
