@@ -6,6 +6,7 @@
 
 pub mod draft;
 pub mod record;
+pub mod state;
 pub mod verify;
 
 use crate::error::{Exit, Failure};

@@ -59,146 +59,47 @@ fn draft(db: &Path, cfg: &Path, renderer: &str, args: &[&str], out: &Path) -> Pa
 /// for `leader` and `clerk` (issued by it, valid now), `old` (issued by it, expired in
 /// 2021) and `stranger` (self-signed, trusted by no one).
 fn pki(dir: &Path) {
-    let at = |f: &str| dir.join(f).to_str().unwrap().to_string();
+    // Certificates issued by the root carry the extensions a signing certificate has.
     std::fs::write(
         dir.join("ext.cnf"),
         "[leaf]\nbasicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature,nonRepudiation\n\
 subjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n",
     )
     .unwrap();
+    // `openssl ca`, unlike `x509 -req`, sets any validity period: the expired certificate.
     std::fs::write(
         dir.join("ca.cnf"),
-        format!(
-            "[ca]\ndefault_ca=d\n[d]\ndir={}\ndatabase=$dir/index.txt\nnew_certs_dir=$dir\nserial=$dir/serial\n\
-default_md=sha256\npolicy=p\nunique_subject=no\n[p]\ncommonName=supplied\norganizationName=optional\ncountryName=optional\n",
-            dir.display()
-        ),
+        "[ca]\ndefault_ca=d\n[d]\ndatabase=index.txt\nnew_certs_dir=.\nserial=serial\ndefault_md=sha256\npolicy=p\n\
+unique_subject=no\n[p]\ncommonName=supplied\norganizationName=optional\ncountryName=optional\n",
     )
     .unwrap();
-    std::fs::write(dir.join("index.txt"), "").unwrap();
-    std::fs::write(dir.join("serial"), "1000\n").unwrap();
-    std::fs::write(dir.join("pass"), "test\n").unwrap();
-    tool(
-        "openssl",
-        &[
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-keyout",
-            &at("ca.key"),
-            "-out",
-            &at("ca.pem"),
-            "-days",
-            "3650",
-            "-subj",
-            "/C=VN/O=baocao test/CN=baocao test root",
-            "-addext",
-            "basicConstraints=critical,CA:TRUE",
-            "-addext",
-            "keyUsage=critical,keyCertSign,cRLSign",
-        ],
+    let script = r#"set -e
+: > index.txt; echo 1000 > serial; echo test > pass
+openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 3650 \
+  -subj "/C=VN/O=baocao test/CN=baocao test root" \
+  -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign"
+issue() {
+  openssl req -newkey rsa:2048 -nodes -keyout "$1.key" -out "$1.csr" -subj "$2"
+  openssl ca -batch -config ca.cnf -cert ca.pem -keyfile ca.key -in "$1.csr" -out "$1.pem" \
+    -startdate "$3" -enddate "$4" -extfile ext.cnf -extensions leaf -notext
+  openssl pkcs12 -export -inkey "$1.key" -in "$1.pem" -certfile ca.pem -out "$1.p12" -passout pass:test
+}
+issue leader "/C=VN/O=UBND tinh Nghe An/CN=Bui Dinh Long" 20250101000000Z 20351231000000Z
+issue clerk "/C=VN/O=UBND tinh Nghe An/CN=Van thu UBND tinh" 20250101000000Z 20351231000000Z
+issue old "/C=VN/O=UBND tinh Nghe An/CN=Chu ky cu" 20200101000000Z 20210101000000Z
+openssl req -x509 -newkey rsa:2048 -nodes -keyout stranger.key -out stranger.pem -days 365 -subj "/C=VN/CN=Nguoi la"
+openssl pkcs12 -export -inkey stranger.key -in stranger.pem -out stranger.p12 -passout pass:test
+"#;
+    let o = Command::new("sh")
+        .args(["-c", script])
+        .current_dir(dir)
+        .output()
+        .expect("sh");
+    assert!(
+        o.status.success(),
+        "openssl (make test-tools): {}",
+        String::from_utf8_lossy(&o.stderr)
     );
-    let people = [
-        (
-            "leader",
-            "/C=VN/O=UBND tinh Nghe An/CN=Bui Dinh Long",
-            "20250101000000Z",
-            "20351231000000Z",
-        ),
-        (
-            "clerk",
-            "/C=VN/O=UBND tinh Nghe An/CN=Van thu UBND tinh",
-            "20250101000000Z",
-            "20351231000000Z",
-        ),
-        (
-            "old",
-            "/C=VN/O=UBND tinh Nghe An/CN=Chu ky cu",
-            "20200101000000Z",
-            "20210101000000Z",
-        ),
-    ];
-    for (who, subject, from, to) in people {
-        tool(
-            "openssl",
-            &[
-                "req",
-                "-newkey",
-                "rsa:2048",
-                "-nodes",
-                "-keyout",
-                &at(&format!("{who}.key")),
-                "-out",
-                &at(&format!("{who}.csr")),
-                "-subj",
-                subject,
-            ],
-        );
-        tool(
-            "openssl",
-            &[
-                "ca",
-                "-batch",
-                "-config",
-                &at("ca.cnf"),
-                "-cert",
-                &at("ca.pem"),
-                "-keyfile",
-                &at("ca.key"),
-                "-in",
-                &at(&format!("{who}.csr")),
-                "-out",
-                &at(&format!("{who}.pem")),
-                "-startdate",
-                from,
-                "-enddate",
-                to,
-                "-extfile",
-                &at("ext.cnf"),
-                "-extensions",
-                "leaf",
-                "-notext",
-            ],
-        );
-    }
-    tool(
-        "openssl",
-        &[
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-keyout",
-            &at("stranger.key"),
-            "-out",
-            &at("stranger.pem"),
-            "-days",
-            "365",
-            "-subj",
-            "/C=VN/CN=Nguoi la",
-        ],
-    );
-    for who in ["leader", "clerk", "old", "stranger"] {
-        let mut args = vec![
-            "pkcs12".to_string(),
-            "-export".into(),
-            "-inkey".into(),
-            at(&format!("{who}.key")),
-            "-in".into(),
-            at(&format!("{who}.pem")),
-            "-out".into(),
-            at(&format!("{who}.p12")),
-            "-passout".into(),
-            "pass:test".into(),
-        ];
-        if who != "stranger" {
-            args.extend(["-certfile".into(), at("ca.pem")]);
-        }
-        tool("openssl", &args.iter().map(String::as_str).collect::<Vec<_>>());
-    }
     // The records office's stamp: the number and the signing time as text (pyHanko's
     // built-in font has no Vietnamese letters, hence "So").
     std::fs::write(
@@ -337,6 +238,43 @@ fn a_draft_signed_twice_is_issued_recorded_beside_it_and_still_regenerates() {
     let (code, stdout, err) = issue(&db, &cfg, &signed, &args);
     assert_eq!(code, 0, "{err}");
     assert!(stdout.starts_with("already issued: monthly-2023-06-v1"), "{stdout}");
+
+    // `status` says it was issued, with its number.
+    let (code, stdout, err) = run(&["--db", db.to_str().unwrap(), "status"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        stdout.contains("monthly 2023-06 v1 monthly-2023-06-v1: issued as 123/BC-UBND on 2023-07-10"),
+        "{stdout}"
+    );
+
+    // The public site: the signed file, its number and date; nothing marked draft.
+    let site = tmp.path().join("public");
+    let (code, stdout, err) = run(&["--db", db.to_str().unwrap(), "site", "--out", site.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stdout}{err}");
+    assert!(stdout.contains("(1 report pages, 1 issued)"), "{stdout}");
+    assert_eq!(
+        std::fs::read(site.join("files/monthly-2023-06.pdf")).unwrap(),
+        std::fs::read(&signed).unwrap()
+    );
+    let index = std::fs::read_to_string(site.join("index.html")).unwrap();
+    assert!(
+        index.contains("123/BC-UBND<br>ngày 10/7/2023") && index.contains("PDF đã ký số"),
+        "{index}"
+    );
+    let june = std::fs::read_to_string(site.join("reports/monthly-2023-06.html")).unwrap();
+    assert!(
+        june.contains("<p>Số: 123/BC-UBND</p>") && june.contains("Nghệ An, ngày 10 tháng 7 năm 2023"),
+        "{june}"
+    );
+    assert!(
+        june.contains("21.969") && june.contains("96,57%"),
+        "the draft's figures"
+    );
+    assert!(
+        june.contains("11/12 tháng chưa có báo cáo tháng đã ban hành: T7/2022"),
+        "{june}"
+    );
+    assert!(!june.to_lowercase().contains("dự thảo"), "{june}");
 
     // What was issued is what the manifest rebuilds.
     let (code, stdout, err) = run(&[
@@ -479,4 +417,112 @@ fn files_not_ours_or_not_validly_signed_are_refused_with_their_reason() {
         Some("0")
     );
     assert!(!out.join("monthly-2023-06.signed.pdf").exists());
+}
+
+#[test]
+fn run_leaves_an_issued_period_alone_until_it_changes_and_the_new_issue_supersedes_the_old() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let keys = d.join("keys");
+    std::fs::create_dir_all(&keys).unwrap();
+    pki(&keys);
+    std::fs::create_dir_all(d.join("inbox")).unwrap();
+    let cfg = "[metrics]\nconvention = \"cutoff15\"\n[report]\nrenderer = \"builtin\"\n[run]\ninbox = \"inbox\"\narchive = \"archive\"\nout = \"out\"\nreports = [\"monthly\"]\nfirst_period = \"2023-06\"\n[issue]\ntrust = [\"keys/ca.pem\"]\n";
+    std::fs::write(d.join("baocao.toml"), issued(cfg)).unwrap();
+    let header = "Mã hồ sơ,Cơ quan giải quyết,Trạng thái,Ngày tiếp nhận,Ngày hẹn trả,Ngày có kết quả,Hình thức nộp\n";
+    let job = |args: &[&str]| {
+        let mut all = vec!["--db", "data/b.duckdb"];
+        all.extend_from_slice(args);
+        let out = Command::new(bin())
+            .current_dir(d)
+            .args(&all)
+            .env("BAOCAO_TODAY", "2026-11-22")
+            .env("BAOCAO_PYHANKO", pyhanko())
+            .env_remove("BAOCAO_DB")
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+        (out.status.code().unwrap_or(-1), text)
+    };
+    std::fs::write(
+        d.join("inbox/june.csv"),
+        format!("Ngày xuất: 14/06/2023\nTừ ngày 15/05/2023 đến ngày 14/06/2023\n{header}A,Sở Y tế,4,20/05/2023,30/05/2023,,1\nB,Sở Y tế,10,21/05/2023,30/05/2023,25/05/2023,2\n"),
+    )
+    .unwrap();
+    let (code, out) = job(&["run"]);
+    assert_eq!(code, 0, "{out}");
+    signed_twice(&keys, &d.join("out/monthly-2023-06.pdf"), &d.join("v1-da-ky.pdf"));
+    let (code, out) = job(&[
+        "issue",
+        "v1-da-ky.pdf",
+        "--number",
+        "120/BC-UBND",
+        "--date",
+        "2023-06-20",
+    ]);
+    assert_eq!(code, 0, "{out}");
+
+    // Nothing new: the issued period is not rendered again.
+    let (code, out) = job(&["run"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("nothing to do: no new input, 1 report(s) up to date"),
+        "{out}"
+    );
+
+    // Late data: a new draft, which names the issued version it would supersede.
+    std::fs::write(
+        d.join("inbox/june-fix.csv"),
+        format!("Ngày xuất: 20/06/2023\nTừ ngày 15/05/2023 đến ngày 14/06/2023\n{header}A,Sở Y tế,10,20/05/2023,30/05/2023,02/06/2023,1\n"),
+    )
+    .unwrap();
+    let (code, out) = job(&["run"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("rendered out/monthly-2023-06-v2.pdf"), "{out}");
+    assert!(
+        out.contains("đã được ban hành (văn bản số 120/BC-UBND ngày 20/6/2023 (phiên bản 1)); nội dung đã thay đổi")
+            && out.contains("dự thảo phiên bản 2, sẽ thay thế văn bản đó"),
+        "{out}"
+    );
+    let (_, out) = job(&["status"]);
+    assert!(
+        out.contains("monthly 2023-06 v2 monthly-2023-06-v2: draft, not issued (out/monthly-2023-06-v2.pdf); would supersede v1 issued as 120/BC-UBND on 2023-06-20"),
+        "{out}"
+    );
+
+    // Issued in turn: it supersedes the first, and the site shows both, linked.
+    signed_twice(&keys, &d.join("out/monthly-2023-06-v2.pdf"), &d.join("v2-da-ky.pdf"));
+    let (code, out) = job(&[
+        "issue",
+        "v2-da-ky.pdf",
+        "--number",
+        "125/BC-UBND",
+        "--date",
+        "2023-06-25",
+    ]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("supersedes 120/BC-UBND of 2023-06-20 (version 1)"),
+        "{out}"
+    );
+    let (code, out) = job(&["site", "--out", "public"]);
+    assert_eq!(code, 0, "{out}");
+    let index = std::fs::read_to_string(d.join("public/index.html")).unwrap();
+    assert!(
+        index.contains("thay thế văn bản số 120/BC-UBND ngày 20/6/2023"),
+        "{index}"
+    );
+    assert!(
+        index.contains("đã được thay thế bằng văn bản số 125/BC-UBND ngày 25/6/2023"),
+        "{index}"
+    );
+    let v2 = std::fs::read_to_string(d.join("public/reports/monthly-2023-06-v2.html")).unwrap();
+    assert!(
+        v2.contains(
+            "thay thế <a href=\"monthly-2023-06.html\">văn bản số 120/BC-UBND ngày 20/6/2023</a> (phiên bản 1)"
+        ),
+        "{v2}"
+    );
+    // The trend reads the newest issued version of the month.
+    assert!(v2.contains("href=\"monthly-2023-06-v2.html\">T6/2023</a>"), "{v2}");
 }
