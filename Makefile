@@ -116,10 +116,12 @@ test-tools:
 	@rustup component list --installed 2>/dev/null | grep -q clippy || rustup component add clippy rustfmt
 	@command -v pdftotext >/dev/null && command -v pdffonts >/dev/null && command -v pdfsig >/dev/null && \
 	  command -v qpdf >/dev/null && command -v certutil >/dev/null && command -v soffice >/dev/null && \
+	  command -v openssl >/dev/null && \
 	  command -v chromium >/dev/null && fc-list 2>/dev/null | grep -q "Liberation Serif" || \
-	  { $(APT) update -qq && $(APT) install -y -qq --no-install-recommends poppler-utils qpdf \
+	  { $(APT) update -qq && $(APT) install -y -qq --no-install-recommends poppler-utils qpdf openssl \
 	      libnss3-tools libreoffice-calc libreoffice-writer fonts-liberation chromium; }
-	@# A PAdES signer for the signing test (pdfsig 22.12 signs an existing field as PKCS#7):
+	@# A PAdES signer for the signing test (pdfsig 22.12 signs an existing field as PKCS#7), and
+	@# the validator `baocao issue` runs (issue.rs):
 	@# pyHanko, pinned, in a virtual environment beside typst (about 30 s the first time).
 	@"$(BAOCAO_PYHANKO)" --version >/dev/null 2>&1 || \
 	  { python3 -m venv $(TOOLS_DIR)/pyhanko && \

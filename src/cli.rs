@@ -12,7 +12,7 @@ const EXIT_CODES: &str = "Exit codes:
   1   success with warnings (rows quarantined, a report MISMATCH, a report whose period
       has no data or an agency not covered for the whole period)
   2   usage or configuration error
-  3   input rejected (a whole file could not be loaded)
+  3   input rejected (a whole file could not be loaded; a signed file `issue` refuses)
   4   another process holds the database
   5   rendering failed (typst or fonts missing, template error)
   6   the system refused a write (disk full, read-only or unwritable folder, archive
@@ -67,7 +67,9 @@ pub enum Command {
     Export(cmd::export::Args),
     /// The national table from many provinces' Parquet lakes: totals, rates, 766 and rank.
     Rollup(cmd::rollup::Args),
-    /// The public HTML archive: an index of every report produced and a page per report.
+    /// Take back a signed report: check it extends our draft and its signatures, record its number.
+    Issue(cmd::issue::Args),
+    /// The public HTML archive: an index of every report issued and a page per report.
     Site(cmd::site::Args),
     /// Checks the tools, fonts, DuckDB library and database a report needs.
     Doctor(cmd::doctor::Args),
@@ -109,6 +111,7 @@ pub fn run(cli: Cli) -> Exit {
         Command::Export(a) => cmd::export::run(a, g),
         Command::Rollup(a) => cmd::rollup::run(a, g),
         Command::Watch(a) => cmd::watch::run(a, g),
+        Command::Issue(a) => cmd::issue::run(a, g),
         Command::Site(a) => cmd::site::run(a, g),
         Command::Doctor(a) => cmd::doctor::run(a, g),
         Command::Run(a) => cmd::run::run(a, g),

@@ -25,6 +25,23 @@ pub struct Config {
     pub national: NationalConfig,
     #[serde(default, skip_serializing_if = "WatchConfig::is_default")]
     pub watch: WatchConfig,
+    #[serde(default, skip_serializing_if = "IssueConfig::is_default")]
+    pub issue: IssueConfig,
+}
+
+/// `[issue]`: how `baocao issue` checks a signed file.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct IssueConfig {
+    /// PEM certificates to trust as roots besides the system's (e.g. the Government's root CA).
+    pub trust: Vec<PathBuf>,
+}
+
+impl IssueConfig {
+    /// Left out of a manifest's configuration when default (reports do not read it).
+    pub fn is_default(&self) -> bool {
+        *self == IssueConfig::default()
+    }
 }
 
 /// `[national]`: who issues the national roll-up report (`report national`).
@@ -473,6 +490,7 @@ impl Config {
         {
             at(p);
         }
+        self.issue.trust.iter_mut().for_each(&at);
         for p in [
             &mut self.run.inbox,
             &mut self.run.archive,

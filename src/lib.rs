@@ -8,6 +8,7 @@ pub mod config;
 pub mod error;
 pub mod fsx;
 pub mod ingest;
+pub mod issue;
 pub mod metrics;
 pub mod names;
 pub mod national;

@@ -49,9 +49,10 @@ def sources(bin_: str, work: Path) -> dict:
     run(bin_, "--db", na, "--config", na_cfg, "report", "monthly", "--period", "2023-06", "--notes", notes,
         "--out", out, allow=(0, 1))
     run(bin_, "--db", br, "--config", br_cfg, "report", "annual", "--year", "2023", "--out", out, allow=(0, 1))
-    # The public archive of the monthly report, before anything else is recorded in its store.
+    # The archive of the monthly report, before anything else is recorded in its store: the
+    # preview with drafts (an issued report carries a signature made at the wall clock's time).
     site = work / "site"
-    run(bin_, "--db", na, "--config", na_cfg, "site", "--out", site, allow=(0, 1))
+    run(bin_, "--db", na, "--config", na_cfg, "site", "--out", site, "--drafts", allow=(0, 1))
     pages = sorted(p for p in site.rglob("*.html") if p.name != "index.html")
     # The built-in renderer, each in a folder of its own.
     builtin = work / "builtin"

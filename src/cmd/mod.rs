@@ -10,6 +10,7 @@ pub mod explain;
 pub mod export;
 pub mod ingest;
 pub mod init;
+pub mod issue;
 pub mod metrics;
 pub mod quarantine;
 pub mod regenerate;

@@ -178,11 +178,23 @@ pub fn run(a: &Args, g: &Global) -> Result<Exit> {
     }
     let mut attention = super::attention::Attention::default();
     attention.renderer(s.config.report.renderer, &renderer);
-    for l in plan.notices.lines(&made.outputs.pdf.display().to_string()) {
+    let pdf = made.outputs.pdf.display().to_string();
+    for l in plan.notices.lines(&pdf) {
+        attention.push(l);
+    }
+    let superseding = match plan.unchanged {
+        true => None,
+        false => crate::issue::state::superseding(&conn, &req, plan.version, &pdf)?,
+    };
+    let exit = match &superseding {
+        Some(_) => Exit::Warnings,
+        None => plan.notices.exit(),
+    };
+    if let Some(l) = superseding {
         attention.push(l);
     }
     attention.print(&mut out)?;
-    Ok(plan.notices.exit())
+    Ok(exit)
 }
 
 /// What a national report was made from: written beside its PDF.

@@ -1,5 +1,6 @@
-//! `baocao status`: the last reports produced, the quarantined rows and rejected files
-//! awaiting attention, and the agencies without data in the latest complete month.
+//! `baocao status`: per period and kind the newest draft and whether it was issued (with its
+//! number), the quarantined rows and rejected files awaiting attention, and the agencies
+//! without data in the latest complete month.
 
 use super::Global;
 use crate::error::Exit;
@@ -20,26 +21,13 @@ pub struct Args {}
 pub fn run(_a: &Args, g: &Global) -> Result<Exit> {
     let conn = g.open_db()?;
     let mut out = std::io::stdout().lock();
-    let mut st = conn.prepare(
-        "SELECT r.kind, r.period, r.version, u.unit, r.pdf_path, r.outcome, r.rendered_at
-         FROM report_runs r LEFT JOIN report_run_units u USING (run_id) ORDER BY r.run_id DESC LIMIT 20",
-    )?;
-    let rows = st.query_map([], |r| {
-        let unit: Option<String> = r.get(3)?;
-        Ok(format!(
-            "{} {}{} v{} {} {} ({})",
-            r.get::<_, String>(0)?,
-            r.get::<_, String>(1)?,
-            unit.map(|u| format!(" [{u}]")).unwrap_or_default(),
-            r.get::<_, i64>(2)?,
-            r.get::<_, String>(4)?,
-            r.get::<_, String>(5)?,
-            r.get::<_, chrono::NaiveDateTime>(6)?
-        ))
-    })?;
-    writeln!(out, "Last reports:")?;
-    for r in rows {
-        writeln!(out, "  {}", r?)?;
+    writeln!(out, "Reports (the newest draft of each period and kind):")?;
+    let all = crate::issue::state::all(&conn)?;
+    if all.is_empty() {
+        writeln!(out, "  none yet")?;
+    }
+    for s in all.iter().take(20) {
+        writeln!(out, "  {}", standing(s))?;
     }
     let (files, q): (i64, i64) = conn.query_row(
         "SELECT (SELECT count(*) FROM ingest_files), (SELECT count(DISTINCT (file_id, source_row)) FROM quarantine)",
@@ -72,6 +60,24 @@ pub fn run(_a: &Args, g: &Global) -> Result<Exit> {
         }
     }
     Ok(Exit::Ok)
+}
+
+/// One report's line: its newest draft, and its issue or the issued version it would supersede.
+fn standing(s: &crate::issue::state::Standing) -> String {
+    let d = &s.newest;
+    let unit = d.unit.as_ref().map(|u| format!(" [{u}]")).unwrap_or_default();
+    let head = format!("{} {}{unit} v{} {}", d.kind, d.period, d.version, d.id);
+    match &s.issued {
+        Some(i) if i.run_id == d.run_id => format!("{head}: issued as {} on {} ({})", i.number, i.date, i.signed_path),
+        Some(i) => format!(
+            "{head}: draft, not issued ({}); would supersede v{} issued as {} on {}",
+            d.pdf.display(),
+            i.version,
+            i.number,
+            i.date
+        ),
+        None => format!("{head}: draft, not issued ({})", d.pdf.display()),
+    }
 }
 
 /// The files `run` moved to the rejected folder, each with the first line of its reason.

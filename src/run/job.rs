@@ -247,9 +247,15 @@ pub fn run(db: &Path, s: &Settings, dry_run: bool) -> Result<Summary> {
                 sum.up_to_date += 1;
             } else if let Some(r) = &sum.renderer {
                 let made = pipeline::produce(&conn, &plan, s, r, &cfg.run.out)?;
-                sum.notices
-                    .extend(plan.notices.lines(&made.outputs.pdf.display().to_string()));
+                let pdf = made.outputs.pdf.display().to_string();
+                sum.notices.extend(plan.notices.lines(&pdf));
                 if plan.notices.exit() != Exit::Ok {
+                    sum.notice_warns = true;
+                }
+                // An issued period is re-rendered only when what it says changed: the new
+                // draft names the issued version it would supersede.
+                if let Some(l) = crate::issue::state::superseding(&conn, &req, plan.version, &pdf)? {
+                    sum.notices.push(l);
                     sum.notice_warns = true;
                 }
                 sum.rendered.push(made.outputs.pdf);

@@ -29,6 +29,10 @@ pub struct Manifest {
     pub period: String,
     pub convention: String,
     pub version: i64,
+    /// Always "draft": what baocao renders is a draft until `baocao issue` takes back the
+    /// signed file (recorded in the database, never written into this manifest).
+    #[serde(default = "draft")]
+    pub state: String,
     /// A department-level report's agency.
     #[serde(default)]
     pub unit: Option<String>,
@@ -146,6 +150,7 @@ pub fn build(
         period: req.period.key(),
         convention: req.period.convention.name(),
         version: plan.version,
+        state: "draft".into(),
         unit: req.unit.clone(),
         renderer: renderer.into(),
         typst_version: crate::output::pdf::typst::TYPST_VERSION.into(),
@@ -182,6 +187,10 @@ pub fn write(m: &Manifest, pdf: &Path) -> Result<std::path::PathBuf> {
     let path = pdf.with_file_name(format!("{stem}.manifest.json"));
     crate::fsx::write_atomic(&path, (serde_json::to_string_pretty(m)? + "\n").as_bytes())?;
     Ok(path)
+}
+
+fn draft() -> String {
+    "draft".into()
 }
 
 fn file_name(p: &Path) -> String {

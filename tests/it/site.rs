@@ -1,13 +1,16 @@
-//! The public HTML archive (`baocao site`): every link resolves inside the site, the
-//! published figures are on the report page (and in the DOM a real browser builds),
-//! versions are listed, the output is deterministic, and a foreign folder is left alone.
+//! The public HTML archive (`baocao site`): a report never issued is not published; the
+//! preview with drafts (`--drafts`) marks them on every page; every link resolves inside the
+//! site, the figures are on the report page (and in the DOM a real browser builds), versions
+//! are listed, the output is deterministic, and a foreign folder is left alone. Issued
+//! documents on the site are tested with real signatures in `issue.rs`.
 
 use crate::common::*;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// An archive of the Nghệ An fixture: the June 2023 report (PDF, XLSX, DOCX) and May's,
-/// both with the built-in renderer; returns (database, site folder) after `site` ran.
+/// both with the built-in renderer, none issued; returns (database, site folder) after
+/// `site --drafts` ran (and checks the public site, without `--drafts`, publishes none).
 fn archive(dir: &Path) -> (PathBuf, PathBuf) {
     let db = dir.join("na.duckdb");
     let db_s = db.to_str().unwrap();
@@ -29,10 +32,26 @@ fn archive(dir: &Path) -> (PathBuf, PathBuf) {
         // May has no file of its own: its report says so, and exits 1.
         assert_eq!(code, i32::from(period == "2023-05"), "{period}: {err}");
     }
-    let site = dir.join("site");
-    let (code, out, err) = run(&["--db", db_s, "site", "--out", site.to_str().unwrap()]);
+    let public = dir.join("public");
+    let (code, out, err) = run(&["--db", db_s, "site", "--out", public.to_str().unwrap()]);
     assert_eq!(code, 0, "{out}{err}");
-    assert!(out.contains("3 report pages, 3 versions"), "{out}");
+    assert!(
+        out.contains("0 report pages, 0 issued; 3 drafts not published"),
+        "{out}"
+    );
+    assert!(read(&public.join("index.html")).contains("Chưa có báo cáo nào được ban hành."));
+    assert!(
+        !public.join("reports").read_dir().unwrap().any(|_| true),
+        "no page of a draft"
+    );
+    assert!(
+        !public.join("files").read_dir().unwrap().any(|_| true),
+        "no file of a draft"
+    );
+    let site = dir.join("site");
+    let (code, out, err) = run(&["--db", db_s, "site", "--out", site.to_str().unwrap(), "--drafts"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("3 report pages, 0 issued, 3 drafts)"), "{out}");
     (db, site)
 }
 
@@ -84,6 +103,7 @@ fn every_link_resolves_and_the_report_page_prints_the_published_figures() {
         assert!(html.contains("<th scope=\"col\"") && html.contains("<th scope=\"row\">"));
         assert!(html.contains("<caption"), "{}", page.display());
         assert!(!html.contains("<script"), "no JavaScript");
+        assert!(html.contains("dự thảo chưa ban hành"), "{}: marked", page.display());
         for l in links(&html) {
             assert!(
                 !l.contains("://") && !l.starts_with('/'),
@@ -119,7 +139,12 @@ fn every_link_resolves_and_the_report_page_prints_the_published_figures() {
     // The trend: June and May from their reports, ten months without a report said so.
     assert!(june.contains("<svg") && june.contains("role=\"img\""));
     assert!(june.contains("href=\"monthly-2023-05.html\">T5/2023</a>"), "May linked");
-    assert!(june.contains("10/12 tháng chưa có báo cáo tháng"), "gaps stated");
+    assert!(
+        june.contains("12/12 tháng chưa có báo cáo tháng đã ban hành: T7/2022, T8/2022"),
+        "months without an issued report named"
+    );
+    assert!(june.contains("Số liệu của T5/2023, T6/2023 lấy từ dự thảo chưa ban hành."));
+    assert!(june.contains("DỰ THẢO — chưa ký số, chưa ban hành"));
     assert!(june.contains("Báo cáo này không có bảng đánh giá chỉ tiêu."));
     // A department's report is listed under its name, and its trend reads only its own
     // monthly reports (the province's May report is not the department's).
@@ -139,14 +164,25 @@ fn every_link_resolves_and_the_report_page_prints_the_published_figures() {
         })
         .expect("the department's page");
     let health = read(&health_page);
-    assert!(health.contains("11/12 tháng chưa có báo cáo tháng"), "{health}");
+    assert!(
+        health.contains("12/12 tháng chưa có báo cáo tháng đã ban hành"),
+        "{health}"
+    );
+    assert!(health.contains("Số liệu của T6/2023 lấy từ dự thảo"), "{health}");
     assert!(!health.contains("monthly-2023-05.html"));
     // The published files are the recorded ones, byte for byte.
     let pdf = std::fs::read(site.join("files/monthly-2023-06.pdf")).unwrap();
     assert_eq!(pdf, std::fs::read(tmp.path().join("out/monthly-2023-06.pdf")).unwrap());
     // Deterministic: a second run writes the same pages, and removes what is no longer there.
     std::fs::write(site.join("reports/stale.html"), "old").unwrap();
-    let (code, _, err) = run(&["--db", db.to_str().unwrap(), "site", "--out", site.to_str().unwrap()]);
+    let (code, _, err) = run(&[
+        "--db",
+        db.to_str().unwrap(),
+        "site",
+        "--out",
+        site.to_str().unwrap(),
+        "--drafts",
+    ]);
     assert_eq!(code, 0, "{err}");
     assert_eq!(read(&site.join("reports/monthly-2023-06.html")), june);
     assert_eq!(read(&site.join("index.html")), index);
@@ -159,7 +195,7 @@ fn a_missing_pdf_is_not_published_and_a_foreign_folder_is_left_alone() {
     let (db, site) = archive(tmp.path());
     let db_s = db.to_str().unwrap();
     std::fs::remove_file(tmp.path().join("out/monthly-2023-05.pdf")).unwrap();
-    let (code, out, _) = run(&["--db", db_s, "site", "--out", site.to_str().unwrap()]);
+    let (code, out, _) = run(&["--db", db_s, "site", "--out", site.to_str().unwrap(), "--drafts"]);
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("monthly-2023-05.pdf: PDF not found"), "{out}");
     assert!(!site.join("files/monthly-2023-05.pdf").exists());
@@ -168,7 +204,7 @@ fn a_missing_pdf_is_not_published_and_a_foreign_folder_is_left_alone() {
     let foreign = tmp.path().join("foreign");
     std::fs::create_dir_all(&foreign).unwrap();
     std::fs::write(foreign.join("keep.txt"), "mine").unwrap();
-    let (code, _, err) = run(&["--db", db_s, "site", "--out", foreign.to_str().unwrap()]);
+    let (code, _, err) = run(&["--db", db_s, "site", "--out", foreign.to_str().unwrap(), "--drafts"]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("is not a site written by baocao"), "{err}");
     assert_eq!(read(&foreign.join("keep.txt")), "mine");
@@ -203,16 +239,23 @@ fn versions_of_a_report_are_listed_and_linked() {
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("monthly-2023-06-v2.pdf"), "{out}");
     // Paths recorded relative to the job's folder are read from the working directory.
-    let (code, out, err) = job(&["site", "--out", "public"]);
+    let (code, out, err) = job(&["site", "--out", "public", "--drafts"]);
     assert_eq!(code, 0, "{out}{err}");
     let index = read(&d.join("public/index.html"));
-    assert!(index.contains("1 báo cáo, 2 phiên bản"), "{index}");
     assert!(
-        index.contains("1 (đã có phiên bản 2)") && index.contains("2 (mới nhất)"),
+        index.contains("1 báo cáo, 0 văn bản đã ban hành, 2 dự thảo chưa ban hành"),
+        "{index}"
+    );
+    assert!(
+        index.contains("phiên bản 1 <span class=\"old\">(đã có phiên bản 2)</span>")
+            && index.contains("phiên bản 2 (mới nhất)"),
         "{index}"
     );
     let v2 = read(&d.join("public/reports/monthly-2023-06-v2.html"));
-    assert!(v2.contains("<a href=\"monthly-2023-06.html\">phiên bản 1</a>"), "{v2}");
+    assert!(
+        v2.contains("<a href=\"monthly-2023-06.html\">dự thảo phiên bản 1</a>"),
+        "{v2}"
+    );
     let v1 = read(&d.join("public/reports/monthly-2023-06.html"));
     assert!(v1.contains("đã có phiên bản mới hơn (2)"), "{v1}");
     // The trend reads the newest version of the month: v2's on-time rate, not v1's.
@@ -222,7 +265,7 @@ fn versions_of_a_report_are_listed_and_linked() {
 /// The row of a month in the trend table of a page.
 fn trend_row<'a>(html: &'a str, month: &str) -> &'a str {
     let at = html
-        .find(&format!(">{month}</a></th>"))
+        .find(&format!(">{month}</a>"))
         .unwrap_or_else(|| panic!("{month} not in the trend table"));
     let end = at + html[at..].find("</tr>").unwrap();
     &html[at..end]
@@ -265,7 +308,14 @@ fn the_trend_finds_its_figures_by_key_not_by_label_and_the_model_reads_back() {
     assert_eq!(renamed, 2, "the rows of on_time and online_intake carry their keys");
     std::fs::write(&json, serde_json::to_string_pretty(&r).unwrap() + "\n").unwrap();
     let rerun = || {
-        let (code, out, err) = run(&["--db", db.to_str().unwrap(), "site", "--out", site.to_str().unwrap()]);
+        let (code, out, err) = run(&[
+            "--db",
+            db.to_str().unwrap(),
+            "site",
+            "--out",
+            site.to_str().unwrap(),
+            "--drafts",
+        ]);
         assert_eq!(code, 0, "{out}{err}");
         read(&site.join("reports/monthly-2023-06.html"))
     };
@@ -347,7 +397,7 @@ fn a_real_browser_shows_the_published_figures() {
     }
     assert!(dom.contains("<svg") && dom.contains("scope=\"row\""));
     let index_dom = chromium(&["--dump-dom"], &site.join("index.html"));
-    assert!(index_dom.contains("Danh sách báo cáo đã lập"), "{index_dom}");
+    assert!(index_dom.contains("Danh sách báo cáo"), "{index_dom}");
     // The print stylesheet gives a printable A4 document.
     let printed = tmp.path().join("printed.pdf");
     chromium(

@@ -8,15 +8,28 @@ use std::fmt::Write as _;
 const CSS: &str = include_str!("style.css");
 
 /// The page frame: head with the style, the site bar, `main`, the footer. `root` leads
-/// from the page back to the site's folder ("" or "../").
-pub(super) fn page(title: &str, root: &str, body: &str) -> String {
+/// from the page back to the site's folder ("" or "../"). A preview with drafts says so in
+/// the bar and the footer of every page.
+pub(super) fn page(title: &str, root: &str, body: &str, drafts: bool) -> String {
+    let (bar, footer) = if drafts {
+        (
+            "<p class=\"draft-banner\">Bản xem trước nội bộ, có cả dự thảo chưa ban hành: không công bố.</p>\n",
+            "Bản xem trước lập tự động (baocao) từ các văn bản đã ban hành và các dự thảo chưa ký, \
+chưa ban hành (đánh dấu \"Dự thảo\"). Chỉ bản PDF đã ký số và ban hành có giá trị pháp lý.",
+        )
+    } else {
+        (
+            "",
+            "Trang được lập tự động từ các báo cáo đã ban hành (baocao); số liệu đúng như trong \
+văn bản PDF. Văn bản có giá trị pháp lý là bản PDF đã ký số.",
+        )
+    };
     format!(
         "<!DOCTYPE html>\n<html lang=\"vi\">\n<head>\n<meta charset=\"utf-8\">\n\
 <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n\
 <style>\n{CSS}</style>\n</head>\n<body>\n<header class=\"site\"><a href=\"{root}index.html\">\
-Kho báo cáo công khai về giải quyết thủ tục hành chính</a></header>\n<main>\n{body}</main>\n\
-<footer class=\"site\">Trang được lập tự động từ các báo cáo đã ban hành (baocao); số liệu \
-đúng như trong văn bản PDF. Văn bản có giá trị pháp lý là bản PDF.</footer>\n</body>\n</html>\n",
+Kho báo cáo công khai về giải quyết thủ tục hành chính</a></header>\n<main>\n{bar}{body}</main>\n\
+<footer class=\"site\">{footer}</footer>\n</body>\n</html>\n",
         esc(title)
     )
 }
@@ -62,7 +75,9 @@ mod tests {
 
     #[test]
     fn the_style_sheet_is_inlined_whole() {
-        let p = page("a < b", "../", "<p>x</p>\n");
+        let p = page("a < b", "../", "<p>x</p>\n", false);
+        assert!(!p.contains("dự thảo"));
+        assert!(page("x", "", "", true).contains("dự thảo chưa ban hành"));
         assert!(p.contains("<title>a &lt; b</title>"));
         assert!(p.contains("<style>\n:root {") && p.contains("@media print"));
         assert!(p.contains("<a href=\"../index.html\">"));

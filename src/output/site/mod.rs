@@ -1,7 +1,9 @@
-//! The public HTML archive (`baocao site`): a static site written from the reports already
-//! produced — an index of every version, a page per report (header, its tables, a 12-month
-//! trend chart as inline SVG, the narrative) and copies of its PDF, XLSX, DOCX, manifest and
-//! report JSON, all linked relatively so the folder can be copied to any web server.
+//! The public HTML archive (`baocao site`): a static site written from the reports issued
+//! (`baocao issue`) — an index of every issued document with its number and date, a page per
+//! report (header, its tables, a 12-month trend chart as inline SVG, the narrative) and copies
+//! of its signed PDF, XLSX, DOCX, manifest and report JSON, all linked relatively so the
+//! folder can be copied to any web server. Drafts are shown only in a preview (`--drafts`),
+//! marked "dự thảo" on every page.
 //! Plain HTML and CSS, no script. Every figure printed is a string of a report model (read
 //! back typed from report.json); the site never computes one (the charts only place the
 //! printed rates on a 0–100 scale).
@@ -41,6 +43,27 @@ pub struct Entry {
     pub pdf: PathBuf,
     pub pdf_sha256: String,
     pub manifest: PathBuf,
+    /// The issued document, when the draft was issued.
+    pub issued: Option<Issued>,
+}
+
+/// The signed file a draft was issued as, with its number and date (`report_issues`).
+#[derive(Debug, Clone)]
+pub struct Issued {
+    pub number: String,
+    pub date: chrono::NaiveDate,
+    pub signed: PathBuf,
+    pub signed_sha256: String,
+}
+
+/// Another issued version of the same report: the one this replaces, or its replacement.
+#[derive(Debug, Clone)]
+struct Link {
+    number: String,
+    date: chrono::NaiveDate,
+    version: i64,
+    /// Its page's name, when it has one.
+    page: Option<String>,
 }
 
 /// What writing the site did.
@@ -63,11 +86,28 @@ struct Item {
     problems: Vec<String>,
     latest: i64,
     end: Option<(i32, u32)>,
+    /// The earlier issued version this one supersedes, and the later one superseding it.
+    replaces: Option<Link>,
+    replaced_by: Option<Link>,
 }
 
-/// Writes the whole site to `out` (built beside it, then swapped in: `fsx::replace_dir`).
+impl Item {
+    /// Not issued: shown only in a preview, marked "dự thảo".
+    fn draft(&self) -> bool {
+        self.entry.issued.is_none()
+    }
+}
+
+/// Writes the whole site to `out` (built beside it, then swapped in: `fsx::replace_dir`):
+/// the issued versions among `entries`, and with `drafts` the drafts too.
 /// A folder that is not empty and was not written by this command is left alone (error).
-pub fn write(entries: &[Entry], out: &Path) -> Result<Written> {
+pub fn write(entries: &[Entry], out: &Path, drafts: bool) -> Result<Written> {
+    let shown: Vec<Entry> = entries
+        .iter()
+        .filter(|e| drafts || e.issued.is_some())
+        .cloned()
+        .collect();
+    let entries = &shown[..];
     let usage = |m: String| anyhow::Error::new(Failure::new(Exit::Usage, m));
     if out.file_name().is_none() || out.ends_with("..") {
         return Err(usage(format!("--out {}: name the site's own folder", out.display())));
@@ -83,17 +123,18 @@ pub fn write(entries: &[Entry], out: &Path) -> Result<Written> {
             std::fs::create_dir_all(tmp.join(d)).with_context(|| format!("creating {}", tmp.display()))?;
         }
         let mut items = collect(entries, tmp)?;
+        link_issues(&mut items);
         sort(&mut items);
         let mut w = Written::default();
         for it in &items {
             if let Some(r) = &it.report {
-                let doc = page::report(it, r, &items);
+                let doc = page::report(it, r, &items, drafts);
                 fsx::write_atomic(&tmp.join("reports").join(format!("{}.html", it.name)), doc.as_bytes())?;
                 w.pages += 1;
             }
             w.problems.extend(it.problems.iter().cloned());
         }
-        fsx::write_atomic(&tmp.join("index.html"), index_page(&items).as_bytes())?;
+        fsx::write_atomic(&tmp.join("index.html"), index_page(&items, drafts).as_bytes())?;
         fsx::write_atomic(
             &tmp.join(MARKER),
             b"Written by `baocao site`; replaced as a whole on each run.\n",
@@ -139,6 +180,8 @@ fn collect(entries: &[Entry], site: &Path) -> Result<Vec<Item>> {
             problems: Vec::new(),
             latest: latest[&k],
             end: period_end(&e.period),
+            replaces: None,
+            replaced_by: None,
         };
         let dir = e.pdf.parent().unwrap_or(Path::new(""));
         let json = dir.join(format!("{s}.report.json"));
@@ -149,23 +192,27 @@ fn collect(entries: &[Entry], site: &Path) -> Result<Vec<Item>> {
                 .push(format!("{}: unreadable report data ({e})", json.display())),
             Err(_) => it.problems.push(format!("{}: report data not found", json.display())),
         }
-        // Only the PDF that was recorded is published.
-        let pdf_ok = match fsx::sha256_file(&e.pdf) {
-            Ok((sha, _)) if sha == e.pdf_sha256 => true,
+        // Only the PDF that was recorded is published: the signed one of an issued version.
+        let (pdf, pdf_sha, what) = match &e.issued {
+            Some(i) => (&i.signed, &i.signed_sha256, "signed PDF"),
+            None => (&e.pdf, &e.pdf_sha256, "PDF"),
+        };
+        let pdf_ok = match fsx::sha256_file(pdf) {
+            Ok((sha, _)) if sha == *pdf_sha => true,
             Ok(_) => {
                 it.problems.push(format!(
-                    "{}: the PDF differs from the one recorded (sha256), not published",
-                    e.pdf.display()
+                    "{}: the {what} differs from the one recorded (sha256), not published",
+                    pdf.display()
                 ));
                 false
             }
             Err(_) => {
-                it.problems.push(format!("{}: PDF not found", e.pdf.display()));
+                it.problems.push(format!("{}: {what} not found", pdf.display()));
                 false
             }
         };
         let candidates = [
-            ("PDF", e.pdf.clone(), "pdf", pdf_ok),
+            ("PDF", pdf.clone(), "pdf", pdf_ok),
             ("XLSX", dir.join(format!("{s}.xlsx")), "xlsx", true),
             ("DOCX", dir.join(format!("{s}.docx")), "docx", true),
             ("Manifest", e.manifest.clone(), "manifest.json", true),
@@ -185,6 +232,44 @@ fn collect(entries: &[Entry], site: &Path) -> Result<Vec<Item>> {
         items.push(it);
     }
     Ok(items)
+}
+
+/// Links each issued version to the issued version of the same report it supersedes (the
+/// newest with a lower version) and to the one superseding it.
+fn link_issues(items: &mut [Item]) {
+    let same = |a: &Entry, b: &Entry| {
+        a.kind == b.kind && a.period == b.period && a.convention == b.convention && a.unit == b.unit
+    };
+    let link = |o: &Item| {
+        o.entry.issued.as_ref().map(|i| Link {
+            number: i.number.clone(),
+            date: i.date,
+            version: o.entry.version,
+            page: o.report.as_ref().map(|_| o.name.clone()),
+        })
+    };
+    for n in 0..items.len() {
+        let e = &items[n].entry;
+        if e.issued.is_none() {
+            continue;
+        }
+        let issued_same = || items.iter().filter(|o| o.entry.issued.is_some() && same(&o.entry, e));
+        let older = issued_same()
+            .filter(|o| o.entry.version < e.version)
+            .max_by_key(|o| (o.entry.version, o.entry.run_id))
+            .and_then(link);
+        let newer = issued_same()
+            .filter(|o| o.entry.version > e.version)
+            .min_by_key(|o| (o.entry.version, o.entry.run_id))
+            .and_then(link);
+        items[n].replaces = older;
+        items[n].replaced_by = newer;
+    }
+}
+
+/// "số 123/BC-UBND ngày 10/7/2023".
+fn issued_vi(number: &str, date: chrono::NaiveDate) -> String {
+    format!("số {number} ngày {}", crate::report::format::short_date(date))
 }
 
 /// The file name of a PDF without `.pdf`.
@@ -271,8 +356,8 @@ fn subject(it: &Item) -> String {
     }
 }
 
-/// The list of every report version produced, newest period first.
-fn index_page(items: &[Item]) -> String {
+/// The list of the issued documents (and, in a preview, the drafts), newest period first.
+fn index_page(items: &[Item], drafts: bool) -> String {
     let mut b = String::new();
     let issuers: BTreeSet<String> = items
         .iter()
@@ -287,19 +372,22 @@ fn index_page(items: &[Item]) -> String {
         .iter()
         .map(|i| (&i.entry.kind, &i.entry.period, &i.entry.convention, &i.entry.unit))
         .collect();
+    let issued = items.iter().filter(|i| !i.draft()).count();
+    let mut intro = format!("{} báo cáo, {issued} văn bản đã ban hành", reports.len());
+    if drafts {
+        let _ = write!(intro, ", {} dự thảo chưa ban hành", items.len() - issued);
+    }
     let _ = writeln!(
         b,
-        "<p>{} báo cáo, {} phiên bản. Mỗi báo cáo có trang xem trực tuyến và các tệp tải về; \
-phiên bản cũ được giữ nguyên để đối chiếu.</p>",
-        reports.len(),
-        items.len()
+        "<p>{intro}. Mỗi báo cáo có trang xem trực tuyến và các tệp tải về; văn bản đã được thay thế \
+vẫn được giữ nguyên để đối chiếu.</p>"
     );
     if items.is_empty() {
-        b.push_str("<p>Chưa có báo cáo nào được lập.</p>\n");
-        return html::page("Kho báo cáo giải quyết thủ tục hành chính", "", &b);
+        b.push_str("<p>Chưa có báo cáo nào được ban hành.</p>\n");
+        return html::page("Kho báo cáo giải quyết thủ tục hành chính", "", &b, drafts);
     }
-    b.push_str("<table>\n<caption>Danh sách báo cáo đã lập</caption>\n<thead><tr>");
-    for h in ["Báo cáo", "Loại", "Phạm vi", "Phiên bản", "Tệp tải về"] {
+    b.push_str("<table>\n<caption>Danh sách báo cáo</caption>\n<thead><tr>");
+    for h in ["Báo cáo", "Loại", "Phạm vi", "Số, ngày ban hành", "Tệp tải về"] {
         let _ = write!(b, "<th scope=\"col\">{h}</th>");
     }
     b.push_str("</tr></thead>\n<tbody>\n");
@@ -314,20 +402,44 @@ phiên bản cũ được giữ nguyên để đối chiếu.</p>",
         } else {
             name
         };
-        let version = if e.version < it.latest {
-            format!(
-                "<span class=\"old\">{} (đã có phiên bản {})</span>",
-                e.version, it.latest
-            )
-        } else if e.version > 1 {
-            format!("{} (mới nhất)", e.version)
-        } else {
-            e.version.to_string()
+        let status = match &e.issued {
+            Some(i) => {
+                let mut s = format!(
+                    "{}<br>ngày {}",
+                    esc(&i.number),
+                    crate::report::format::short_date(i.date)
+                );
+                if let Some(o) = &it.replaces {
+                    let _ = write!(
+                        s,
+                        "<br><span class=\"muted\">thay thế văn bản {}</span>",
+                        esc(&issued_vi(&o.number, o.date))
+                    );
+                }
+                if let Some(n) = &it.replaced_by {
+                    let _ = write!(
+                        s,
+                        "<br><span class=\"old\">đã được thay thế bằng văn bản {}</span>",
+                        esc(&issued_vi(&n.number, n.date))
+                    );
+                }
+                s
+            }
+            None => {
+                let mut s = format!("<span class=\"draft\">Dự thảo</span>, phiên bản {}", e.version);
+                if e.version < it.latest {
+                    let _ = write!(s, " <span class=\"old\">(đã có phiên bản {})</span>", it.latest);
+                } else if e.version > 1 {
+                    s.push_str(" (mới nhất)");
+                }
+                s.push_str("<br>chưa ban hành");
+                s
+            }
         };
         let files: Vec<String> = it
             .files
             .iter()
-            .map(|(l, f)| format!("<a href=\"files/{}\">{}</a>", href(f), esc(l)))
+            .map(|(l, f)| format!("<a href=\"files/{}\">{}</a>", href(f), esc(&link_label(l, it.draft()))))
             .collect();
         let mut cell = files.join(" · ");
         if !it.problems.is_empty() {
@@ -340,13 +452,22 @@ phiên bản cũ được giữ nguyên để đối chiếu.</p>",
         }
         let _ = writeln!(
             b,
-            "<tr><th scope=\"row\">{head}</th><td>{}</td><td>{}</td><td class=\"center\">{version}</td><td>{cell}</td></tr>",
+            "<tr><th scope=\"row\">{head}</th><td>{}</td><td>{}</td><td>{status}</td><td>{cell}</td></tr>",
             esc(kind_vi(&e.kind)),
             esc(&scope_vi(it)),
         );
     }
     b.push_str("</tbody>\n</table>\n");
-    html::page("Kho báo cáo giải quyết thủ tục hành chính", "", &b)
+    html::page("Kho báo cáo giải quyết thủ tục hành chính", "", &b, drafts)
+}
+
+/// A download link's short label in the index: the PDF says whether it is signed.
+fn link_label(label: &str, draft: bool) -> String {
+    match (label, draft) {
+        ("PDF", false) => "PDF đã ký số".into(),
+        ("PDF", true) => "PDF dự thảo".into(),
+        (l, _) => l.into(),
+    }
 }
 
 #[cfg(test)]

@@ -1,28 +1,46 @@
-//! A report's page: the Decree 30 frame, its versions and downloads, every table and bar
-//! chart of the model in print order (the 12-month trend after the key figures), the
-//! narrative and the signature block — each word a string of the report model.
+//! A report's page: the Decree 30 frame (with the number and date of issue of an issued
+//! document), its versions and downloads, every table and bar chart of the model in print
+//! order (the 12-month trend after the key figures), the narrative and the signature block —
+//! each word a string of the report model or of the issue record. A draft's page says
+//! "dự thảo" at its top.
 
 use super::html::{esc, href, page};
 use super::{trend, Item};
 use crate::report::model::{Block, Chart, Report, Table, Text};
 use std::fmt::Write as _;
 
-/// The page of `it`, whose model is `r`.
-pub(super) fn report(it: &Item, r: &Report, all: &[Item]) -> String {
+/// The page of `it`, whose model is `r`; `drafts` for a preview with drafts.
+pub(super) fn report(it: &Item, r: &Report, all: &[Item], drafts: bool) -> String {
     let h = &r.header;
     let mut b = String::new();
     b.push_str("<nav><a href=\"../index.html\">← Danh sách báo cáo</a></nav>\n");
+    if it.draft() {
+        b.push_str(
+            "<p class=\"draft-banner\">DỰ THẢO — chưa ký số, chưa ban hành; không phải văn bản chính thức.</p>\n",
+        );
+    }
+    // An issued document shows the number and date the records office gave it.
+    let (number, place_date) = match &it.entry.issued {
+        Some(i) => {
+            let place = h.place_date.split(", ngày").next().unwrap_or("");
+            (
+                format!("Số: {}", i.number),
+                format!("{place}, {}", crate::report::format::long_date(i.date)),
+            )
+        }
+        None => (h.number.clone(), h.place_date.clone()),
+    };
     b.push_str("<div class=\"frame\">\n<div>");
     for l in &h.issuer {
         let _ = write!(b, "<p class=\"issuer\">{}</p>", esc(l));
     }
-    let _ = write!(b, "<p>{}</p></div>\n<div>", esc(&h.number));
+    let _ = write!(b, "<p>{}</p></div>\n<div>", esc(&number));
     let _ = write!(
         b,
         "<p class=\"national\">{}</p><p class=\"national\">{}</p><p class=\"place\">{}</p></div>\n</div>\n",
         esc(&h.national_title),
         esc(&h.motto),
-        esc(&h.place_date)
+        esc(&place_date)
     );
     let _ = writeln!(
         b,
@@ -41,16 +59,30 @@ pub(super) fn report(it: &Item, r: &Report, all: &[Item]) -> String {
             b,
             "<li><a href=\"../files/{}\">{}</a></li>",
             href(f),
-            esc(file_vi(label))
+            esc(file_vi(label, it.draft()))
         );
     }
     b.push_str("</ul>\n");
-    let _ = writeln!(
-        b,
-        "<p class=\"muted\">Mã băm SHA-256 của bản PDF: <code>{}</code>. Phiên bản dữ liệu: <code>{}</code>.</p>",
-        esc(&it.entry.pdf_sha256),
-        esc(&r.data_version)
-    );
+    match &it.entry.issued {
+        Some(i) => {
+            let _ = writeln!(
+                b,
+                "<p class=\"muted\">Mã băm SHA-256 của bản PDF đã ký số: <code>{}</code>; của bản baocao lập trước khi \
+ký (phần đầu của bản đã ký, giữ nguyên từng byte): <code>{}</code>. Phiên bản dữ liệu: <code>{}</code>.</p>",
+                esc(&i.signed_sha256),
+                esc(&it.entry.pdf_sha256),
+                esc(&r.data_version)
+            );
+        }
+        None => {
+            let _ = writeln!(
+                b,
+                "<p class=\"muted\">Mã băm SHA-256 của bản PDF: <code>{}</code>. Phiên bản dữ liệu: <code>{}</code>.</p>",
+                esc(&it.entry.pdf_sha256),
+                esc(&r.data_version)
+            );
+        }
+    }
     for p in &it.problems {
         let _ = writeln!(b, "<p class=\"muted\">Không đăng: {}</p>", esc(p));
     }
@@ -62,14 +94,14 @@ pub(super) fn report(it: &Item, r: &Report, all: &[Item]) -> String {
             Block::Table(t) => {
                 table(&mut b, t);
                 if t.id == "key_figures" {
-                    trend::trend(&mut b, it, all);
+                    trend::trend(&mut b, it, all, drafts);
                     trend_done = true;
                 }
             }
         }
     }
     if !trend_done {
-        trend::trend(&mut b, it, all);
+        trend::trend(&mut b, it, all, drafts);
     }
     if r.table("targets").is_none() {
         b.push_str("<h2>Chỉ tiêu</h2>\n<p class=\"muted\">Báo cáo này không có bảng đánh giá chỉ tiêu.</p>\n");
@@ -93,8 +125,11 @@ pub(super) fn report(it: &Item, r: &Report, all: &[Item]) -> String {
     if !r.appendices.is_empty() {
         b.push_str("<p class=\"muted\">Các biểu phụ lục (Biểu II.06a …) có trong bản PDF và bảng tính Excel.</p>\n");
     }
-    let title = format!("{} — {}", h.subject, h.period_line);
-    page(&title, "../", &b)
+    let mut title = format!("{} — {}", h.subject, h.period_line);
+    if it.draft() {
+        title = format!("[Dự thảo] {title}");
+    }
+    page(&title, "../", &b, drafts)
 }
 
 /// A block of the official's text, escaped: bold and italic runs as written, a list item
@@ -117,9 +152,10 @@ fn official(b: &mut String, t: &Text) {
 }
 
 /// What a download link is called.
-fn file_vi(label: &str) -> &'static str {
+fn file_vi(label: &str, draft: bool) -> &'static str {
     match label {
-        "PDF" => "Bản PDF (văn bản chính thức)",
+        "PDF" if draft => "Bản PDF dự thảo (chưa ký số, chưa ban hành)",
+        "PDF" => "Bản PDF đã ký số (văn bản chính thức)",
         "XLSX" => "Bảng tính Excel (XLSX)",
         "DOCX" => "Bản Word (DOCX, dự thảo chỉnh sửa được)",
         "Manifest" => "Manifest (dữ liệu đầu vào, mã băm, để lập lại báo cáo)",
@@ -127,7 +163,8 @@ fn file_vi(label: &str) -> &'static str {
     }
 }
 
-/// The other versions of the same report, linked.
+/// The state of this version (issued with its number, or a draft), what it supersedes or
+/// what superseded it, and the other versions of the same report, linked.
 fn versions(b: &mut String, it: &Item, all: &[Item]) {
     let e = &it.entry;
     let same: Vec<&Item> = all
@@ -139,15 +176,50 @@ fn versions(b: &mut String, it: &Item, all: &[Item]) {
                 && o.entry.unit == e.unit
         })
         .collect();
-    let mut line = format!("Phiên bản {}", e.version);
-    if e.version < it.latest {
+    let mut line = match &e.issued {
+        Some(i) => format!(
+            "Văn bản {} (phiên bản {})",
+            esc(&super::issued_vi(&i.number, i.date)),
+            e.version
+        ),
+        None => format!("Dự thảo, phiên bản {}", e.version),
+    };
+    if let Some(o) = &it.replaces {
+        let what = esc(&super::issued_vi(&o.number, o.date));
+        let _ = match &o.page {
+            Some(p) => write!(
+                line,
+                " — thay thế <a href=\"{}.html\">văn bản {what}</a> (phiên bản {})",
+                href(p),
+                o.version
+            ),
+            None => write!(line, " — thay thế văn bản {what} (phiên bản {})", o.version),
+        };
+    }
+    if let Some(n) = &it.replaced_by {
+        let what = esc(&super::issued_vi(&n.number, n.date));
+        let _ = match &n.page {
+            Some(p) => write!(
+                line,
+                " — đã được thay thế bằng <a href=\"{}.html\">văn bản {what}</a>",
+                href(p)
+            ),
+            None => write!(line, " — đã được thay thế bằng văn bản {what}"),
+        };
+    } else if e.version < it.latest {
         let _ = write!(line, " — đã có phiên bản mới hơn ({})", it.latest);
     }
     if same.len() > 1 {
         let links: Vec<String> = same
             .iter()
             .filter(|o| o.entry.run_id != e.run_id && o.report.is_some())
-            .map(|o| format!("<a href=\"{}.html\">phiên bản {}</a>", href(&o.name), o.entry.version))
+            .map(|o| {
+                let what = match &o.entry.issued {
+                    Some(i) => format!("văn bản số {}", esc(&i.number)),
+                    None => format!("dự thảo phiên bản {}", o.entry.version),
+                };
+                format!("<a href=\"{}.html\">{what}</a>", href(&o.name))
+            })
             .collect();
         if !links.is_empty() {
             let _ = write!(line, ". Các phiên bản khác: {}", links.join(", "));

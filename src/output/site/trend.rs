@@ -1,5 +1,7 @@
 //! The 12-month trend of a report page: the on-time and online-intake rates of the monthly
-//! reports in the archive, as an inline SVG line chart and the same figures as a table.
+//! reports issued, as an inline SVG line chart and the same figures as a table; the months
+//! with no issued report are named (a preview with drafts fills them from the newest draft,
+//! marked "dự thảo").
 //! Each value is the string a monthly report printed in its key figures, found by the
 //! row's registry key; the chart only places it on a 0–100 scale.
 
@@ -42,6 +44,8 @@ struct Month {
     /// Its key figures carry no registry key: a report.json written before they did has its
     /// figures, but none this page can find without guessing from a label.
     unkeyed: bool,
+    /// Its figures come from a draft (a preview only).
+    draft: bool,
 }
 
 impl Month {
@@ -73,9 +77,9 @@ fn percent(s: &str) -> Option<f64> {
     n.parse::<f64>().ok().map(|v| v.clamp(0.0, 100.0))
 }
 
-/// The 12 months up to the report's last month, each with the latest version of its
-/// monthly report in the archive (same convention and agency), if there is one.
-fn months(it: &Item, all: &[Item]) -> Option<Vec<Month>> {
+/// The 12 months up to the report's last month, each with the newest issued version of its
+/// monthly report (same convention and agency), else in a preview its newest draft.
+fn months(it: &Item, all: &[Item], drafts: bool) -> Option<Vec<Month>> {
     let (y, m) = it.end?;
     let e = &it.entry;
     let mut out = Vec::new();
@@ -83,22 +87,27 @@ fn months(it: &Item, all: &[Item]) -> Option<Vec<Month>> {
         let idx = y * 12 + m as i32 - 1 - back;
         let (yy, mm) = (idx.div_euclid(12), idx.rem_euclid(12) as u32 + 1);
         let key = format!("{yy}-{mm:02}");
-        let found = all
-            .iter()
-            .filter(|o| {
+        let of_month = || {
+            all.iter().filter(|o| {
                 o.entry.kind == "monthly"
                     && o.entry.period == key
                     && o.entry.convention == e.convention
                     && o.entry.unit == e.unit
                     && o.report.is_some()
             })
-            .max_by_key(|o| (o.entry.version, o.entry.run_id));
+        };
+        let newest = |o: &&Item| (o.entry.version, o.entry.run_id);
+        let found = of_month()
+            .filter(|o| !o.draft())
+            .max_by_key(newest)
+            .or_else(|| of_month().filter(|_| drafts).max_by_key(newest));
         let r = found.and_then(|o| o.report.as_ref());
         out.push(Month {
             label: format!("T{mm}/{yy}"),
             page: found.map(|o| format!("{}.html", o.name)),
             values: SERIES.map(|se| r.and_then(|r| key_figure(r, se.key))),
             unkeyed: r.is_some_and(unkeyed),
+            draft: found.is_some_and(|o| o.draft()),
         });
     }
     Some(out)
@@ -106,9 +115,9 @@ fn months(it: &Item, all: &[Item]) -> Option<Vec<Month>> {
 
 /// The 12-month trend of the on-time and online-intake rates: an SVG line chart (a month
 /// without a report is a gap saying so) and the same figures as a table.
-pub(super) fn trend(b: &mut String, it: &Item, all: &[Item]) {
+pub(super) fn trend(b: &mut String, it: &Item, all: &[Item], drafts: bool) {
     b.push_str("<section>\n<h2>Diễn biến 12 tháng</h2>\n");
-    let Some(ms) = months(it, all) else {
+    let Some(ms) = months(it, all, drafts) else {
         b.push_str(
             "<p class=\"muted\">Báo cáo theo khoảng ngày tùy chọn: không có biểu đồ 12 tháng.</p>\n</section>\n",
         );
@@ -116,12 +125,27 @@ pub(super) fn trend(b: &mut String, it: &Item, all: &[Item]) {
     };
     let span = format!("từ {} đến {}", ms[0].label, ms[11].label);
     let _ = writeln!(b, "<figure>\n{}\n</figure>", chart(&ms, &span));
-    let missing = ms.iter().filter(|m| m.page.is_none()).count();
-    if missing > 0 {
+    let labels =
+        |f: &dyn Fn(&Month) -> bool| -> Vec<String> { ms.iter().filter(|m| f(m)).map(|m| m.label.clone()).collect() };
+    let unissued = labels(&|m| m.page.is_none() || m.draft);
+    if !unissued.is_empty() {
         let _ = writeln!(
             b,
-            "<p class=\"muted\">{missing}/12 tháng chưa có báo cáo tháng trong kho lưu trữ: để trống, không ước tính.</p>"
+            "<p class=\"muted\">{}/12 tháng chưa có báo cáo tháng đã ban hành: {}.</p>",
+            unissued.len(),
+            unissued.join(", ")
         );
+    }
+    let from_drafts = labels(&|m| m.draft);
+    if !from_drafts.is_empty() {
+        let _ = writeln!(
+            b,
+            "<p class=\"draft\">Số liệu của {} lấy từ dự thảo chưa ban hành.</p>",
+            from_drafts.join(", ")
+        );
+    }
+    if ms.iter().any(|m| m.page.is_none()) {
+        b.push_str("<p class=\"muted\">Tháng không có báo cáo để trống, không ước tính.</p>\n");
     }
     let _ = write!(
         b,
@@ -130,12 +154,15 @@ pub(super) fn trend(b: &mut String, it: &Item, all: &[Item]) {
         SERIES[0].name, SERIES[1].name
     );
     for mo in &ms {
-        let name = match &mo.page {
+        let mut name = match &mo.page {
             Some(p) => format!("<a href=\"{}\">{}</a>", href(p), esc(&mo.label)),
             None => esc(&mo.label),
         };
+        if mo.draft {
+            name.push_str(" <span class=\"draft\">(dự thảo)</span>");
+        }
         let cell = |v: Option<&str>| match (&mo.page, v) {
-            (None, _) => "chưa có báo cáo tháng".to_string(),
+            (None, _) => "chưa ban hành".to_string(),
             (Some(_), Some(v)) => esc(v),
             (Some(_), None) if mo.unkeyed => {
                 "báo cáo lập bằng phiên bản cũ: lập lại báo cáo tháng này để đọc được số liệu".to_string()
@@ -164,7 +191,12 @@ fn chart(ms: &[Month], span: &str) -> String {
         "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} 292\" width=\"{w}\" height=\"292\" role=\"img\" \
 aria-labelledby=\"trend-title trend-desc\" font-family=\"Liberation Serif, Times New Roman, serif\">\n\
 <title id=\"trend-title\">Tỷ lệ giải quyết đúng hạn và tỷ lệ tiếp nhận trực tuyến, {span}</title>\n\
-<desc id=\"trend-desc\">Số liệu từng tháng lấy từ báo cáo tháng trong kho lưu trữ; xem bảng số liệu dưới biểu đồ.</desc>\n"
+<desc id=\"trend-desc\">Số liệu từng tháng lấy từ báo cáo tháng đã ban hành{}; xem bảng số liệu dưới biểu đồ.</desc>\n",
+        if ms.iter().any(|m| m.draft) {
+            " (tháng chưa ban hành: từ dự thảo)"
+        } else {
+            ""
+        }
     );
     for g in [0, 25, 50, 75, 100] {
         let yy = y(g as f64);
@@ -187,7 +219,7 @@ aria-labelledby=\"trend-title trend-desc\" font-family=\"Liberation Serif, Times
             let _ = writeln!(
                 s,
                 "<rect x=\"{}\" y=\"{y0}\" width=\"{}\" height=\"{}\" fill=\"#eef0f2\"/>\
-<text transform=\"translate({},{}) rotate(-90)\" font-size=\"12\" fill=\"#4a5560\" text-anchor=\"middle\">chưa có báo cáo tháng</text>",
+<text transform=\"translate({},{}) rotate(-90)\" font-size=\"12\" fill=\"#4a5560\" text-anchor=\"middle\">chưa ban hành</text>",
                 x(i) - step / 2.0 + 2.0,
                 step - 4.0,
                 y1 - y0,
