@@ -95,6 +95,10 @@ pub struct RunConfig {
     /// No longer changes anything (still read, so older files load): a report naming
     /// agencies without data, or not covered for the whole period, always exits 1.
     pub missing_units_exit: bool,
+    /// Also write the day's warning list (`baocao watch --out` into `out`) on every run;
+    /// left out of a report manifest's configuration when off.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub watch: bool,
 }
 
 impl Default for RunConfig {
@@ -107,6 +111,7 @@ impl Default for RunConfig {
             reports: vec![ReportKind::Monthly, ReportKind::Annual],
             first_period: None,
             missing_units_exit: false,
+            watch: false,
         }
     }
 }
@@ -158,7 +163,6 @@ pub struct ReportConfig {
     pub shortcomings: Shortcomings,
 }
 
-/// `[report.forms.ii06a]` …: the code and title of each appendix form.
 /// `[watch]`: the bands of the daily warning list, in working days before the due date.
 #[derive(Debug, Clone, PartialEq, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields, default)]
@@ -167,6 +171,9 @@ pub struct WatchConfig {
     pub due_soon_days: u32,
     /// "sắp đến hạn": due within this many working days.
     pub soon_days: u32,
+    /// Also "sắp đến hạn" when no more than this share (%) of the dossier's processing time
+    /// — received to due, in working days — is left (20 in OpenCPS); 0 turns the rule off.
+    pub share_left_percent: u32,
 }
 
 impl Default for WatchConfig {
@@ -174,6 +181,7 @@ impl Default for WatchConfig {
         WatchConfig {
             due_soon_days: 1,
             soon_days: 3,
+            share_left_percent: 0,
         }
     }
 }
@@ -208,6 +216,7 @@ impl Default for Shortcomings {
     }
 }
 
+/// `[report.forms.ii06a]` …: the code and title of each appendix form.
 #[derive(Debug, Clone, Deserialize, serde::Serialize, Default)]
 #[serde(deny_unknown_fields, default)]
 pub struct Forms {

@@ -13,7 +13,8 @@ use std::path::PathBuf;
 
 const EXAMPLES: &str = "Examples:
   baocao site --out public
-  baocao --db data/nghe-an.duckdb site --out /srv/www/bao-cao";
+  baocao --db data/nghe-an.duckdb site --out /srv/www/bao-cao
+  baocao site --out public --watch out              # and the newest out/canh-bao-<date>/";
 
 /// Where the site is written.
 #[derive(clap::Args, Debug)]
@@ -22,13 +23,22 @@ pub struct Args {
     /// The site folder: new, empty, or a site written before by this command (replaced as a whole).
     #[arg(long)]
     pub out: PathBuf,
+    /// Where the daily warning lists are (`canh-bao-<date>/`, written by `run` with
+    /// `[run] watch` or `watch --out`): the newest is published (default: `[run] out`).
+    #[arg(long)]
+    pub watch: Option<PathBuf>,
 }
 
 /// Runs `site`: exit 0, or 1 when some recorded file is missing or changed (not published).
 pub fn run(a: &Args, g: &Global) -> Result<Exit> {
     let conn = g.open_db()?;
     let entries = entries(&conn)?;
-    let w = site::write(&entries, &a.out).with_context(|| format!("writing the site to {}", a.out.display()))?;
+    let watch = match &a.watch {
+        Some(d) => d.clone(),
+        None => g.config()?.run.out,
+    };
+    let w = site::write(&entries, Some(&watch), &a.out)
+        .with_context(|| format!("writing the site to {}", a.out.display()))?;
     println!(
         "{} ({} report pages, {} versions)",
         w.index.display(),

@@ -13,6 +13,7 @@
 mod html;
 mod page;
 mod trend;
+mod watch;
 
 use crate::error::{Exit, Failure};
 use crate::fsx;
@@ -65,9 +66,10 @@ struct Item {
     end: Option<(i32, u32)>,
 }
 
-/// Writes the whole site to `out` (built beside it, then swapped in: `fsx::replace_dir`).
+/// Writes the whole site to `out` (built beside it, then swapped in: `fsx::replace_dir`),
+/// with the newest day's warning list found under `watch` (`watch::publish`).
 /// A folder that is not empty and was not written by this command is left alone (error).
-pub fn write(entries: &[Entry], out: &Path) -> Result<Written> {
+pub fn write(entries: &[Entry], watch: Option<&Path>, out: &Path) -> Result<Written> {
     let usage = |m: String| anyhow::Error::new(Failure::new(Exit::Usage, m));
     if out.file_name().is_none() || out.ends_with("..") {
         return Err(usage(format!("--out {}: name the site's own folder", out.display())));
@@ -93,7 +95,12 @@ pub fn write(entries: &[Entry], out: &Path) -> Result<Written> {
             }
             w.problems.extend(it.problems.iter().cloned());
         }
-        fsx::write_atomic(&tmp.join("index.html"), index_page(&items).as_bytes())?;
+        let day = match watch {
+            Some(dir) => watch::publish(dir, tmp, &mut w.problems)?,
+            None => None,
+        };
+        let extra = day.as_ref().map(watch::section).unwrap_or_default();
+        fsx::write_atomic(&tmp.join("index.html"), index_page(&items, &extra).as_bytes())?;
         fsx::write_atomic(
             &tmp.join(MARKER),
             b"Written by `baocao site`; replaced as a whole on each run.\n",
@@ -271,8 +278,9 @@ fn subject(it: &Item) -> String {
     }
 }
 
-/// The list of every report version produced, newest period first.
-fn index_page(items: &[Item]) -> String {
+/// The list of every report version produced, newest period first, after `extra` (the
+/// day's warning list, when there is one).
+fn index_page(items: &[Item], extra: &str) -> String {
     let mut b = String::new();
     let issuers: BTreeSet<String> = items
         .iter()
@@ -283,6 +291,7 @@ fn index_page(items: &[Item]) -> String {
     for i in &issuers {
         let _ = writeln!(b, "<p class=\"issuer\">{}</p>", esc(i));
     }
+    b.push_str(extra);
     let reports: BTreeSet<_> = items
         .iter()
         .map(|i| (&i.entry.kind, &i.entry.period, &i.entry.convention, &i.entry.unit))
