@@ -41,11 +41,15 @@ const ACT_ON: [Band; 3] = [Band::Overdue, Band::Due, Band::Soon];
 pub fn run(a: &Args, g: &Global) -> Result<Exit> {
     let cfg = g.config()?;
     let date = a.date.unwrap_or_else(crate::ingest::run_date);
+    // The run lock, before the store is opened: a scheduled run may be writing the store
+    // and the same day's folder. (No store, no lock: opening it says so, creating nothing.)
+    let _lock = match &a.out {
+        Some(_) if g.db().exists() => Some(crate::run::lock::Lock::take(&g.db())?),
+        _ => None,
+    };
     let conn = g.open_db()?;
     let w = watch::list(&conn, date, &cfg.watch, &Calendar::builtin())?;
     if let Some(dir) = &a.out {
-        // The run lock: a scheduled run may be writing the same day's folder.
-        let _lock = crate::run::lock::Lock::take(&g.db())?;
         let r = &cfg.report;
         let renderer = Renderer::choose(
             g.renderer.unwrap_or(r.renderer),

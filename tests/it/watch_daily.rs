@@ -199,6 +199,28 @@ fn run_writes_the_days_list_once_and_site_links_the_newest_day() {
     );
     assert!(out.contains("nothing to do"), "{out}");
     assert_eq!(files(&day), first);
+    // `watch --out` takes the run lock: while a run holds it, exit 4 and nothing written.
+    let held = std::process::Command::new(bin())
+        .current_dir(d)
+        .args(["--db", "data/b.duckdb", "run"])
+        .env("BAOCAO_TODAY", "2026-11-22")
+        .env("BAOCAO_TEST_HOLD_LOCK_MS", "1500")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let lock = d.join("data/b.duckdb.lock");
+    for _ in 0..200 {
+        if std::fs::read_to_string(&lock).is_ok_and(|t| !t.is_empty()) {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let (code, _, err) = job(&["watch", "--date", "2024-02-07", "--out", "out"]);
+    assert_eq!(code, 4, "{err}");
+    assert!(!d.join("out/canh-bao-2024-02-07").exists());
+    assert_eq!(held.wait_with_output().unwrap().status.code(), Some(0));
+    assert_eq!(files(&day), first);
     // An older day beside it: the site links the newest, its files copied.
     let (code, _, err) = job(&["watch", "--date", "2024-02-07", "--out", "out"]);
     assert_eq!(code, 0, "{err}");
