@@ -52,6 +52,11 @@ fn title(w: &Watch) -> [String; 2] {
     ]
 }
 
+/// A count as the documents print it: 2309 → "2.309".
+fn num(n: usize) -> String {
+    crate::report::format::int(n as i64)
+}
+
 /// "quá hạn" → "Quá hạn".
 fn capital(s: &str) -> String {
     let mut c = s.chars();
@@ -71,22 +76,22 @@ pub fn summary(w: &Watch) -> Summary {
     let mut rows = Vec::new();
     for (agency, n) in &per {
         let mut row = vec![agency.clone()];
-        row.extend(n.iter().map(|c| c.to_string()));
-        row.push(n.iter().sum::<usize>().to_string());
+        row.extend(n.iter().map(|c| num(*c)));
+        row.push(num(n.iter().sum()));
         rows.push(row);
         for (t, c) in total.iter_mut().zip(n) {
             *t += c;
         }
     }
     let mut last = vec!["Tổng cộng".to_string()];
-    last.extend(total.iter().map(|c| c.to_string()));
-    last.push(w.items.len().to_string());
+    last.extend(total.iter().map(|c| num(*c)));
+    last.push(num(w.items.len()));
     Summary {
         title: format!("Tổng hợp hồ sơ đang giải quyết ngày {}", vn(w.date)),
         lines: vec![
             match w.items.len() {
                 0 => "Không có hồ sơ đang giải quyết.".to_string(),
-                n => format!("Có {n} hồ sơ đang giải quyết tại {} cơ quan, đơn vị.", per.len()),
+                n => format!("Có {} hồ sơ đang giải quyết tại {} cơ quan, đơn vị.", num(n), num(per.len())),
             },
             format!(
                 "Quá hạn: đã qua ngày hẹn trả. {t2} Tạm dừng, chờ bổ sung: hồ sơ chờ bổ sung hoặc tạm dừng, không tính thời hạn."
@@ -177,13 +182,13 @@ fn page(w: &Watch, files: &[(String, String)]) -> String {
         );
         for (k, c) in n.iter().enumerate() {
             total[k] += c;
-            let _ = write!(b, "<td>{c}</td>");
+            let _ = write!(b, "<td>{}</td>", num(*c));
         }
         b.push_str("</tr>\n");
     }
     b.push_str("<tr><th scope=\"row\">Tổng cộng</th>");
     for c in total {
-        let _ = write!(b, "<td>{c}</td>");
+        let _ = write!(b, "<td>{}</td>", num(c));
     }
     b.push_str("</tr>\n</tbody>\n</table>\n</body>\n</html>\n");
     b

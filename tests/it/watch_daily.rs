@@ -27,7 +27,7 @@ fn files(dir: &Path) -> Vec<(String, Vec<u8>, SystemTime)> {
 }
 
 /// The rows of the summary PDF's table as pdftotext reads them: the agency (or "Tổng
-/// cộng") and its seven numbers.
+/// cộng") and its seven numbers (printed with `.` between thousands).
 fn pdf_rows(pdf: &Path) -> Vec<(String, Vec<u64>)> {
     let out = std::process::Command::new("pdftotext")
         .args(["-layout", pdf.to_str().unwrap(), "-"])
@@ -37,10 +37,11 @@ fn pdf_rows(pdf: &Path) -> Vec<(String, Vec<u64>)> {
     text.lines()
         .filter_map(|l| {
             let words: Vec<&str> = l.split_whitespace().collect();
-            let n = words.iter().rev().take_while(|w| w.parse::<u64>().is_ok()).count();
+            let count = |w: &str| w.replace('.', "").parse::<u64>().ok();
+            let n = words.iter().rev().take_while(|w| count(w).is_some()).count();
             (n == 7 && words.len() > 7).then(|| {
                 let (name, nums) = words.split_at(words.len() - 7);
-                (name.join(" "), nums.iter().map(|w| w.parse().unwrap()).collect())
+                (name.join(" "), nums.iter().map(|w| count(w).unwrap()).collect())
             })
         })
         .collect()
@@ -319,4 +320,72 @@ fn the_share_rule_marks_a_dossier_with_a_fifth_of_its_time_left() {
     assert!(html.contains("hoặc còn không quá 20% thời hạn giải quyết"), "{html}");
     let rows = pdf_rows(&out.join("canh-bao-2024-03-11/tong-hop.pdf"));
     assert_eq!(rows[0], ("Sở Xây dựng".to_string(), vec![0, 0, 1, 2, 0, 0, 3]));
+}
+
+/// Nghệ An, 14/6/2023, the last day of the June period (cutoff15): for every agency the
+/// summary PDF's dossiers in progress and "quá hạn" are II.06a's columns (11) and (13),
+/// counted by another query — in all 5.028 and the published 2.309.
+#[test]
+fn on_the_last_day_of_a_period_the_summary_agrees_with_ii06a() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("na.duckdb");
+    let db = db.to_str().unwrap();
+    let (code, _, err) = run(&["--db", db, "ingest", fixture("nghe-an-2023-06").to_str().unwrap()]);
+    assert!(code <= 1, "{err}");
+    let (code, json, err) = run(&[
+        "--db",
+        db,
+        "metrics",
+        "--period",
+        "2023-06",
+        "--convention",
+        "cutoff15",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let m: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let mut want: Vec<(String, u64, u64)> = m["ii06a"]["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["grain"] == "agency")
+        .map(|r| {
+            (
+                r["unit"].as_str().unwrap().to_string(),
+                r["form"]["c13"].as_u64().unwrap(),
+                r["form"]["c11"].as_u64().unwrap(),
+            )
+        })
+        .filter(|(_, _, n)| *n > 0)
+        .collect();
+    want.sort();
+    let out = tmp.path().join("out");
+    watch_out_on(db, "2023-06-14", &out);
+    let rows = pdf_rows(&out.join("canh-bao-2023-06-14/tong-hop.pdf"));
+    let (total, agencies) = rows.split_last().unwrap();
+    let mut got: Vec<(String, u64, u64)> = agencies.iter().map(|(a, n)| (a.clone(), n[0], n[6])).collect();
+    got.sort();
+    assert_eq!(got.len(), 42);
+    assert_eq!(got, want);
+    assert_eq!(
+        total,
+        &("Tổng cộng".to_string(), vec![2309, 324, 309, 1765, 321, 0, 5028])
+    );
+}
+
+/// `watch --date DATE --out OUT` with the built-in renderer.
+fn watch_out_on(db: &str, date: &str, out: &Path) {
+    let (code, _, err) = run(&[
+        "--db",
+        db,
+        "--renderer",
+        "builtin",
+        "watch",
+        "--date",
+        date,
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
 }
