@@ -72,6 +72,7 @@ run: prepare
 	  --targets fixtures/ba-ria-vung-tau-2023/targets-2023.toml
 	$(BIN) --db data/nghe-an.duckdb --config fixtures/nghe-an-2023-06/baocao.toml \
 	  report monthly --period 2023-06 --notes fixtures/nghe-an-2023-06/notes/2023-06.md --out out
+	$(BIN) --db data/nghe-an.duckdb watch --date 2023-06-14 --out out | head -n 8   # and out/canh-bao-2023-06-14/
 	$(BIN) --db data/ba-ria-vung-tau.duckdb --config fixtures/ba-ria-vung-tau-2023/baocao.toml \
 	  report annual --year 2023 --out out
 	$(BIN) --db data/nghe-an-h1.duckdb ingest fixtures/nghe-an-2023-h1 ; s=$$?; [ $$s -le 1 ] || exit $$s

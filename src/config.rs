@@ -112,6 +112,10 @@ pub struct RunConfig {
     /// No longer changes anything (still read, so older files load): a report naming
     /// agencies without data, or not covered for the whole period, always exits 1.
     pub missing_units_exit: bool,
+    /// Also write the day's warning list (`baocao watch --out` into `out`) on every run;
+    /// left out of a report manifest's configuration when off.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub watch: bool,
 }
 
 impl Default for RunConfig {
@@ -124,6 +128,7 @@ impl Default for RunConfig {
             reports: vec![ReportKind::Monthly, ReportKind::Annual],
             first_period: None,
             missing_units_exit: false,
+            watch: false,
         }
     }
 }
@@ -229,6 +234,9 @@ pub struct WatchConfig {
     pub due_soon_days: u32,
     /// "sắp đến hạn": due within this many working days.
     pub soon_days: u32,
+    /// Also "sắp đến hạn" when no more than this share (%) of the dossier's processing time
+    /// — received to due, in working days — is left (20 in OpenCPS); 0 turns the rule off.
+    pub share_left_percent: u32,
 }
 
 impl Default for WatchConfig {
@@ -236,6 +244,7 @@ impl Default for WatchConfig {
         WatchConfig {
             due_soon_days: 1,
             soon_days: 3,
+            share_left_percent: 0,
         }
     }
 }

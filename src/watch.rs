@@ -13,7 +13,7 @@ use duckdb::Connection;
 use serde::Serialize;
 
 /// The list's query (sql/watch/).
-const IN_PROGRESS_SQL: &str = include_str!("../sql/watch/in_progress.sql");
+pub const IN_PROGRESS_SQL: &str = include_str!("../sql/watch/in_progress.sql");
 
 /// Where a dossier in progress stands on the date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -66,18 +66,22 @@ pub struct Watch {
     pub date: NaiveDate,
     pub due_soon_days: u32,
     pub soon_days: u32,
+    /// "sắp đến hạn" also when no more than this share (%) of the processing time is left;
+    /// 0: the rule is off.
+    pub share_left_percent: u32,
     pub items: Vec<Item>,
 }
 
 /// A row of the query: agency, code, procedure, received, due, status.
 type Row = (String, String, String, Option<NaiveDate>, Option<NaiveDate>, i64);
 
-/// The band of a dossier due `due` (None: no date) in status `status`, on `date`.
+/// The band of a dossier received `received` and due `due` (None: no date) in status
+/// `status`, on `date`.
 fn band(
     cal: &Calendar,
     cfg: &WatchConfig,
     date: NaiveDate,
-    due: Option<NaiveDate>,
+    (received, due): (Option<NaiveDate>, Option<NaiveDate>),
     status: i64,
 ) -> (Band, Option<i64>) {
     let Some(due) = due else {
@@ -102,12 +106,27 @@ fn band(
         Band::Overdue
     } else if left <= cfg.due_soon_days as i64 {
         Band::Due
-    } else if left <= cfg.soon_days as i64 {
+    } else if left <= cfg.soon_days as i64 || share_left(cal, cfg, received, due, left) {
         Band::Soon
     } else {
         Band::Within
     };
     (b, Some(left))
+}
+
+/// True when the share rule is on and no more than `share_left_percent` % of the working
+/// days from receipt to the due date are left (docs/rules.md, Late dossiers before they are
+/// late). A receipt in a year the calendar lacks has no count: the rule does not apply.
+fn share_left(cal: &Calendar, cfg: &WatchConfig, received: Option<NaiveDate>, due: NaiveDate, left: i64) -> bool {
+    let (Some(received), Some((first, _))) = (received, cal.years()) else {
+        return false;
+    };
+    if cfg.share_left_percent == 0 || received.year() < first || received > due {
+        return false;
+    }
+    // Integers, not a float share: 2 days left of 10 at 20 % is exactly on the line.
+    let duration = cal.working_days_between(received, due);
+    left * 100 <= cfg.share_left_percent as i64 * duration
 }
 
 /// Refuses a date the calendar does not cover: its working days are unknown.
@@ -152,7 +171,7 @@ pub fn list(conn: &Connection, date: NaiveDate, cfg: &WatchConfig, cal: &Calenda
     conn.execute_batch("DROP TABLE IF EXISTS watch_flags")?;
     let mut items = Vec::new();
     for (agency, code, procedure, received, due, status) in rows? {
-        let (band, working_days_left) = band(cal, cfg, date, due, status);
+        let (band, working_days_left) = band(cal, cfg, date, (received, due), status);
         items.push(Item {
             agency,
             code,
@@ -174,6 +193,7 @@ pub fn list(conn: &Connection, date: NaiveDate, cfg: &WatchConfig, cal: &Calenda
         date,
         due_soon_days: cfg.due_soon_days,
         soon_days: cfg.soon_days,
+        share_left_percent: cfg.share_left_percent,
         items,
     })
 }

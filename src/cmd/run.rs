@@ -46,7 +46,17 @@ pub fn run(a: &Args, g: &Global) -> Result<Exit> {
     for p in &summary.rendered {
         writeln!(out, "rendered {}", p.display())?;
     }
-    if summary.files.is_empty() && summary.rendered.is_empty() && !a.dry_run {
+    let mut watch_written = false;
+    if let Some(day) = &summary.watch {
+        let what = match (day.written, a.dry_run) {
+            (true, true) => "would write the warning list",
+            (true, false) => "wrote the warning list",
+            (false, _) => "warning list up to date:",
+        };
+        writeln!(out, "{what} {}", day.dir.display())?;
+        watch_written = day.written;
+    }
+    if summary.files.is_empty() && summary.rendered.is_empty() && !watch_written && !a.dry_run {
         writeln!(
             out,
             "nothing to do: no new input, {} report(s) up to date",

@@ -15,7 +15,8 @@ use std::path::PathBuf;
 const EXAMPLES: &str = "Examples:
   baocao site --out public
   baocao site --out preview --drafts
-  baocao --db data/nghe-an.duckdb site --out /srv/www/bao-cao";
+  baocao --db data/nghe-an.duckdb site --out /srv/www/bao-cao
+  baocao site --out public --watch out              # and the newest out/canh-bao-<date>/";
 
 /// Where the site is written.
 #[derive(clap::Args, Debug)]
@@ -28,14 +29,22 @@ pub struct Args {
     /// for publication.
     #[arg(long)]
     pub drafts: bool,
+    /// Where the daily warning lists are (`canh-bao-<date>/`, written by `run` with
+    /// `[run] watch` or `watch --out`): the newest is published (default: `[run] out`).
+    #[arg(long)]
+    pub watch: Option<PathBuf>,
 }
 
 /// Runs `site`: exit 0, or 1 when some recorded file is missing or changed (not published).
 pub fn run(a: &Args, g: &Global) -> Result<Exit> {
     let conn = g.open_db()?;
     let entries = entries(&conn)?;
-    let w =
-        site::write(&entries, &a.out, a.drafts).with_context(|| format!("writing the site to {}", a.out.display()))?;
+    let watch = match &a.watch {
+        Some(d) => d.clone(),
+        None => g.config()?.run.out,
+    };
+    let w = site::write(&entries, Some(&watch), &a.out, a.drafts)
+        .with_context(|| format!("writing the site to {}", a.out.display()))?;
     let issued = entries.iter().filter(|e| e.issued.is_some()).count();
     let drafts = entries.len() - issued;
     print!("{} ({} report pages, {issued} issued", w.index.display(), w.pages);

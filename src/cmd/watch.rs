@@ -6,6 +6,7 @@ use super::Global;
 use crate::calendar::Calendar;
 use crate::choice::OutputFormat;
 use crate::error::Exit;
+use crate::output::pdf::Renderer;
 use crate::watch::{self, Band};
 use anyhow::Result;
 use chrono::NaiveDate;
@@ -15,7 +16,7 @@ const EXAMPLES: &str = "Examples:
   baocao watch                                  # today
   baocao watch --date 2024-02-07 --format csv > canh-bao.csv
   baocao watch --date 2024-02-07 --format json
-  baocao watch --out canh-bao                   # canh-bao/canh-bao-<date>/: a workbook per agency, index.html";
+  baocao watch --out canh-bao                   # canh-bao/canh-bao-<date>/: a workbook per agency, index.html, tong-hop.pdf";
 
 /// The date and the format.
 #[derive(clap::Args, Debug)]
@@ -27,7 +28,8 @@ pub struct Args {
     /// table (per agency, then the dossiers to act on), json or csv (every dossier in progress).
     #[arg(long, value_enum, default_value_t)]
     pub format: OutputFormat,
-    /// Also write DIR/canh-bao-<date>/: a workbook per agency and an index.html of the counts.
+    /// Also write DIR/canh-bao-<date>/: a workbook per agency, index.html and tong-hop.pdf of
+    /// the counts, manifest.json (left as it is when the list has not changed).
     #[arg(long)]
     pub out: Option<std::path::PathBuf>,
 }
@@ -39,11 +41,29 @@ const ACT_ON: [Band; 3] = [Band::Overdue, Band::Due, Band::Soon];
 pub fn run(a: &Args, g: &Global) -> Result<Exit> {
     let cfg = g.config()?;
     let date = a.date.unwrap_or_else(crate::ingest::run_date);
+    // The run lock, before the store is opened: a scheduled run may be writing the store
+    // and the same day's folder. (No store, no lock: opening it says so, creating nothing.)
+    let _lock = match &a.out {
+        Some(_) if g.db().exists() => Some(crate::run::lock::Lock::take(&g.db())?),
+        _ => None,
+    };
     let conn = g.open_db()?;
     let w = watch::list(&conn, date, &cfg.watch, &Calendar::builtin())?;
     if let Some(dir) = &a.out {
-        let written = crate::output::watch::write(&w, dir)?;
-        eprintln!("{}", written.display());
+        let r = &cfg.report;
+        let renderer = Renderer::choose(
+            g.renderer.unwrap_or(r.renderer),
+            r.fonts_dir.as_deref(),
+            std::time::Duration::from_secs(r.render_timeout_s),
+        )?;
+        let s = crate::run::watch::Settings {
+            watch: &cfg.watch,
+            renderer: &renderer,
+            fonts_dir: r.fonts_dir.as_deref(),
+        };
+        let day = crate::run::watch::write_day(&conn, &w, &s, dir, false)?;
+        let what = if day.written { "written" } else { "up to date" };
+        eprintln!("{} ({what})", day.dir.display());
     }
     let mut out = std::io::stdout().lock();
     match a.format {

@@ -33,6 +33,9 @@ pub struct Summary {
     pub notices: Vec<String>,
     /// True when a rendered report set dossiers aside (or, when configured, missed agencies).
     pub notice_warns: bool,
+    /// `[run] watch`: the day's warning list folder, and whether it was (or, in a dry run,
+    /// would be) written.
+    pub watch: Option<super::watch::Day>,
 }
 
 impl Summary {
@@ -264,5 +267,42 @@ pub fn run(db: &Path, s: &Settings, dry_run: bool) -> Result<Summary> {
             }
         }
     }
+    if cfg.run.watch {
+        sum.watch = Some(watch_day(&conn, s, sum.renderer.as_ref(), dry_run)?);
+    }
     Ok(sum)
+}
+
+/// `[run] watch`: the warning list of the run date into `[run] out`, unless unchanged. A
+/// dry run without a renderer (Typst missing under `typst`) says the list would be written.
+fn watch_day(
+    conn: &Connection,
+    s: &Settings,
+    renderer: Option<&crate::output::pdf::Renderer>,
+    dry_run: bool,
+) -> Result<super::watch::Day> {
+    let cfg = &s.config;
+    let w = crate::watch::list(conn, s.run_date, &cfg.watch, &crate::calendar::Calendar::builtin())?;
+    let chosen;
+    let renderer = match renderer {
+        Some(r) => r,
+        None => match s.renderer() {
+            Ok(r) => {
+                chosen = r;
+                &chosen
+            }
+            Err(_) => {
+                return Ok(super::watch::Day {
+                    dir: crate::output::watch::day_dir(&cfg.run.out, s.run_date),
+                    written: true,
+                })
+            }
+        },
+    };
+    let ws = super::watch::Settings {
+        watch: &cfg.watch,
+        renderer,
+        fonts_dir: cfg.report.fonts_dir.as_deref(),
+    };
+    super::watch::write_day(conn, &w, &ws, &cfg.run.out, dry_run)
 }

@@ -4,3 +4,4 @@ pub mod job;
 pub mod lock;
 pub mod manifest;
 pub mod regenerate;
+pub mod watch;

@@ -3,7 +3,7 @@
 //!
 //! Stages: `ingest` (reading and checking), `storing`, `hostile` and `fuzz` (bad input),
 //! `metrics`, `registry`, `forms`, `ranking`, `report`, `shortcomings`, `notes`, `builtin`, `parity`, `formats`,
-//! `signing`, `issue`, `run`, `lake` and `national`, `site`, `cli`, `build` (the binary and its DuckDB).
+//! `signing`, `issue`, `run`, `lake` and `national`, `site`, `watch` and `watch_daily`, `cli`, `build` (the binary and its DuckDB).
 //! Rules: `golden` (published figures), `hand_counts` (every rate by hand), `honest` (what
 //! a report may state), `availability` (absent is not zero), `edges` (periods without data,
 //! users' mistakes), `periods` (periods other than the month), `faults` (full disks, crashes),
@@ -41,3 +41,4 @@ mod signing;
 mod site;
 mod storing;
 mod watch;
+mod watch_daily;

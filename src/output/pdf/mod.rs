@@ -3,6 +3,7 @@
 pub mod builtin;
 pub mod fonts;
 pub mod sign_field;
+pub mod summary;
 pub mod typst;
 
 pub use fonts::Fonts;
@@ -70,6 +71,24 @@ impl Renderer {
             std::process::abort();
         }
         crate::fsx::write_atomic(pdf, &bytes)
+    }
+
+    /// Renders a one-table summary (already written as JSON to `json`) to PDF bytes, dated
+    /// `creation_timestamp`; `pdf` is where they will go (Typst compiles beside it).
+    pub fn render_summary(
+        &self,
+        s: &summary::Summary,
+        json: &Path,
+        pdf: &Path,
+        creation_timestamp: i64,
+    ) -> Result<Vec<u8>> {
+        match self {
+            Renderer::Typst(t) => t.compile(typst::WATCH_TEMPLATES, "watch.typ", json, pdf, creation_timestamp),
+            Renderer::Builtin { fonts } => {
+                let id = crate::fsx::sha256(serde_json::to_string(s)?.as_bytes());
+                builtin::summary::render(s, fonts, creation_timestamp, &id)
+            }
+        }
     }
 
     /// The name recorded in manifests.

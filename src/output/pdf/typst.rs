@@ -30,6 +30,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("report.typ", include_str!("../../../reports/report.typ")),
 ];
 
+/// The daily warning list's summary (`baocao watch --out`): one self-contained template, kept
+/// apart from `TEMPLATES` so report manifests do not change with it.
+pub const WATCH_TEMPLATES: &[(&str, &str)] = &[("watch.typ", include_str!("../../../reports/watch.typ"))];
+
 fn render_error(msg: String) -> anyhow::Error {
     anyhow::Error::new(Failure::new(Exit::Render, msg))
 }
@@ -71,15 +75,15 @@ pub fn find() -> Result<(PathBuf, String)> {
     )))
 }
 
-/// Writes the embedded templates to a folder named by their hash; returns it.
-pub fn templates_dir() -> Result<PathBuf> {
+/// Writes a set of embedded templates to a folder named by their hash; returns it.
+pub fn templates_dir(templates: &[(&str, &str)]) -> Result<PathBuf> {
     let mut h = Sha256::new();
-    for (name, body) in TEMPLATES {
+    for (name, body) in templates {
         h.update(name.as_bytes());
         h.update(body.as_bytes());
     }
     let dir = std::env::temp_dir().join(format!("baocao-templates-{}", &crate::fsx::hex(&h.finalize())[..16]));
-    for (name, body) in TEMPLATES {
+    for (name, body) in templates {
         let p = dir.join(name);
         if std::fs::read_to_string(&p).ok().as_deref() != Some(*body) {
             std::fs::create_dir_all(p.parent().unwrap_or(&dir))?;
@@ -117,7 +121,20 @@ impl Typst {
         out: &Path,
         creation_timestamp: i64,
     ) -> Result<(Vec<u8>, Option<Anchor>)> {
-        let dir = templates_dir()?;
+        let bytes = self.compile(TEMPLATES, template, data, out, creation_timestamp)?;
+        Ok((bytes, Some(SIGNATURE_AREA)))
+    }
+
+    /// Compiles `template`, one of `templates`, with `data` into the PDF's bytes.
+    pub fn compile(
+        &self,
+        templates: &[(&str, &str)],
+        template: &str,
+        data: &Path,
+        out: &Path,
+        creation_timestamp: i64,
+    ) -> Result<Vec<u8>> {
+        let dir = templates_dir(templates)?;
         let data = std::fs::canonicalize(data).with_context(|| format!("report data {}", data.display()))?;
         let tmp = crate::fsx::temp_path(out);
         let mut cmd = Command::new(&self.bin);
@@ -190,6 +207,6 @@ impl Typst {
         }
         let bytes = std::fs::read(&tmp).with_context(|| format!("reading {}", tmp.display()));
         let _ = std::fs::remove_file(&tmp);
-        Ok((bytes?, Some(SIGNATURE_AREA)))
+        bytes
     }
 }

@@ -15,6 +15,7 @@
 mod html;
 mod page;
 mod trend;
+mod watch;
 
 use crate::error::{Exit, Failure};
 use crate::fsx;
@@ -99,9 +100,10 @@ impl Item {
 }
 
 /// Writes the whole site to `out` (built beside it, then swapped in: `fsx::replace_dir`):
-/// the issued versions among `entries`, and with `drafts` the drafts too.
+/// the issued versions among `entries`, and with `drafts` the drafts too, with the newest
+/// day's warning list found under `watch` (`watch::publish`).
 /// A folder that is not empty and was not written by this command is left alone (error).
-pub fn write(entries: &[Entry], out: &Path, drafts: bool) -> Result<Written> {
+pub fn write(entries: &[Entry], watch: Option<&Path>, out: &Path, drafts: bool) -> Result<Written> {
     let shown: Vec<Entry> = entries
         .iter()
         .filter(|e| drafts || e.issued.is_some())
@@ -134,7 +136,12 @@ pub fn write(entries: &[Entry], out: &Path, drafts: bool) -> Result<Written> {
             }
             w.problems.extend(it.problems.iter().cloned());
         }
-        fsx::write_atomic(&tmp.join("index.html"), index_page(&items, drafts).as_bytes())?;
+        let day = match watch {
+            Some(dir) => watch::publish(dir, tmp, &mut w.problems)?,
+            None => None,
+        };
+        let extra = day.as_ref().map(watch::section).unwrap_or_default();
+        fsx::write_atomic(&tmp.join("index.html"), index_page(&items, drafts, &extra).as_bytes())?;
         fsx::write_atomic(
             &tmp.join(MARKER),
             b"Written by `baocao site`; replaced as a whole on each run.\n",
@@ -356,8 +363,9 @@ fn subject(it: &Item) -> String {
     }
 }
 
-/// The list of the issued documents (and, in a preview, the drafts), newest period first.
-fn index_page(items: &[Item], drafts: bool) -> String {
+/// The list of the issued documents (and, in a preview, the drafts), newest period first,
+/// after `extra` (the day's warning list, when there is one).
+fn index_page(items: &[Item], drafts: bool, extra: &str) -> String {
     let mut b = String::new();
     let issuers: BTreeSet<String> = items
         .iter()
@@ -368,6 +376,7 @@ fn index_page(items: &[Item], drafts: bool) -> String {
     for i in &issuers {
         let _ = writeln!(b, "<p class=\"issuer\">{}</p>", esc(i));
     }
+    b.push_str(extra);
     let reports: BTreeSet<_> = items
         .iter()
         .map(|i| (&i.entry.kind, &i.entry.period, &i.entry.convention, &i.entry.unit))

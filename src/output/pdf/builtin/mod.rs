@@ -6,6 +6,7 @@
 
 mod document;
 mod layout;
+pub mod summary;
 
 use crate::output::pdf::sign_field::Anchor;
 use crate::report::model::*;
@@ -31,7 +32,13 @@ pub fn render(r: &Report, fonts: &super::Fonts, creation_timestamp: i64) -> Resu
     l.new_page(false, portrait);
     document::draw(&mut l, r)?;
     let sign_area = l.sign_area;
+    let bytes = finish(doc, l, creation_timestamp, &r.data_version)?;
+    Ok((bytes, sign_area.map(Anchor::Area)))
+}
 
+/// Numbers the pages from page 2, dates the document by `creation_timestamp` and saves it,
+/// its IDs derived from `identifier`: the same drawing gives the same bytes.
+fn finish(mut doc: PdfDocument, mut l: Layout, creation_timestamp: i64, identifier: &str) -> Result<Vec<u8>> {
     // Page numbers, centred in the top margin, from page 2.
     let n = l.pages.len();
     for i in 1..n {
@@ -75,11 +82,11 @@ pub fn render(r: &Report, fonts: &super::Fonts, creation_timestamp: i64) -> Resu
     doc.metadata.info.creation_date = date;
     doc.metadata.info.modification_date = date;
     doc.metadata.info.metadata_date = date;
-    doc.metadata.info.identifier = r.data_version.clone();
+    doc.metadata.info.identifier = identifier.to_string();
     doc.metadata.info.producer = "baocao (built-in renderer, printpdf)".into();
     doc.metadata.info.creator = "baocao".into();
     let bytes = doc.with_pages(pages).save(&PdfSaveOptions::default(), &mut Vec::new());
-    Ok((fix_ids(bytes, &r.data_version), sign_area.map(Anchor::Area)))
+    Ok(fix_ids(bytes, identifier))
 }
 
 /// printpdf draws the trailer's two IDs from a process-wide counter: replace them with
