@@ -44,6 +44,7 @@ pub const MIGRATIONS: &[(i32, &str, &str)] = &[
         "file_columns",
         include_str!("../../sql/migrations/0008_file_columns.sql"),
     ),
+    (9, "letters", include_str!("../../sql/migrations/0009_letters.sql")),
 ];
 
 /// Opens an existing database for a command that reads it: a missing file is a usage

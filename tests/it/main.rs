@@ -3,7 +3,8 @@
 //!
 //! Stages: `ingest` (reading and checking), `storing`, `hostile` and `fuzz` (bad input),
 //! `metrics`, `registry`, `forms`, `ranking`, `report`, `shortcomings`, `builtin`, `parity`, `formats`,
-//! `signing`, `run`, `lake` and `national`, `site`, `cli`, `build` (the binary and its DuckDB).
+//! `signing`, `run`, `lake` and `national`, `site`, `cli`, `build` (the binary and its DuckDB),
+//! `watch` and `letters` (acting before and after lateness).
 //! Rules: `golden` (published figures), `hand_counts` (every rate by hand), `honest` (what
 //! a report may state), `availability` (absent is not zero), `edges` (periods without data,
 //! users' mistakes), `periods` (periods other than the month), `faults` (full disks, crashes),
@@ -26,6 +27,7 @@ mod hostile;
 mod house;
 mod ingest;
 mod lake;
+mod letters;
 mod metrics;
 mod national;
 mod parity;

@@ -10,6 +10,7 @@
 //! report's page, `trend` its 12-month chart, `html` the escaping and the page frame
 //! (with `style.css`).
 
+mod appendix;
 mod html;
 mod page;
 mod trend;

@@ -90,6 +90,9 @@ pub(super) fn report(it: &Item, r: &Report, all: &[Item]) -> String {
     if !r.appendices.is_empty() {
         b.push_str("<p class=\"muted\">Các biểu phụ lục (Biểu II.06a …) có trong bản PDF và bảng tính Excel.</p>\n");
     }
+    if let Some(a) = r.appendix("late_list") {
+        super::appendix::late_list(&mut b, a);
+    }
     let title = format!("{} — {}", h.subject, h.period_line);
     page(&title, "../", &b)
 }
