@@ -393,5 +393,17 @@ fn the_late_list_appendix_is_in_every_format_and_repeats_its_header_on_each_page
             .unwrap();
         // The total, two agencies of the constructed case, two of the long list, 125 dossiers.
         assert_eq!(a["rows"].as_array().unwrap().len(), 1 + 4 + 125);
+        // The site's report page lists it too.
+        let site = tmp.path().join("site");
+        let (code, out, err) = run(&["--db", db.to_str().unwrap(), "site", "--out", site.to_str().unwrap()]);
+        assert_eq!(code, 0, "{out}{err}");
+        let page = walkdir::WalkDir::new(&site)
+            .into_iter()
+            .map(|e| e.unwrap().into_path())
+            .filter(|p| p.extension().is_some_and(|e| e == "html"))
+            .map(|p| std::fs::read_to_string(p).unwrap())
+            .find(|h| h.contains("DANH SÁCH HỒ SƠ GIẢI QUYẾT QUÁ HẠN"))
+            .expect("a page with the list");
+        assert!(page.contains("<td>L119</td>") && page.contains("3/10/2025, số 1/XL"));
     }
 }
