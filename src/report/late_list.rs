@@ -99,7 +99,9 @@ pub fn appendix(m: &Metrics, cfg: &ReportConfig) -> Appendix {
         // "No file" is not "no letter": an empty column (7) says which it is.
         note.push_str(&match &m.letters {
             Some(_) => format!(" Cột (7): {label} đầu tiên đã ban hành đến hết kỳ; để trống: hồ sơ chưa có."),
-            None => format!(" Cột (7) để trống: chưa có dữ liệu {label} của kỳ này."),
+            None => format!(
+                " Cột (7): chưa có dữ liệu {label} ban hành trong kỳ; ô để trống không có nghĩa là hồ sơ chưa có {label}."
+            ),
         });
     }
     Appendix {

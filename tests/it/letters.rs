@@ -129,6 +129,20 @@ fn without_letters_for_the_period_nothing_is_said_of_letters() {
     let text = baocao::report::shortcomings::paragraphs(&m, "tỉnh", &Shortcomings::default()).join("\n");
     assert!(text.contains("hồ sơ giải quyết quá hạn"), "{text}");
     assert!(!text.contains("xin lỗi"), "{text}");
+    // The late list says an empty letter cell is not "no letter".
+    let o = Options {
+        late_list: true,
+        ..Options::default()
+    };
+    let m = metrics::compute(&conn, &october(), &o).unwrap();
+    let a = baocao::report::late_list::appendix(&m, &baocao::config::ReportConfig::default());
+    assert_eq!(a.rows.len(), 1 + 2 + 5);
+    assert!(a.rows.iter().all(|r| r.cells[4].is_empty()));
+    assert!(
+        a.note.contains("ô để trống không có nghĩa là hồ sơ chưa có"),
+        "{}",
+        a.note
+    );
     // Letters loaded, but none dated in the period: they do not reach it either.
     let conn = store(tmp.path(), true);
     let november = Period::parse("2025-12", Convention::Calendar).unwrap();
