@@ -168,6 +168,7 @@ mutants: build
 fixtures: build
 	bash fixtures/make-small.sh $(BIN)
 	$(BIN) synth calibrate --spec fixtures/nghe-an-2023-06/spec.toml --out fixtures/nghe-an-2023-06
+	python3 fixtures/make-letters.py
 	$(BIN) synth calibrate --spec fixtures/ba-ria-vung-tau-2023/spec.toml --out fixtures/ba-ria-vung-tau-2023
 	$(BIN) synth calibrate --spec fixtures/nghe-an-2023-h1/spec.toml --out fixtures/nghe-an-2023-h1
 

@@ -109,6 +109,8 @@ pub enum AppendixKind {
     Ii06b,
     /// Biểu II.07b: the procedures of the catalogue per managing unit.
     Ii07b,
+    /// The dossiers resolved late in the period, by agency, with their apology letter.
+    LateList,
 }
 
 impl AppendixKind {
@@ -118,6 +120,7 @@ impl AppendixKind {
             AppendixKind::Ii06a => "ii06a",
             AppendixKind::Ii06b => "ii06b",
             AppendixKind::Ii07b => "ii07b",
+            AppendixKind::LateList => "late_list",
         }
     }
 }

@@ -169,7 +169,7 @@ pub struct ReportConfig {
     /// typst, builtin, or auto (Typst when the pinned version is there, else built-in).
     pub renderer: RendererChoice,
     /// The appendix forms, in print order: ii06a, ii06b (per procedure), ii07b (from the
-    /// procedure catalogue).
+    /// procedure catalogue), late_list (the dossiers resolved late, with their apology letter).
     pub appendices: Vec<AppendixKind>,
     /// The code and title each form prints (published templates word them differently).
     pub forms: Forms,
@@ -286,6 +286,8 @@ pub struct Forms {
     pub ii06a: FormText,
     pub ii06b: FormText,
     pub ii07b: FormText,
+    /// The late-dossier list (`late_list`).
+    pub late_list: FormText,
 }
 
 /// A form's code ("Biểu số II.06a/VPCP/KSTT") and title; empty keeps the built-in wording.

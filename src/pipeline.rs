@@ -116,6 +116,10 @@ impl Settings {
             unit: None,
             expected_units: config.metrics.expected_units.clone(),
             forms: true,
+            late_list: config
+                .report
+                .appendices
+                .contains(&crate::choice::AppendixKind::LateList),
         };
         Ok(Settings {
             config,

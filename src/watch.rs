@@ -5,6 +5,7 @@
 use crate::calendar::Calendar;
 use crate::config::WatchConfig;
 use crate::error::{Exit, Failure};
+use crate::metrics::letters::Letter;
 use crate::metrics::scope::Scope;
 use crate::period::{Convention, Period};
 use anyhow::{Context, Result};
@@ -58,6 +59,15 @@ pub struct Item {
     /// Working days from the date to the due date (negative when past); None without one.
     pub working_days_left: Option<i64>,
     pub band: Band,
+    /// Its latest apology letter issued by the date (docs/rules.md, Apology letters).
+    pub letter: Option<Letter>,
+}
+
+impl Item {
+    /// The letter as the lists print it ("15/6/2023, số 12/PXL"), empty without one.
+    pub fn letter_text(&self) -> String {
+        self.letter.as_ref().map(Letter::text).unwrap_or_default()
+    }
 }
 
 /// The list of a date: every dossier in progress, by agency, most urgent first.
@@ -72,8 +82,16 @@ pub struct Watch {
     pub items: Vec<Item>,
 }
 
-/// A row of the query: agency, code, procedure, received, due, status.
-type Row = (String, String, String, Option<NaiveDate>, Option<NaiveDate>, i64);
+/// A row of the query: agency, code, procedure, received, due, status, letter.
+type Row = (
+    String,
+    String,
+    String,
+    Option<NaiveDate>,
+    Option<NaiveDate>,
+    i64,
+    Option<Letter>,
+);
 
 /// The band of a dossier received `received` and due `due` (None: no date) in status
 /// `status`, on `date`.
@@ -156,7 +174,12 @@ pub fn list(conn: &Connection, date: NaiveDate, cfg: &WatchConfig, cal: &Calenda
     Scope::new(&day, None).create_temp(conn, "watch_flags", "SELECT * FROM all_flags")?;
     let rows = (|| -> Result<Vec<Row>> {
         let mut st = conn.prepare(IN_PROGRESS_SQL)?;
-        let rows = st.query_map([], |r| {
+        let rows = st.query_map([date.to_string()], |r| {
+            let letter = r.get::<_, Option<NaiveDate>>(6)?.map(|issued| Letter {
+                issued,
+                number: r.get(7).ok().flatten(),
+                new_due: r.get(8).ok().flatten(),
+            });
             Ok((
                 r.get(0)?,
                 r.get(1)?,
@@ -164,13 +187,14 @@ pub fn list(conn: &Connection, date: NaiveDate, cfg: &WatchConfig, cal: &Calenda
                 r.get(3)?,
                 r.get(4)?,
                 r.get::<_, Option<i64>>(5)?.unwrap_or(0),
+                letter,
             ))
         })?;
         Ok(rows.collect::<duckdb::Result<Vec<_>>>()?)
     })();
     conn.execute_batch("DROP TABLE IF EXISTS watch_flags")?;
     let mut items = Vec::new();
-    for (agency, code, procedure, received, due, status) in rows? {
+    for (agency, code, procedure, received, due, status, letter) in rows? {
         let (band, working_days_left) = band(cal, cfg, date, (received, due), status);
         items.push(Item {
             agency,
@@ -180,6 +204,7 @@ pub fn list(conn: &Connection, date: NaiveDate, cfg: &WatchConfig, cal: &Calenda
             due,
             working_days_left,
             band,
+            letter,
         });
     }
     items.sort_by(|a, b| {

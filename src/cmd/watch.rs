@@ -78,6 +78,7 @@ pub fn run(a: &Args, g: &Global) -> Result<Exit> {
                 "due",
                 "working_days_left",
                 "band",
+                "letter",
             ])?;
             for it in &w.items {
                 let d = |x: Option<NaiveDate>| x.map(|d| d.to_string()).unwrap_or_default();
@@ -89,6 +90,7 @@ pub fn run(a: &Args, g: &Global) -> Result<Exit> {
                     &d(it.due),
                     &it.working_days_left.map(|n| n.to_string()).unwrap_or_default(),
                     it.band.label(),
+                    &it.letter_text(),
                 ])?;
             }
             c.flush()?;
@@ -122,14 +124,18 @@ pub fn run(a: &Args, g: &Global) -> Result<Exit> {
                 for it in items {
                     writeln!(
                         out,
-                        "  {} | {} | {} | hẹn trả {} | {} ngày làm việc",
+                        "  {} | {} | {} | hẹn trả {} | {} ngày làm việc{}",
                         it.code,
                         it.agency,
                         it.procedure,
                         it.due.map(|d| d.format("%d/%m/%Y").to_string()).unwrap_or_default(),
                         it.working_days_left
                             .map(|n| n.to_string())
-                            .unwrap_or_else(|| "—".into())
+                            .unwrap_or_else(|| "—".into()),
+                        it.letter
+                            .as_ref()
+                            .map(|l| format!(" | thư xin lỗi {}", l.text()))
+                            .unwrap_or_default()
                     )?;
                 }
             }

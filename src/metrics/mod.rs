@@ -6,6 +6,7 @@ pub mod ii06a;
 pub mod ii06b;
 pub mod ii07b;
 pub mod index766;
+pub mod letters;
 pub mod rates;
 pub mod scope;
 pub mod table;
@@ -161,6 +162,12 @@ pub struct Metrics {
     pub missing_units: Vec<String>,
     /// Dossiers left out of every count, with where they are.
     pub set_aside: Vec<SetAside>,
+    /// Apology letters of the period; absent when no letter loaded is dated in it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub letters: Option<letters::Letters>,
+    /// The dossiers resolved late, for the late-dossier appendix (only when it is asked for).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub late_list: Vec<letters::LateDossier>,
     pub inputs: Vec<Input>,
 }
 
@@ -178,6 +185,8 @@ pub struct Options {
     /// Compute the per-procedure and catalogue forms (II.06b, II.07b) and the 766 index per
     /// unit; a roll-up reading a province's store needs neither.
     pub forms: bool,
+    /// List the dossiers resolved late (the late-dossier appendix, `late_list`).
+    pub late_list: bool,
 }
 
 impl Default for Options {
@@ -189,6 +198,7 @@ impl Default for Options {
             unit: None,
             expected_units: Vec::new(),
             forms: true,
+            late_list: false,
         }
     }
 }
@@ -356,7 +366,8 @@ pub fn inputs(conn: &Connection) -> Result<Vec<Input>> {
          FROM ingest_files f
          WHERE file_id IN (SELECT DISTINCT file_id FROM dossier_versions WHERE superseded_by IS NULL
                            UNION SELECT DISTINCT file_id FROM feedback_versions WHERE superseded_by IS NULL
-                           UNION SELECT DISTINCT file_id FROM catalogue_versions WHERE superseded_by IS NULL)
+                           UNION SELECT DISTINCT file_id FROM catalogue_versions WHERE superseded_by IS NULL
+                           UNION SELECT DISTINCT file_id FROM letter_versions WHERE superseded_by IS NULL)
          ORDER BY file_id",
     )?;
     let rows = st.query_map([], |r| {
@@ -449,6 +460,12 @@ pub fn compute(conn: &Connection, p: &Period, o: &Options) -> Result<Metrics> {
         None => coverage::missing(conn, p, &cov, &o.expected_units)?,
     };
     let set_aside = set_aside(conn, &scope)?;
+    let letters = letters::compute(conn, &scope)?;
+    let late_list = if o.late_list && o.forms {
+        letters::late_list(conn, &scope, &crate::calendar::Calendar::builtin())?
+    } else {
+        Vec::new()
+    };
     let index766_by_unit = if o.forms {
         index766::by_unit(&o.index766, &rt.by_unit)
     } else {
@@ -471,6 +488,8 @@ pub fn compute(conn: &Connection, p: &Period, o: &Options) -> Result<Metrics> {
         coverage: cov,
         missing_units,
         set_aside,
+        letters,
+        late_list,
         inputs: inputs(conn)?,
     })
 }

@@ -293,8 +293,13 @@ fn appendix(a: &Appendix) -> String {
         .sized(9.5);
         let mut x = tc(widths[0], 1, None, &para(Para::Center, run, &r.stt));
         x.push_str(&tc(widths[1], 1, None, &para(Para::Left, run, &r.name)));
-        for (c, w) in r.cells.iter().zip(&widths[2..]) {
-            x.push_str(&tc(*w, 1, None, &para(Para::Right, run, c)));
+        for ((c, w), col) in r.cells.iter().zip(&widths[2..]).zip(&a.columns[2..]) {
+            let place = match col.align.as_str() {
+                "left" => Para::Left,
+                "center" => Para::Center,
+                _ => Para::Right,
+            };
+            x.push_str(&tc(*w, 1, None, &para(place, run, c)));
         }
         rows.push(x);
     }

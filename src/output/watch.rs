@@ -130,6 +130,7 @@ fn workbook(w: &Watch, agency: &str, items: &[&Item]) -> Result<Vec<u8>> {
         "Ngày hẹn trả",
         "Số ngày làm việc còn lại",
         "Tình trạng",
+        "Thư xin lỗi (ngày, số)",
     ];
     for (c, h) in head.iter().enumerate() {
         ws.write_string_with_format(3, c as u16, *h, &bold)?;
@@ -145,8 +146,9 @@ fn workbook(w: &Watch, agency: &str, items: &[&Item]) -> Result<Vec<u8>> {
             None => ws.write_string(r, 4, "")?,
         };
         ws.write_string(r, 5, it.band.label())?;
+        ws.write_string(r, 6, it.letter_text())?;
     }
-    for (c, width) in [16.0, 48.0, 14.0, 14.0, 12.0, 22.0].into_iter().enumerate() {
+    for (c, width) in [16.0, 48.0, 14.0, 14.0, 12.0, 22.0, 22.0].into_iter().enumerate() {
         ws.set_column_width(c as u16, width)?;
     }
     Ok(wb.save_to_buffer()?)

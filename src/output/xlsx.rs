@@ -66,7 +66,7 @@ fn build(r: &Report, creation_timestamp: i64) -> Result<Vec<u8>, XlsxError> {
         let split = a
             .rows
             .iter()
-            .position(|row| row.counts.is_empty())
+            .position(|row| a.id == "ii06a" && row.counts.is_empty())
             .unwrap_or(a.rows.len());
         form(wb.add_worksheet(), &a.sheet, a, &a.rows[..split])?;
         if split < a.rows.len() {
@@ -95,6 +95,16 @@ fn form(ws: &mut Worksheet, name: &str, a: &Appendix, rows: &[AppendixRow]) -> R
     ws.set_column_width(1, 38)?;
     for c in 2..=last {
         ws.set_column_width(c, 12)?;
+    }
+    // A list of text cells (the late-dossier list): widths from the printed columns.
+    let text = rows.iter().any(|r| r.counts.len() != r.cells.len());
+    if text {
+        for (c, col) in a.columns.iter().enumerate().skip(1) {
+            ws.set_column_width(
+                c as u16,
+                col.width_mm.map(|w| f64::from(w) / 2.0).unwrap_or(48.0).max(10.0),
+            )?;
+        }
     }
     let right = last.saturating_sub(3).max(4);
     let bold = base().set_bold();
@@ -142,6 +152,14 @@ fn form(ws: &mut Worksheet, name: &str, a: &Appendix, rows: &[AppendixRow]) -> R
         let f = cell(row.strong);
         ws.write_string_with_format(y, 0, &row.stt, &f.clone().set_align(FormatAlign::Center))?;
         ws.write_string_with_format(y, 1, &row.name, &f.clone().set_text_wrap())?;
+        if text {
+            let wrap = f.clone().set_text_wrap();
+            for (i, v) in row.cells.iter().enumerate() {
+                ws.write_string_with_format(y, 2 + i as u16, v, &wrap)?;
+            }
+            y += 1;
+            continue;
+        }
         let num = f.set_num_format("#,##0");
         for (i, v) in row.counts.iter().enumerate() {
             ws.write_number_with_format(y, 2 + i as u16, *v as f64, &num)?;

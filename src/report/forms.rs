@@ -1,6 +1,6 @@
 //! The appendix forms of a report: Biểu II.06a (per level and unit, and per field), II.06b
 //! (per procedure, grouped by field) and II.07b (the procedure catalogue per managing unit),
-//! each as a model any renderer lays out (no SQL here).
+//! each as a model any renderer lays out (no SQL here); the late-dossier list is in `late_list`.
 
 use super::format::int;
 use super::model::{Appendix, AppendixRow, FormColumn, HeadCell};
@@ -20,6 +20,7 @@ pub fn appendices(m: &Metrics, cfg: &ReportConfig) -> Vec<Appendix> {
             AppendixKind::Ii06a => Some(ii06a(m, cfg)),
             AppendixKind::Ii06b => Some(ii06b(m, cfg)),
             AppendixKind::Ii07b => ii07b(m, cfg),
+            AppendixKind::LateList => Some(super::late_list::appendix(m, cfg)),
         })
         .collect()
 }
@@ -65,7 +66,7 @@ fn row(stt: String, name: String, strong: bool, counts: Vec<i64>) -> AppendixRow
     }
 }
 
-fn cell(row: usize, col: usize, rowspan: usize, colspan: usize, text: &str) -> HeadCell {
+pub(super) fn cell(row: usize, col: usize, rowspan: usize, colspan: usize, text: &str) -> HeadCell {
     HeadCell {
         row,
         col,
@@ -125,7 +126,7 @@ fn dossier_head(name: &str) -> Vec<HeadCell> {
 
 /// The header block every form shares, its code and title from the configuration.
 #[allow(clippy::too_many_arguments)]
-fn frame(
+pub(super) fn frame(
     id: &str,
     sheet: &str,
     text: &FormText,

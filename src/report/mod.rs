@@ -3,6 +3,7 @@
 pub mod build;
 pub mod format;
 pub mod forms;
+pub mod late_list;
 pub mod model;
 pub mod narrative;
 pub mod notes;

@@ -1,7 +1,7 @@
 //! Section "Tồn tại, hạn chế và nguyên nhân" from the data (docs/rules.md, Shortcomings from
 //! the data): where late dossiers concentrate (agencies and fields), the overdue backlog by
 //! level and agency, agencies below the on-time threshold or fallen against the previous
-//! period, and those at 100 %. Each sentence
+//! period, and those at 100 %, and the apology letters of the late dossiers. Each sentence
 //! only when the period's figures support it; agencies not covered for the whole period are
 //! neither blamed nor praised (section I names them).
 
@@ -139,6 +139,48 @@ fn backlog(m: &Metrics, s: &Shortcomings) -> Option<String> {
     Some(text)
 }
 
+/// The apology letters of the late dossiers (docs/rules.md, Apology letters), only when some
+/// letter loaded is dated in the period: without letters nothing is said of them.
+fn letters(m: &Metrics) -> Vec<String> {
+    let Some(l) = &m.letters else {
+        return Vec::new();
+    };
+    let (Ok(from), Ok(to)) = (m.period.from.parse(), m.period.to.parse()) else {
+        return Vec::new();
+    };
+    let label = crate::metrics::letters::label_for(from, to);
+    let mut out = Vec::new();
+    let mut split = |what: &str, with: i64, without: i64| {
+        if with + without > 0 {
+            out.push(format!(
+                "Trong {} {what}, {} hồ sơ đã có {label}, {} hồ sơ chưa có.",
+                int(with + without),
+                int(with),
+                int(without)
+            ));
+        }
+    };
+    split(
+        "hồ sơ giải quyết quá hạn",
+        l.resolved_late_with,
+        l.resolved_late_without,
+    );
+    split("hồ sơ đang giải quyết đã quá hạn", l.overdue_with, l.overdue_without);
+    if l.late_letters > 0 {
+        out.push(format!(
+            "{} hồ sơ có {label} ban hành muộn (không trước ngày hẹn trả kết quả ít nhất 01 ngày theo quy định).",
+            int(l.late_letters)
+        ));
+    }
+    if l.new_date_more_than_once > 0 {
+        out.push(format!(
+            "{} hồ sơ được hẹn lại ngày trả kết quả từ hai lần trở lên, lần sau từ ngày 15/9/2025 (chỉ được gia hạn một lần).",
+            int(l.new_date_more_than_once)
+        ));
+    }
+    out
+}
+
 /// The agencies (covered for the whole period, with dossiers resolved) whose on-time rate is
 /// below the threshold, lowest first; and those at 100 %.
 fn on_time(m: &Metrics, s: &Shortcomings) -> Vec<String> {
@@ -245,6 +287,7 @@ pub fn paragraphs(m: &Metrics, territory: &str, s: &Shortcomings) -> Vec<String>
     }
     out.extend(late(m, &whole, s));
     out.extend(backlog(m, s));
+    out.extend(letters(m));
     out.extend(on_time(m, s));
     out.extend(fell(m, s));
     if let Some(missing) = super::narrative::missing_units(m) {

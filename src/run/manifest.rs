@@ -87,6 +87,8 @@ pub fn sql_hashes() -> Vec<Hashed> {
         ("metrics/ii06a.sql", crate::metrics::ii06a::SQL),
         ("metrics/ii06b.sql", crate::metrics::ii06b::SQL),
         ("metrics/ii07b.sql", crate::metrics::ii07b::SQL),
+        ("metrics/letters.sql", crate::metrics::letters::SQL),
+        ("metrics/late_list.sql", crate::metrics::letters::LATE_LIST_SQL),
         ("metrics/scope.sql", crate::metrics::scope::SCOPE_SQL),
         ("metrics/cube.sql", crate::metrics::scope::CUBE_SQL),
     ] {

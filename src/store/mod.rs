@@ -45,6 +45,7 @@ pub const MIGRATIONS: &[(i32, &str, &str)] = &[
         include_str!("../../sql/migrations/0008_file_columns.sql"),
     ),
     (9, "issues", include_str!("../../sql/migrations/0009_issues.sql")),
+    (10, "letters", include_str!("../../sql/migrations/0010_letters.sql")),
 ];
 
 /// Opens an existing database for a command that reads it: a missing file is a usage

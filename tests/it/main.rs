@@ -3,7 +3,8 @@
 //!
 //! Stages: `ingest` (reading and checking), `storing`, `hostile` and `fuzz` (bad input),
 //! `metrics`, `registry`, `forms`, `ranking`, `report`, `shortcomings`, `notes`, `builtin`, `parity`, `formats`,
-//! `signing`, `issue`, `run`, `lake` and `national`, `site`, `watch` and `watch_daily`, `cli`, `build` (the binary and its DuckDB).
+//! `signing`, `issue`, `run`, `lake` and `national`, `site`, `cli`, `build` (the binary and its DuckDB),
+//! `watch`, `watch_daily` and `letters` (acting before and after lateness).
 //! Rules: `golden` (published figures), `hand_counts` (every rate by hand), `honest` (what
 //! a report may state), `availability` (absent is not zero), `edges` (periods without data,
 //! users' mistakes), `periods` (periods other than the month), `faults` (full disks, crashes),
@@ -27,6 +28,7 @@ mod house;
 mod ingest;
 mod issue;
 mod lake;
+mod letters;
 mod metrics;
 mod national;
 mod notes;

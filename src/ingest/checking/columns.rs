@@ -1,5 +1,5 @@
 //! The kinds of input and their column tables: where each kind is stored (its destination),
-//! and for feedback (PAKN) and the procedure catalogue every column with its type and
+//! and for feedback (PAKN), the procedure catalogue and apology letters every column with its type and
 //! accepted headers (dossier columns are in `fields`). Below the readers: they ask it which
 //! row is a header.
 
@@ -13,6 +13,10 @@ pub struct Destination {
     pub table: &'static str,
     pub key: &'static str,
     pub key_name: &'static str,
+    /// What a duplicate row inside one file repeats: the key, or for apology letters (several
+    /// per dossier) `ma_thu`, the code and the letter's day.
+    pub dup_key: &'static str,
+    pub dup_key_name: &'static str,
 }
 
 /// Dossier exports.
@@ -21,6 +25,8 @@ pub const DOSSIERS: Destination = Destination {
     table: "dossier_versions",
     key: "ma_ho_so",
     key_name: "MaHoSo",
+    dup_key: "ma_ho_so",
+    dup_key_name: "MaHoSo",
 };
 
 /// How a column's text becomes a value.
@@ -66,6 +72,8 @@ pub const FEEDBACK: InputKind = InputKind {
         table: "feedback_versions",
         key: "ma_pakn",
         key_name: "MaPAKN",
+        dup_key: "ma_pakn",
+        dup_key_name: "MaPAKN",
     },
     cols: &[
         Column {
@@ -127,6 +135,8 @@ pub const CATALOGUE: InputKind = InputKind {
         table: "catalogue_versions",
         key: "ma_tthc",
         key_name: "MaTTHC",
+        dup_key: "ma_tthc",
+        dup_key_name: "MaTTHC",
     },
     cols: &[
         Column {
@@ -202,7 +212,56 @@ pub const CATALOGUE: InputKind = InputKind {
     ],
 };
 
-pub const KINDS: &[InputKind] = &[FEEDBACK, CATALOGUE];
+/// Apology letters for late dossiers (docs/rules.md, Apology letters): the dossier's code, the
+/// day the letter was issued, the new return date it gives, and its number when exported.
+pub const LETTERS: InputKind = InputKind {
+    destination: Destination {
+        kind: "letters",
+        table: "letter_versions",
+        key: "ma_ho_so",
+        key_name: "MaHoSo",
+        dup_key: "ma_thu",
+        dup_key_name: "MaHoSo, NgayXinLoi",
+    },
+    cols: &[
+        Column {
+            name: "MaHoSo",
+            column: "ma_ho_so",
+            ty: Ty::Key,
+            required: true,
+            aliases: &["mahoso", "sohoso", "mahs", "madossier"],
+        },
+        Column {
+            name: "NgayXinLoi",
+            column: "ngay_xin_loi",
+            ty: Ty::Date,
+            required: true,
+            aliases: &[
+                "ngayxinloi",
+                "ngayphieuxinloi",
+                "ngayvanbanxinloi",
+                "ngaythuxinloi",
+                "ngaybanhanhxinloi",
+            ],
+        },
+        Column {
+            name: "NgayHenTraMoi",
+            column: "ngay_hen_tra_moi",
+            ty: Ty::Due,
+            required: true,
+            aliases: &["ngayhentramoi", "ngayhenlai", "ngayhentralai", "ngayhentraketquamoi"],
+        },
+        Column {
+            name: "SoVanBan",
+            column: "so_van_ban",
+            ty: Ty::Text,
+            required: false,
+            aliases: &["sovanban", "sophieu", "sokyhieu", "sophieuxinloi", "sovanbanxinloi"],
+        },
+    ],
+};
+
+pub const KINDS: &[InputKind] = &[FEEDBACK, CATALOGUE, LETTERS];
 
 pub fn column_of(kind: &InputKind, header: &str) -> Option<usize> {
     let f = fold(header);
@@ -225,8 +284,12 @@ fn other_score(cells: &[String]) -> usize {
         .unwrap_or(0)
 }
 
-/// The kind of a header that is not a dossier export's (no MaHoSo), if any.
+/// The kind of a header that is not a dossier export's, if any: a letters file (it carries
+/// the dossier code too, told apart by the letter's date), else one without MaHoSo.
 pub fn kind_of(header: &[String]) -> Option<InputKind> {
+    if header.iter().any(|h| column_of(&LETTERS, h) == Some(1)) {
+        return Some(LETTERS);
+    }
     if header
         .iter()
         .any(|h| fields::match_header(h) == Some(fields::Field::MaHoSo))
@@ -236,6 +299,7 @@ pub fn kind_of(header: &[String]) -> Option<InputKind> {
     KINDS
         .iter()
         .copied()
+        .filter(|k| *k != LETTERS)
         .find(|k| header.iter().any(|h| column_of(k, h) == Some(0)))
 }
 

@@ -1,4 +1,4 @@
-//! Checking a row of the smaller inputs — feedback (PAKN) and the procedure catalogue —
+//! Checking a row of the smaller inputs — feedback (PAKN), the procedure catalogue, apology letters —
 //! against its kind's column table: each cell parsed by its type, or a problem for quarantine.
 
 use crate::ingest::checking::columns::{InputKind, Ty};
@@ -222,6 +222,23 @@ pub fn check(
                 b.to_string(),
                 "finish_before_accept",
                 format!("handled {} before it was received {}", b.date(), a.date()),
+            );
+        }
+    }
+    // A letter's new return date before the letter itself cannot be right.
+    if let (Some(a), Some(b)) = (get("ngay_xin_loi"), get("ngay_hen_tra_moi")) {
+        if b.date() < a.date() {
+            let col = map
+                .iter()
+                .position(|m| m.is_some_and(|ci| kind.cols[ci].column == "ngay_hen_tra_moi"))
+                .map(|i| names[i].clone())
+                .unwrap_or_default();
+            push(
+                &mut problems,
+                &col,
+                b.to_string(),
+                "new_date_before_letter",
+                format!("new return date {} is before the letter {}", b.date(), a.date()),
             );
         }
     }

@@ -1,4 +1,4 @@
-//! Storing the smaller inputs — feedback (PAKN) and the procedure catalogue — with their
+//! Storing the smaller inputs — feedback (PAKN), the procedure catalogue, apology letters — with their
 //! column tables (`checking::columns`), each row checked by `checking::other_kinds`: same readers, same loss-free rules (quarantine, newest export
 //! wins, one transaction, reconciliation) as dossiers.
 
@@ -15,7 +15,10 @@ use duckdb::types::Value;
 use duckdb::{params, Connection, ToSql};
 use std::path::Path;
 
-/// Loads a feedback or catalogue file inside the caller's transaction.
+/// Fills in the identity of each letter of a file (`ma_thu`, what an in-file duplicate repeats).
+const LETTERS_KEY: &str = include_str!("../../../sql/ingest/letters_key.sql");
+
+/// Loads a feedback, catalogue or letters file inside the caller's transaction.
 pub fn load(
     conn: &Connection,
     kind: InputKind,
@@ -75,6 +78,10 @@ pub fn load(
                 let mut all = vec![Value::Int(file_id), Value::BigInt(row.line as i64)];
                 all.append(&mut values);
                 all.push(Value::Null);
+                if kind.destination.dup_key != kind.destination.key {
+                    // `ma_thu`, filled in once the rows are stored (LETTERS_KEY).
+                    all.push(Value::Null);
+                }
                 let refs: Vec<&dyn ToSql> = all.iter().map(|v| v as &dyn ToSql).collect();
                 versions
                     .append_row(refs.as_slice())
@@ -103,6 +110,9 @@ pub fn load(
     quarantine.flush()?;
     drop(versions);
     drop(quarantine);
+    if kind.destination.dup_key != kind.destination.key {
+        conn.execute(LETTERS_KEY, params![file_id])?;
+    }
     let key_header = map
         .iter()
         .position(|m| *m == Some(0))

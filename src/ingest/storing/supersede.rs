@@ -24,6 +24,19 @@ fn sql_for(dest: Destination, sql: &str) -> String {
         .replace("{key_name}", dest.key_name)
 }
 
+/// The same for the statements on duplicates inside one file: `{key}` is what a duplicate
+/// repeats (`dup_key`).
+fn dup_sql_for(dest: Destination, sql: &str) -> String {
+    sql_for(
+        Destination {
+            key: dest.dup_key,
+            key_name: dest.dup_key_name,
+            ..dest
+        },
+        sql,
+    )
+}
+
 /// Duplicate codes inside one file: the last row wins, earlier ones are quarantined.
 /// `maybe_dup`: some code may appear twice (else nothing is looked up).
 pub(super) fn dedupe(
@@ -39,12 +52,12 @@ pub(super) fn dedupe(
         0
     } else {
         conn.execute(
-            &sql_for(dest, DUPLICATES_QUARANTINE),
+            &dup_sql_for(dest, DUPLICATES_QUARANTINE),
             params![path, key_header, file_id],
         )? as u64
     };
     if dup > 0 {
-        conn.execute(&sql_for(dest, DUPLICATES_DELETE), params![file_id])?;
+        conn.execute(&dup_sql_for(dest, DUPLICATES_DELETE), params![file_id])?;
         c.rows_duplicate = dup;
         c.rows_loaded -= dup;
         c.rows_quarantined += dup;
@@ -107,7 +120,7 @@ pub(super) fn supersede(conn: &Connection, dest: Destination, file_id: i32, c: &
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::checking::columns::{CATALOGUE, DOSSIERS, FEEDBACK};
+    use crate::ingest::checking::columns::{CATALOGUE, DOSSIERS, FEEDBACK, LETTERS};
 
     #[test]
     fn every_placeholder_is_filled_for_every_destination() {
@@ -115,7 +128,12 @@ mod tests {
             REPLACE.replace("{unless_newer}", UNLESS_NEWER),
             REPLACE.replace("{unless_newer}", ""),
         ];
-        for dest in [DOSSIERS, FEEDBACK.destination, CATALOGUE.destination] {
+        for dest in [
+            DOSSIERS,
+            FEEDBACK.destination,
+            CATALOGUE.destination,
+            LETTERS.destination,
+        ] {
             let fixed = [DUPLICATES_QUARANTINE, DUPLICATES_DELETE, LOST, FILES];
             for sql in fixed.into_iter().chain(replace.iter().map(String::as_str)) {
                 let sql = sql_for(dest, sql);

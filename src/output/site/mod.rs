@@ -12,6 +12,7 @@
 //! report's page, `trend` its 12-month chart, `html` the escaping and the page frame
 //! (with `style.css`).
 
+mod appendix;
 mod html;
 mod page;
 mod trend;

@@ -125,6 +125,9 @@ ký (phần đầu của bản đã ký, giữ nguyên từng byte): <code>{}</c
     if !r.appendices.is_empty() {
         b.push_str("<p class=\"muted\">Các biểu phụ lục (Biểu II.06a …) có trong bản PDF và bảng tính Excel.</p>\n");
     }
+    if let Some(a) = r.appendix("late_list") {
+        super::appendix::late_list(&mut b, a);
+    }
     let mut title = format!("{} — {}", h.subject, h.period_line);
     if it.draft() {
         title = format!("[Dự thảo] {title}");
