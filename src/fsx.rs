@@ -7,6 +7,16 @@ use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+/// The user's own cache folder for files baocao writes out of its binary (fonts, templates):
+/// `$HOME/.cache/baocao`, never a folder another user may own (a shared /tmp folder made
+/// by root could not be written by the `baocao` service user).
+pub fn cache_dir() -> PathBuf {
+    match std::env::var_os("HOME") {
+        Some(home) if !home.is_empty() => PathBuf::from(home).join(".cache/baocao"),
+        _ => std::env::temp_dir().join("baocao"),
+    }
+}
+
 /// Set once at start: files are created 0600 and folders 0700 (`[ingest] owner_only`).
 static OWNER_ONLY: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 

@@ -62,6 +62,19 @@ pub struct Manifest {
     pub outcome: String,
 }
 
+/// The input files in force, as a manifest lists them (reports and the warning list).
+pub fn inputs(conn: &duckdb::Connection) -> Result<Vec<Input>> {
+    Ok(crate::metrics::inputs(conn)?
+        .into_iter()
+        .map(|i| Input {
+            path: i.file,
+            sha256: i.sha256,
+            rows_loaded: i.rows_loaded,
+            covers: i.covers,
+        })
+        .collect())
+}
+
 /// Every SQL text the figures depend on, with its hash.
 pub fn sql_hashes() -> Vec<Hashed> {
     let mut v: Vec<Hashed> = crate::store::MIGRATIONS
@@ -162,15 +175,7 @@ pub fn build(
         targets_toml: s.targets_toml.clone(),
         index766_toml: s.index766_toml.clone(),
         notes: plan.notices.notes.clone(),
-        inputs: crate::metrics::inputs(conn)?
-            .into_iter()
-            .map(|i| Input {
-                path: i.file,
-                sha256: i.sha256,
-                rows_loaded: i.rows_loaded,
-                covers: i.covers,
-            })
-            .collect(),
+        inputs: inputs(conn)?,
         sql: sql_hashes(),
         templates: template_hashes(),
         fonts: font_hashes(s.config.report.fonts_dir.as_deref())?,

@@ -66,15 +66,7 @@ fn manifest(
         renderer: renderer.into(),
         typst_version: crate::output::pdf::typst::TYPST_VERSION.into(),
         config: cfg.clone(),
-        inputs: crate::metrics::inputs(conn)?
-            .into_iter()
-            .map(|i| Input {
-                path: i.file,
-                sha256: i.sha256,
-                rows_loaded: i.rows_loaded,
-                covers: i.covers,
-            })
-            .collect(),
+        inputs: crate::run::manifest::inputs(conn)?,
         sql: vec![
             hashed("watch/in_progress.sql", crate::watch::IN_PROGRESS_SQL),
             hashed("metrics/scope.sql", crate::metrics::scope::SCOPE_SQL),

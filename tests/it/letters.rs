@@ -409,7 +409,14 @@ fn the_late_list_appendix_is_in_every_format_and_repeats_its_header_on_each_page
         assert_eq!(a["rows"].as_array().unwrap().len(), 1 + 4 + 125);
         // The site's report page lists it too.
         let site = tmp.path().join("site");
-        let (code, out, err) = run(&["--db", db.to_str().unwrap(), "site", "--out", site.to_str().unwrap()]);
+        let (code, out, err) = run(&[
+            "--db",
+            db.to_str().unwrap(),
+            "site",
+            "--drafts",
+            "--out",
+            site.to_str().unwrap(),
+        ]);
         assert_eq!(code, 0, "{out}{err}");
         let page = walkdir::WalkDir::new(&site)
             .into_iter()

@@ -134,7 +134,14 @@ fn notes_print_literally_in_pdf_docx_and_site_and_regenerate_matches() {
     assert!(said.starts_with("MATCH"), "{said}");
     // The site prints the words escaped, bold and italic as written.
     let site = d.join("site");
-    let (code, out, err) = run(&["--db", db.to_str().unwrap(), "site", "--drafts", "--out", site.to_str().unwrap()]);
+    let (code, out, err) = run(&[
+        "--db",
+        db.to_str().unwrap(),
+        "site",
+        "--drafts",
+        "--out",
+        site.to_str().unwrap(),
+    ]);
     assert!(code <= 1, "{out}{err}");
     let page = walkdir::WalkDir::new(&site)
         .into_iter()

@@ -201,7 +201,6 @@ pub fn check(
             );
         }
     }
-    // Handled before received (feedback): same rule as a dossier finished before acceptance.
     let get = |name: &str| {
         kind.cols
             .iter()
@@ -209,37 +208,35 @@ pub fn check(
             .and_then(|i| dates.iter().find(|d| d.0 == i))
             .map(|d| d.1)
     };
-    if let (Some(a), Some(b)) = (get("ngay_tiep_nhan"), get("ngay_xu_ly")) {
-        if b.date() < a.date() {
-            let col = map
-                .iter()
-                .position(|m| m.is_some_and(|ci| kind.cols[ci].column == "ngay_xu_ly"))
-                .map(|i| names[i].clone())
-                .unwrap_or_default();
-            push(
-                &mut problems,
-                &col,
-                b.to_string(),
-                "finish_before_accept",
-                format!("handled {} before it was received {}", b.date(), a.date()),
-            );
-        }
-    }
-    // A letter's new return date before the letter itself cannot be right.
-    if let (Some(a), Some(b)) = (get("ngay_xin_loi"), get("ngay_hen_tra_moi")) {
-        if b.date() < a.date() {
-            let col = map
-                .iter()
-                .position(|m| m.is_some_and(|ci| kind.cols[ci].column == "ngay_hen_tra_moi"))
-                .map(|i| names[i].clone())
-                .unwrap_or_default();
-            push(
-                &mut problems,
-                &col,
-                b.to_string(),
-                "new_date_before_letter",
-                format!("new return date {} is before the letter {}", b.date(), a.date()),
-            );
+    // A date before the one it follows cannot be right: a dossier handled before it was
+    // received, a letter's new return date before the letter itself.
+    let pairs = [
+        (
+            "ngay_tiep_nhan",
+            "ngay_xu_ly",
+            "finish_before_accept",
+            "handled",
+            "before it was received",
+        ),
+        (
+            "ngay_xin_loi",
+            "ngay_hen_tra_moi",
+            "new_date_before_letter",
+            "new return date",
+            "is before the letter",
+        ),
+    ];
+    for (first, then, reason, what, before) in pairs {
+        if let (Some(a), Some(b)) = (get(first), get(then)) {
+            if b.date() < a.date() {
+                let col = map
+                    .iter()
+                    .position(|m| m.is_some_and(|ci| kind.cols[ci].column == then))
+                    .map(|i| names[i].clone())
+                    .unwrap_or_default();
+                let message = format!("{what} {} {before} {}", b.date(), a.date());
+                push(&mut problems, &col, b.to_string(), reason, message);
+            }
         }
     }
     values.push(if extra.is_empty() {

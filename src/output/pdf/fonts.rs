@@ -89,11 +89,7 @@ pub fn dir(configured: Option<&Path>) -> Result<PathBuf> {
         h.update(bytes);
     }
     let name = format!("fonts-{}", &crate::fsx::hex(&h.finalize())[..16]);
-    let base = match std::env::var_os("HOME") {
-        Some(home) if !home.is_empty() => PathBuf::from(home).join(".cache/baocao"),
-        _ => std::env::temp_dir().join("baocao"),
-    };
-    let dir = base.join(name);
+    let dir = crate::fsx::cache_dir().join(name);
     std::fs::create_dir_all(&dir).map_err(|e| render_error(format!("creating {}: {e}", dir.display())))?;
     for (name, bytes) in EMBEDDED {
         let p = dir.join(name);

@@ -82,11 +82,12 @@ pub fn templates_dir(templates: &[(&str, &str)]) -> Result<PathBuf> {
         h.update(name.as_bytes());
         h.update(body.as_bytes());
     }
-    let dir = std::env::temp_dir().join(format!("baocao-templates-{}", &crate::fsx::hex(&h.finalize())[..16]));
+    let dir = crate::fsx::cache_dir().join(format!("templates-{}", &crate::fsx::hex(&h.finalize())[..16]));
     for (name, body) in templates {
         let p = dir.join(name);
         if std::fs::read_to_string(&p).ok().as_deref() != Some(*body) {
-            std::fs::create_dir_all(p.parent().unwrap_or(&dir))?;
+            let parent = p.parent().unwrap_or(&dir);
+            std::fs::create_dir_all(parent).map_err(|e| render_error(format!("creating {}: {e}", parent.display())))?;
             crate::fsx::write_atomic(&p, body.as_bytes())?;
         }
     }
