@@ -34,7 +34,8 @@ getent passwd baocao >/dev/null && fail "a baocao user exists before the test"
 dpkg -i "$deb" >/dev/null
 getent passwd baocao >/dev/null || fail "no baocao user"
 [ "$(stat -c '%U %a' /var/lib/baocao)" = "baocao 700" ] || fail "/var/lib/baocao: $(stat -c '%U %a' /var/lib/baocao)"
-[ -f /etc/baocao/baocao.toml ] && dpkg-query --showformat='${Conffiles}' -W baocao | grep -q /etc/baocao/baocao.toml \
+conffiles=$(dpkg-query --showformat='${Conffiles}' -W baocao)
+[ -f /etc/baocao/baocao.toml ] && grep -q /etc/baocao/baocao.toml <<<"$conffiles" \
   || fail "/etc/baocao/baocao.toml is not a conffile"
 command -v systemd-analyze >/dev/null && systemd-analyze verify /usr/lib/systemd/system/baocao.timer \
   /usr/lib/systemd/system/baocao-watch.timer 2>&1 | grep -v 'not found\|Failed to connect' || true
@@ -74,7 +75,9 @@ for f in monthly-2023-06.pdf monthly-2023-06.xlsx monthly-2023-06.docx monthly-2
   [ -f "$p" ] || { cat /tmp/baocao-test-package.log; fail "$p not written"; }
   [ "$(stat -c '%U %a' "$p")" = "baocao 600" ] || fail "$p: $(stat -c '%U %a' "$p")"
 done
-pdftotext /var/lib/baocao/out/monthly-2023-06.pdf - | grep -q "21.969" || fail "the report lacks its figures"
+# (Read whole first: `grep -q` closing the pipe early would fail it under pipefail.)
+text=$(pdftotext /var/lib/baocao/out/monthly-2023-06.pdf -)
+grep -q "21.969" <<<"$text" || fail "the report lacks its figures"
 [ -z "$(ls /var/lib/baocao/inbox)" ] || fail "the inbox was not emptied"
 
 # doctor finds what the package ships, not a build tree.
