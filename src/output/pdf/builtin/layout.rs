@@ -415,8 +415,14 @@ pub(super) fn header_cell(l: &mut Layout, x: f32, top: f32, w: f32, h: f32, s: &
     Ok(())
 }
 
+/// A one-row table header, as tall as its longest title wraps (two lines at least): a
+/// fixed two-line row let a five-line title ("Cung cấp dịch vụ trực tuyến") run into the rows.
 pub(super) fn simple_header(l: &mut Layout, widths: &[f32], titles: &[&str], size: f32) -> Result<()> {
-    let h = size * 1.2 * 2.0 + 5.0;
+    let mut most = 2;
+    for (w, t) in widths.iter().zip(titles) {
+        most = most.max(l.wrap(t, Style::Bold, size, w - 4.0, 0.0)?.len());
+    }
+    let h = size * 1.2 * most as f32 + 5.0;
     let (mut x, top) = (l.left(), l.y);
     for (w, t) in widths.iter().zip(titles) {
         header_cell(l, x, top, *w, h, t, size)?;
