@@ -180,7 +180,23 @@ impl Request {
 /// the file expected there.
 fn notes_of(req: &Request, s: &Settings) -> Result<(Option<NotesFile>, Option<PathBuf>)> {
     match (&s.notes, &s.config.report.notes_dir, &req.unit) {
-        (NotesSource::Given(n), _, _) => Ok((n.clone(), None)),
+        (NotesSource::Given(n), _, _) => {
+            // A file named for another period (`2023-06.md` given to April) is a slip, not notes.
+            if let Some(f) = n {
+                let stem = Path::new(&f.file).file_stem().map(|x| x.to_string_lossy().to_string());
+                if let Some(named) = stem.and_then(|x| Period::parse(&x, req.period.convention).ok()) {
+                    if named.key() != req.period.key() {
+                        return Err(usage(format!(
+                            "the notes {} are named for the period {}, not {}: give that period's notes",
+                            f.file,
+                            named.key(),
+                            req.period.key()
+                        )));
+                    }
+                }
+            }
+            Ok((n.clone(), None))
+        }
         // A department's report does not take the province's notes.
         (NotesSource::Folder, Some(dir), None) => {
             let path = dir.join(format!("{}.md", req.period.key()));
@@ -271,6 +287,13 @@ pub fn model(conn: &Connection, req: &Request, s: &Settings) -> Result<(Report, 
         },
         unit: req.unit.clone(),
         notes_missing,
+        // A notes file with no words under its headings leaves the sections unwritten.
+        notes_empty: match (&notes, &notes_file) {
+            (Some(n), Some(f)) if n.causes.is_empty() && n.tasks.is_empty() && n.proposals.is_empty() => {
+                Some(f.file.clone())
+            }
+            _ => None,
+        },
         notes: notes_file,
     };
     Ok((r, notices))
@@ -303,6 +326,8 @@ pub struct Notices {
     pub districts_after_2025: Vec<String>,
     /// The notes file `[report] notes_dir` should hold for this period and does not.
     pub notes_missing: Option<PathBuf>,
+    /// A notes file given that holds no words under its headings.
+    pub notes_empty: Option<String>,
     /// The notes the report printed (recorded in the manifest).
     pub notes: Option<NotesFile>,
 }
@@ -346,6 +371,11 @@ impl Notices {
                 p.display()
             ));
         }
+        if let Some(f) = &self.notes_empty {
+            v.push(format!(
+                "{what}: tệp {f} không có nội dung dưới các tiêu đề «## »: báo cáo chỉ có phần số liệu — viết phần nhận xét rồi lập lại báo cáo"
+            ));
+        }
         for f in &self.forms_left_out {
             v.push(match (&self.unit, self.catalogue_loaded) {
                 (_, false) => format!(
@@ -372,6 +402,7 @@ impl Notices {
             || !self.partly.is_empty()
             || !self.districts_after_2025.is_empty()
             || self.notes_missing.is_some()
+            || self.notes_empty.is_some()
         {
             Exit::Warnings
         } else {

@@ -246,3 +246,25 @@ fn run_takes_the_period_file_and_a_new_text_makes_a_new_version() {
     assert_eq!(code, 0);
     assert!(!out.contains("rendered"), "{out}");
 }
+
+#[test]
+fn notes_named_for_another_period_are_refused_and_empty_notes_are_named() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let db = store(d);
+    let cfg = config(d, "");
+    // June's notes given to the May report: refused, naming both periods.
+    let june = d.join("2023-06.md");
+    std::fs::write(&june, NOTES).unwrap();
+    let args = ["monthly", "--period", "2023-05", "--notes", june.to_str().unwrap()];
+    let (code, _, err) = report(&db, &cfg, &["--renderer", "builtin"], &args, &d.join("o1"));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("named for the period 2023-06, not 2023-05"), "{err}");
+    // A file with headings and no words: the report is the data's sections, and says so.
+    let empty = d.join("nhan-xet.md");
+    std::fs::write(&empty, "## Nguyên nhân\n\n## Đề xuất, kiến nghị\n").unwrap();
+    let args = ["monthly", "--period", "2023-06", "--notes", empty.to_str().unwrap()];
+    let (code, said, err) = report(&db, &cfg, &["--renderer", "builtin"], &args, &d.join("o2"));
+    assert_eq!(code, 1, "{said}{err}");
+    assert!(said.contains("không có nội dung"), "{said}");
+}
