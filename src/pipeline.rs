@@ -181,19 +181,8 @@ impl Request {
 fn notes_of(req: &Request, s: &Settings) -> Result<(Option<NotesFile>, Option<PathBuf>)> {
     match (&s.notes, &s.config.report.notes_dir, &req.unit) {
         (NotesSource::Given(n), _, _) => {
-            // A file named for another period (`2023-06.md` given to April) is a slip, not notes.
-            if let Some(f) = n {
-                let stem = Path::new(&f.file).file_stem().map(|x| x.to_string_lossy().to_string());
-                if let Some(named) = stem.and_then(|x| Period::parse(&x, req.period.convention).ok()) {
-                    if named.key() != req.period.key() {
-                        return Err(usage(format!(
-                            "the notes {} are named for the period {}, not {}: give that period's notes",
-                            f.file,
-                            named.key(),
-                            req.period.key()
-                        )));
-                    }
-                }
+            if let Some(msg) = n.as_ref().and_then(|f| f.named_for_another(&req.period)) {
+                return Err(usage(msg));
             }
             Ok((n.clone(), None))
         }

@@ -37,6 +37,26 @@ impl NotesFile {
     }
 }
 
+impl NotesFile {
+    /// A file named for another period (`2023-06.md` given to the May report) is a slip, not
+    /// that report's notes: the message saying so.
+    pub fn named_for_another(&self, period: &crate::period::Period) -> Option<String> {
+        let stem = std::path::Path::new(&self.file)
+            .file_stem()?
+            .to_string_lossy()
+            .to_string();
+        let named = crate::period::Period::parse(&stem, period.convention).ok()?;
+        (named.key() != period.key()).then(|| {
+            format!(
+                "the notes {} are named for the period {}, not {}: give that period's notes",
+                self.file,
+                named.key(),
+                period.key()
+            )
+        })
+    }
+}
+
 /// The notes of one report, part by part; a part left empty is not printed.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Notes {
